@@ -20,7 +20,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m ruff check sdesk tests benchmarks installer
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	@# pytest exits 5 when it collected nothing: an empty run must never pass.
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 installer: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build/pyinstaller installer/sdesk.spec

@@ -1,0 +1,3 @@
+from sdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The headless front door: `sdesk COMMAND`. Thin: parse, call a service, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from sdesk import __version__
+from sdesk.config import default_db_path
+from sdesk.services.errors import SdeskError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ongeldige datum '{text}' (verwacht JJJJ-MM-DD)") from exc
+
+
+def _progress_printer(enabled: bool) -> Callable[[float, str], None] | None:
+    if not enabled:
+        return None
+    last = {"pct": -1}
+
+    def report(fraction: float, message: str) -> None:
+        pct = int(fraction * 100)
+        if pct != last["pct"]:
+            last["pct"] = pct
+            print(f"\r{pct:3d}% {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+            if pct >= 100:
+                print(file=sys.stderr)
+
+    return report
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from sdesk.services.db import open_database
+    from sdesk.services.demo import generate_demo
+    from sdesk.services.exchange_export import export_exchange
+
+    db = Path(args.db)
+    engine = open_database(db)
+    try:
+        summary = generate_demo(engine, size=args.size, seed=args.seed, until=args.until,
+                                progress=_progress_printer(sys.stderr.isatty()))
+        result: dict[str, object] = {"db": str(db), **summary.as_dict()}
+        if args.export:
+            result["exported"] = export_exchange(engine, Path(args.export))
+    finally:
+        engine.dispose()
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from sdesk.services.db import open_database
+    from sdesk.services.importer import import_sources
+
+    engine = open_database(Path(args.db))
+    try:
+        result = import_sources(engine, [Path(s) for s in args.sources],
+                                progress=_progress_printer(sys.stderr.isatty()))
+    finally:
+        engine.dispose()
+    for warning in result.warnings:
+        print(f"waarschuwing: {warning}", file=sys.stderr)
+    if not result.ok:
+        for issue in result.issues:
+            print(str(issue), file=sys.stderr)
+        print(f"Import geweigerd: {len(result.issues)} fout(en); er is niets opgeslagen.",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"imported": result.counts}, ensure_ascii=False))
+    else:
+        for name, count in result.counts.items():
+            print(f"{name}: {count} rijen")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sdesk", description="sdesk: kosten en sturing in het sociaal domein.")
+    parser.add_argument("--version", action="version", version=f"sdesk {__version__}")
+    parser.add_argument("--db", default=str(default_db_path()),
+                        help="databasebestand (standaard in de gebruikersmap)")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="maak een demogemeente")
+    demo.add_argument("--db", default=argparse.SUPPRESS)
+    demo.add_argument("--size", choices=["tiny", "small", "medium", "large", "g4"],
+                      default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--until", type=_date, default=None,
+                      help="laatste dag met declaraties (standaard 2026-10-31)")
+    demo.add_argument("--export", metavar="DIR", help="schrijf ook als uitwisselformaat (CSV)")
+    demo.set_defaults(func=_cmd_demo)
+
+    imp = sub.add_parser("import", help="importeer uitwisselformaat (CSV-map, .xlsx, .csv)")
+    imp.add_argument("--db", default=argparse.SUPPRESS)
+    imp.add_argument("--json", action="store_true")
+    imp.add_argument("sources", nargs="+")
+    imp.set_defaults(func=_cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from sdesk.app import run_gui
+
+        return run_gui(Path(args.db))
+    try:
+        return int(args.func(args))
+    except SdeskError as exc:
+        print(f"fout: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("afgebroken", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 2

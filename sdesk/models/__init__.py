@@ -1,0 +1,28 @@
+"""SQLAlchemy ORM only. Imports sqlalchemy and the standard library, never Qt."""
+
+from sdesk.models.base import Base
+from sdesk.models.care import Allocation, Claim
+from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
+from sdesk.models.people import Employee, Household, Person, Team
+from sdesk.models.reference import CodelistEntry, Inhabitants, PriceIndex, Tariff
+from sdesk.models.work import AuditEvent, CoordinationCase, Review
+
+__all__ = [
+    "Allocation",
+    "AuditEvent",
+    "Base",
+    "BudgetLine",
+    "Claim",
+    "CodelistEntry",
+    "CoordinationCase",
+    "CostMapItem",
+    "Employee",
+    "Household",
+    "Inhabitants",
+    "Intervention",
+    "Person",
+    "PriceIndex",
+    "Review",
+    "Tariff",
+    "Team",
+]

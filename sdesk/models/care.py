@@ -1,0 +1,71 @@
+"""Allocations (toewijzingen) and the claims (declaratieregels) against them. Money in cents."""
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sdesk.models.base import Base
+
+
+class Allocation(Base):
+    __tablename__ = "allocation"
+    __table_args__ = (
+        UniqueConstraint("law", "toewijzingnummer"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("volume IS NULL OR budget_cents IS NULL", name="omvang_xor_budget"),
+        CheckConstraint("volume IS NULL OR volume >= 0", name="volume_not_negative"),
+        CheckConstraint("tariff_cents IS NULL OR tariff_cents >= 0", name="tariff_not_negative"),
+        Index("ix_allocation_law_dates", "law", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    toewijzingnummer: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    law: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(40))
+    product_code: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str | None] = mapped_column(String(200))
+    provider: Mapped[str | None] = mapped_column(String(120))
+    referrer: Mapped[str | None] = mapped_column(String(2))  # COD327
+    delivery_form: Mapped[str] = mapped_column(String(3), default="zin")
+    provision_kind: Mapped[str] = mapped_column(String(16), default="maatwerk")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    volume: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(2))  # WJ756
+    frequency: Mapped[str | None] = mapped_column(String(1))  # WMO757
+    tariff_cents: Mapped[int | None] = mapped_column(Integer)
+    budget_cents: Mapped[int | None] = mapped_column(Integer)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
+    change_reason: Mapped[str | None] = mapped_column(String(40))  # JZ002
+    end_reason: Mapped[str | None] = mapped_column(String(40))  # JZ588 / WMO588
+
+
+class Claim(Base):
+    __tablename__ = "claim"
+    __table_args__ = (
+        CheckConstraint("period_end >= period_start", name="period_order"),
+        Index("ix_claim_allocation_period", "allocation_id", "period_start"),
+        Index("ix_claim_period", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # declaratie_id from the source, or a key derived from the line's content when absent.
+    claim_key: Mapped[str] = mapped_column(String(80), unique=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    volume: Mapped[float | None] = mapped_column(Float)
+    amount_cents: Mapped[int] = mapped_column(Integer)  # credit lines are negative
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False)

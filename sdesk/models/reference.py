@@ -1,0 +1,49 @@
+"""Reference tables: codelists, tariffs, inhabitants and the price index."""
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sdesk.models.base import Base
+
+
+class CodelistEntry(Base):
+    """One code of one codelist; the same code means different things per list (reden 31)."""
+
+    __tablename__ = "codelist_entry"
+
+    codelist: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    # Participatiewet categories are the municipality's own list, editable by users.
+    user_maintained: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Tariff(Base):
+    __tablename__ = "tariff"
+    __table_args__ = (UniqueConstraint("law", "product_code", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    law: Mapped[str] = mapped_column(String(12))
+    product_code: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    cents: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(2))
+
+
+class Inhabitants(Base):
+    __tablename__ = "inhabitants"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(10), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class PriceIndex(Base):
+    __tablename__ = "price_index"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    law: Mapped[str] = mapped_column(String(12), primary_key=True)
+    percentage: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,1 @@
+"""Use cases and computations. Never imports Qt (a test enforces it)."""

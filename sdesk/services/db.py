@@ -1,0 +1,116 @@
+"""The one way to open the database: SQLite, foreign keys on, WAL, migrated by Alembic."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from sdesk.services.errors import DatabaseError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(path: Path | str) -> Engine:
+    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_file(path: Path, label: str) -> Path:
+    """Consistent copy next to the database (SQLite online backup API)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, path: Path | None = None) -> None:
+    """Bring the schema to head; copy the file first when an existing schema will change."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and path is not None and path.exists():
+        backup_file(path, f"voor-migratie-{current}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def quick_check(engine: Engine) -> None:
+    with engine.connect() as conn:
+        result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+    if result != "ok":
+        raise DatabaseError(f"De database is beschadigd (quick_check: {result}).")
+
+
+def open_database(path: Path | str, *, create: bool = True) -> Engine:
+    """Open (and if needed create and migrate) the database at path, with reference data."""
+    from sdesk.services.reference_data import ensure_reference_data
+
+    path = Path(path)
+    if not path.exists() and not create:
+        raise DatabaseError(f"Database {path} bestaat niet.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header and not header.startswith(b"SQLite format 3"):
+            raise DatabaseError(f"{path} is geen sdesk-database (geen SQLite-bestand).")
+    engine = make_engine(path)
+    try:
+        quick_check(engine)
+        migrate(engine, path)
+        ensure_reference_data(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # sqlite3.DatabaseError and friends: report, don't crash
+        engine.dispose()
+        raise DatabaseError(f"Database {path} kan niet worden geopend: {exc}") from exc
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
