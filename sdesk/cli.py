@@ -126,3 +126,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
+    except Exception as exc:  # last line of defence: a message and a log, never a traceback
+        log = _write_crash_log()
+        print(f"interne fout: {exc.__class__.__name__}: {exc}\nDetails staan in {log}",
+              file=sys.stderr)
+        return 3
+
+
+def _write_crash_log() -> Path:
+    import traceback
+
+    from sdesk.config import data_dir
+
+    path = data_dir() / "sdesk-fouten.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc() + "\n")
+    return path

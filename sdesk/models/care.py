@@ -38,8 +38,9 @@ class Allocation(Base):
     description: Mapped[str | None] = mapped_column(String(200))
     provider: Mapped[str | None] = mapped_column(String(120))
     referrer: Mapped[str | None] = mapped_column(String(2))  # COD327
-    delivery_form: Mapped[str] = mapped_column(String(3), default="zin")
-    provision_kind: Mapped[str] = mapped_column(String(16), default="maatwerk")
+    delivery_form: Mapped[str] = mapped_column(String(3), default="zin", server_default="zin")
+    provision_kind: Mapped[str] = mapped_column(String(16), default="maatwerk",
+                                                server_default="maatwerk")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     volume: Mapped[float | None] = mapped_column(Float)
@@ -68,4 +69,4 @@ class Claim(Base):
     period_end: Mapped[date] = mapped_column(Date)
     volume: Mapped[float | None] = mapped_column(Float)
     amount_cents: Mapped[int] = mapped_column(Integer)  # credit lines are negative
-    rejected: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -17,7 +17,7 @@ class CodelistEntry(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
     # Participatiewet categories are the municipality's own list, editable by users.
-    user_maintained: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_maintained: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Tariff(Base):

@@ -32,8 +32,8 @@ class CoordinationCase(Base):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     intake_date: Mapped[date] = mapped_column(Date)
     evaluation_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="open")
-    attribution: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
+    attribution: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
     notes: Mapped[str | None] = mapped_column(Text)
 
 

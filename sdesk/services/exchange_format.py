@@ -49,7 +49,8 @@ FILES_BY_NAME = {spec.name: spec for spec in FILES}
 
 LAWS = ("jeugd", "wmo", "participatie")
 LAW_ALIASES = {"jeugd": "jeugd", "jeugdwet": "jeugd", "jw": "jeugd", "wmo": "wmo",
-               "participatie": "participatie", "participatiewet": "participatie", "pw": "participatie"}
+               "participatie": "participatie", "participatiewet": "participatie",
+               "pw": "participatie"}
 # Codelist that holds the product categories of each law.
 CATEGORY_CODELIST = {"jeugd": "JZ020", "wmo": "WMO020", "participatie": "PW_CATEGORIE"}
 END_REASON_CODELIST = {"jeugd": "JZ588", "wmo": "WMO588"}

@@ -1,4 +1,8 @@
-"""Import of exchange format v1 (DESIGN section 3). Placeholder: being written."""
+"""`sdesk import` of exchange format v1: all or nothing, every refusal reported.
+
+Reading and checking happen before anything is written; writing happens in one transaction,
+so one bad row (or a cancel) leaves the database exactly as it was.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,23 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sdesk.services.errors import SdeskError
+from sdesk.services.exchange_format import FILES
+from sdesk.services.exchange_import.checks import CHECKS, Rows
+from sdesk.services.exchange_import.existing import load_known
+from sdesk.services.exchange_import.parsing import Columns
+from sdesk.services.exchange_import.readers import read_sources
+from sdesk.services.exchange_import.report import ImportIssue, Report
+from sdesk.services.exchange_import.writer import WRITERS
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
-
-class ImportCancelled(SdeskError):
-    pass
+__all__ = ["ImportCancelled", "ImportIssue", "ImportResult", "import_sources"]
 
 
-@dataclass(frozen=True)
-class ImportIssue:
-    file: str
-    line: int | None
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line or '-'}: {self.column or '-'}: {self.reason}"
+class ImportCancelled(SdeskError):  # noqa: N818 (a cancel is not an error)
+    def __init__(self) -> None:
+        super().__init__("Import geannuleerd; er is niets opgeslagen.")
 
 
 @dataclass(frozen=True)
@@ -39,4 +42,45 @@ class ImportResult:
 
 def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
                    cancelled: CancelFn | None = None) -> ImportResult:
-    raise NotImplementedError
+    """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks)."""
+
+    def step(fraction: float, message: str) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(fraction, message)
+
+    report = Report()
+    step(0.0, "Bestanden lezen")
+    tables = {t.name: t for t in read_sources([Path(s) for s in sources], report)}
+    if not tables and report.ok:
+        report.add(", ".join(str(s) for s in sources) or "(geen bron)", None, None,
+                   "niets om te importeren")
+    order = [spec.name for spec in FILES if spec.name in tables]
+
+    prepared: dict[str, Rows] = {}
+    with engine.connect() as conn:
+        known = load_known(conn)
+    for i, name in enumerate(order):
+        step(0.1 + 0.4 * i / max(len(order), 1), f"Controleren: {tables[name].label}")
+        prepared[name] = CHECKS[name](Columns(tables[name], report), known)
+    if not report.ok:
+        return ImportResult(False, report.sorted_issues(), warnings=report.warnings)
+
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
+        for i, name in enumerate(order):
+            base = 0.5 + 0.5 * i / len(order)
+            span = 0.5 / len(order)
+            label = f"Opslaan: {tables[name].label}"
+            step(base, label)
+            if name == "declaraties":
+                WRITERS[name](conn, prepared[name],
+                              lambda f, b=base, s=span, m=label: step(b + s * f, m))
+            else:
+                WRITERS[name](conn, prepared[name])
+            counts[name] = len(tables[name].frame)
+        step(1.0, "Afronden")
+    if progress is not None:
+        progress(1.0, "Import voltooid")
+    return ImportResult(True, [], counts, report.warnings)

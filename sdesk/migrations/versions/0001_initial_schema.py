@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:00:13.059554
+Create Date: 2026-11-23 19:04:06.724369
 """
 
 import sqlalchemy as sa
@@ -46,7 +46,7 @@ def upgrade() -> None:
     sa.Column('codelist', sa.String(length=20), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
-    sa.Column('user_maintained', sa.Boolean(), nullable=False),
+    sa.Column('user_maintained', sa.Boolean(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('codelist', 'code', name=op.f('pk_codelist_entry'))
     )
     op.create_table('cost_map_item',
@@ -142,8 +142,8 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=200), nullable=True),
     sa.Column('provider', sa.String(length=120), nullable=True),
     sa.Column('referrer', sa.String(length=2), nullable=True),
-    sa.Column('delivery_form', sa.String(length=3), nullable=False),
-    sa.Column('provision_kind', sa.String(length=16), nullable=False),
+    sa.Column('delivery_form', sa.String(length=3), server_default='zin', nullable=False),
+    sa.Column('provision_kind', sa.String(length=16), server_default='maatwerk', nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('volume', sa.Float(), nullable=True),
@@ -174,8 +174,8 @@ def upgrade() -> None:
     sa.Column('coordinator_id', sa.Integer(), nullable=True),
     sa.Column('intake_date', sa.Date(), nullable=False),
     sa.Column('evaluation_date', sa.Date(), nullable=True),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('attribution', sa.Float(), nullable=False),
+    sa.Column('status', sa.String(length=12), server_default='open', nullable=False),
+    sa.Column('attribution', sa.Float(), server_default='1.0', nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['coordinator_id'], ['employee.id'], name=op.f('fk_coordination_case_coordinator_id_employee')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_coordination_case_household_id_household')),
@@ -213,7 +213,7 @@ def upgrade() -> None:
     sa.Column('period_end', sa.Date(), nullable=False),
     sa.Column('volume', sa.Float(), nullable=True),
     sa.Column('amount_cents', sa.Integer(), nullable=False),
-    sa.Column('rejected', sa.Boolean(), nullable=False),
+    sa.Column('rejected', sa.Boolean(), server_default='0', nullable=False),
     sa.CheckConstraint('period_end >= period_start', name=op.f('ck_claim_period_order')),
     sa.ForeignKeyConstraint(['allocation_id'], ['allocation.id'], name=op.f('fk_claim_allocation_id_allocation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim')),

@@ -1,0 +1,1 @@
+"""Reading, checking and writing exchange-format v1 files (DESIGN section 3)."""
