@@ -22,7 +22,7 @@ from sdesk.services.exchange_format import (
     UNKNOWN_BSN,
 )
 from sdesk.services.exchange_import.existing import Known
-from sdesk.services.exchange_import.parsing import Columns, iso, pad_codes
+from sdesk.services.exchange_import.parsing import Columns, Dates, pad_codes
 
 Rows = dict[str, Any]
 
@@ -78,8 +78,8 @@ def _references(cols: Columns, values: np.ndarray, known_keys: Any, column: str,
     return unknown
 
 
-def _end_not_before_start(cols: Columns, start: pd.Series, end: pd.Series, column: str) -> None:
-    bad = (end < start).to_numpy()
+def _end_not_before_start(cols: Columns, start: Dates, end: Dates, column: str) -> None:
+    bad = (end.values < start.values).to_numpy()
     cols.bad(bad, column, "einddatum ligt voor de begindatum")
 
 
@@ -124,7 +124,7 @@ def check_personen(cols: Columns, known: Known) -> Rows:
                          aliases={k: v for k, v in GENDER_ALIASES.items()})
     gender = np.array([g.upper() if isinstance(g, str) else None for g in gender], dtype=object)
     known.persons.update((p, h) for p, h in zip(ids, households, strict=True) if p)
-    return {"external_id": ids, "household": households, "bsn": bsn, "birth_date": iso(birth),
+    return {"external_id": ids, "household": households, "bsn": bsn, "birth_date": birth.iso,
             "gender": gender, "last_name": cols.text("achternaam"),
             "first_name": cols.text("voornaam")}
 
@@ -150,7 +150,7 @@ def check_tarieven(cols: Columns, known: Known) -> Rows:
     cents = cols.cents("tarief", required=True)
     cols.not_negative(cents, "tarief")
     unit = _codes(cols, "eenheid", "WJ756", known)
-    from_iso, to_iso = iso(valid_from), iso(valid_to)
+    from_iso, to_iso = valid_from.iso, valid_to.iso
     _duplicates(cols, pd.Series(list(zip(laws, codes, from_iso, strict=True))).map(
         lambda k: None if None in k else f"{k[0]} {k[1]} {k[2]}"), "geldig_vanaf")
     for law, code, f, t, c in zip(laws, codes, from_iso, to_iso, cents, strict=True):
@@ -212,12 +212,12 @@ def check_toewijzingen(cols: Columns, known: Known) -> Rows:
     no_freq = np.array([f is None for f in frequency], dtype=bool)
     cols.bad(has_volume & no_unit, "eenheid", "volume zonder eenheid")
     cols.bad(has_volume & no_freq, "frequentie", "volume zonder frequentie")
-    open_ended = end.isna().to_numpy()
+    open_ended = end.values.isna().to_numpy()
     cols.bad(open_ended & (has_budget | (frequency == "6")), "einddatum",
              "een budget of frequentie 6 (totaal binnen geldigheidsduur) vraagt een einddatum")
 
     codes = cols.text("productcode")
-    start_iso, end_iso = iso(start), iso(end)
+    start_iso, end_iso = start.iso, end.iso
     # A missing tariff comes from the tarieven table (valid on the start date).
     for i in np.flatnonzero(has_volume & ~np.isfinite(tariff)):
         if unit[i] == "83":
@@ -256,40 +256,45 @@ def check_declaraties(cols: Columns, known: Known) -> Rows:
     cols.not_negative(volume, "volume")
     ids = cols.text("declaratie_id")
 
-    both = (begin.notna() & end.notna()).to_numpy()
-    before = both & (end < begin).to_numpy()
+    both = (begin.values.notna() & end.values.notna()).to_numpy()
+    before = both & (end.values < begin.values).to_numpy()
     cols.bad(before, "periode_eind", "einde van de periode ligt voor het begin")
-    two_months = both & ~before & ((begin.dt.year != end.dt.year) |
-                                   (begin.dt.month != end.dt.month)).to_numpy()
+    two_months = both & ~before & (begin.values.dt.to_period("M")
+                                   != end.values.dt.to_period("M")).to_numpy()
     cols.bad(two_months, "periode_eind",
              "declaratieperiode beslaat meer dan één kalendermaand")
 
-    begin_iso, end_iso = iso(begin), iso(end)
-    keys = list(zip(laws, numbers, strict=True))
-    unknown = np.zeros(cols.n, dtype=bool)
-    outside = np.zeros(cols.n, dtype=bool)
-    reasons: list[str] = [""] * cols.n
-    allocations = known.allocations
-    for i, key in enumerate(keys):
-        if key[0] is None or key[1] is None:
-            continue
-        span = allocations.get(key)
-        if span is None:
-            unknown[i] = True
-            reasons[i] = f"onbekende toewijzing {key[0]} {key[1]}"
-        elif both[i] and (begin_iso[i] < span[0] or (span[1] is not None
-                                                     and end_iso[i] > span[1])):
-            outside[i] = True
-            reasons[i] = (f"declaratieperiode {begin_iso[i]}..{end_iso[i]} valt buiten de "
-                          f"toewijzing ({span[0]}..{span[1] or 'open'})")
-    cols.bad(unknown, "toewijzingnummer", reasons)
-    cols.bad(outside, "periode_begin", reasons)
+    begin_iso, end_iso = begin.iso, end.iso
+    # Vectorised lookup of each line's allocation span (a million lines must stay fast).
+    spans = pd.DataFrame(
+        [(law, nr, s, e) for (law, nr), (s, e) in known.allocations.items()],
+        columns=["law", "nr", "span_start", "span_end"])
+    lines = pd.DataFrame({"law": laws, "nr": numbers, "begin": begin_iso, "end": end_iso})
+    merged = lines.merge(spans, how="left", on=["law", "nr"], sort=False, validate="m:1")
+    has_key = (lines["law"].notna() & lines["nr"].notna()).to_numpy()
+    unknown = has_key & merged["span_start"].isna().to_numpy()
+    if unknown.any():
+        cols.bad(unknown, "toewijzingnummer",
+                 [f"onbekende toewijzing {law} {nr}" for law, nr in zip(laws, numbers,
+                                                                       strict=True)])
+    span_end = merged["span_end"].fillna("9999-12-31")
+    outside = has_key & ~unknown & both & (
+        (merged["begin"] < merged["span_start"]) | (merged["end"] > span_end)).to_numpy()
+    if outside.any():
+        cols.bad(outside, "periode_begin", [
+            f"declaratieperiode {b}..{e} valt buiten de toewijzing ({s}..{t or 'open'})"
+            for b, e, s, t in zip(begin_iso, end_iso, merged["span_start"],
+                                  merged["span_end"].where(merged["span_end"].notna(), None),
+                                  strict=True)])
 
     # Without a declaratie_id the line's own content is its key, so a re-import updates it.
-    fallback = pd.Series([f"{k[0]}:{k[1]}:{b}:{e}:{a:.0f}:{v:g}" for k, b, e, a, v in
-                          zip(keys, begin_iso, end_iso, amount, np.nan_to_num(volume, nan=-1),
-                              strict=True)])
-    claim_keys = pd.Series(ids).where(pd.Series(ids).notna(), fallback)
+    claim_keys = pd.Series(ids, dtype=object)
+    no_id = claim_keys.isna().to_numpy()
+    if no_id.any():
+        claim_keys[no_id] = [
+            f"{law}:{nr}:{b}:{e}:{a:.0f}:{v:g}" for law, nr, b, e, a, v in zip(
+                laws[no_id], numbers[no_id], begin_iso[no_id], end_iso[no_id], amount[no_id],
+                np.nan_to_num(volume[no_id], nan=-1), strict=True)]
     _duplicates(cols, claim_keys, "declaratie_id")
     return {"claim_key": claim_keys.to_numpy(dtype=object), "law": laws,
             "toewijzingnummer": numbers, "period_start": begin_iso, "period_end": end_iso,
@@ -364,7 +369,7 @@ def check_interventies(cols: Columns, known: Known) -> Rows:
     _end_not_before_start(cols, begin, end, "periode_eind")
     payer = cols.choice("financier", PAYERS, required=True)
     description = cols.text("omschrijving", required=True)
-    begin_iso = iso(begin)
+    begin_iso = begin.iso
     keys = pd.Series([f"{h}|{p}|{d}|{b or ''}" for h, p, d, b in
                       zip(households, payer, description, begin_iso, strict=True)])
     _duplicates(cols, keys, "omschrijving")
@@ -373,7 +378,7 @@ def check_interventies(cols: Columns, known: Known) -> Rows:
     return {"natural_key": keys.to_numpy(dtype=object), "household": households,
             "person": persons, "payer": payer, "description": description, "item": items,
             "quantity": quantity, "amount_cents": amount, "period_start": begin_iso,
-            "period_end": iso(end)}
+            "period_end": end.iso}
 
 
 def check_inwoners(cols: Columns, known: Known) -> Rows:

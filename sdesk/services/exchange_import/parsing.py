@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from sdesk.services.exchange_import.readers import RawTable
 from sdesk.services.exchange_import.report import Report
+
+
+class Dates(NamedTuple):
+    values: pd.Series  # datetime64, NaT when empty or bad
+    iso: np.ndarray  # "YYYY-MM-DD" text (how SQLAlchemy stores Date in SQLite) or None
+
+
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _parse_number(text: str) -> float:
+    """Slow path: spaces, euro signs and thousands separators ("1.234,56", "1,234.56")."""
+    compact = re.sub(r"[\s\u20ac]", "", text)
+    if _THOUSANDS_DOT.match(compact):
+        compact = compact.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_COMMA.match(compact):
+        compact = compact.replace(",", "")
+    else:
+        compact = compact.replace(",", ".")
+    try:
+        value = float(compact)
+    except ValueError:
+        return float("nan")
+    return value if np.isfinite(value) else float("nan")
 
 
 class Columns:
@@ -33,40 +60,40 @@ class Columns:
             self.bad(empty, column, "verplicht veld is leeg")
         return np.where(empty, None, series.to_numpy())
 
-    def dates(self, column: str, required: bool = False) -> pd.Series:
-        """datetime64 Series (NaT when empty); accepts YYYY-MM-DD and DD-MM-YYYY."""
+    def dates(self, column: str, required: bool = False) -> Dates:
+        """Dates in YYYY-MM-DD or DD-MM-YYYY; NaT/None when empty."""
         series = self.raw(column)
         empty = series == ""
-        iso = pd.to_datetime(series.where(~empty), format="%Y-%m-%d", errors="coerce")
-        rest = iso.isna() & ~empty
+        values = pd.to_datetime(series.where(~empty), format="%Y-%m-%d", errors="coerce")
+        canonical = values.notna() & (series.str.len() == 10)
+        rest = values.isna() & ~empty
         if rest.any():
             nl = pd.to_datetime(series.where(rest), format="%d-%m-%Y", errors="coerce")
-            iso = iso.fillna(nl)
-        bad = (iso.isna() & ~empty).to_numpy()
+            values = values.fillna(nl)
+        bad = (values.isna() & ~empty).to_numpy()
         if bad.any():
-            values = series.to_numpy()
+            raw = series.to_numpy()
             self.bad(bad, column, [f"ongeldige datum '{v}' (verwacht JJJJ-MM-DD of DD-MM-JJJJ)"
-                                   for v in values])
+                                   for v in raw])
         if required:
             self.bad(empty.to_numpy(), column, "verplicht veld is leeg")
-        return iso
+        # ISO text as stored by SQLAlchemy; formatting only the rows not already canonical.
+        iso_text = np.where(canonical.to_numpy(), series.to_numpy(), None)
+        other = (values.notna() & ~canonical).to_numpy()
+        if other.any():
+            iso_text[other] = values[other].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        return Dates(values, iso_text)
 
     def numbers(self, column: str, required: bool = False) -> np.ndarray:
         """floats (NaN when empty); decimal comma or point, thousands separators allowed."""
         series = self.raw(column)
-        text = series.str.replace(r"[\s\u20ac]", "", regex=True)
-        empty = (text == "").to_numpy()
-        if text.str.contains(",", regex=False).any():
-            has_dot = text.str.contains(".", regex=False)
-            has_comma = text.str.contains(",", regex=False)
-            comma_last = text.str.rfind(",") > text.str.rfind(".")
-            dot_thousands = has_dot & has_comma & comma_last
-            comma_thousands = has_dot & has_comma & ~comma_last
-            text = text.where(~dot_thousands, text.str.replace(".", "", regex=False))
-            text = text.where(~comma_thousands, text.str.replace(",", "", regex=False))
-            text = text.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(text.where(~pd.Series(empty, index=text.index)),
-                               errors="coerce").to_numpy(dtype="float64")
+        empty = (series == "").to_numpy()
+        # Fast path for the common forms "1234,56" and "1234.56"; the rest row by row below.
+        values = pd.to_numeric(series.str.replace(",", ".", regex=False),
+                               errors="coerce").to_numpy(dtype="float64", copy=True)
+        slow = ~empty & ~np.isfinite(values)
+        for i in np.flatnonzero(slow):
+            values[i] = _parse_number(series.iat[i])
         bad = ~empty & ~np.isfinite(values)
         if bad.any():
             raw = series.to_numpy()
@@ -95,11 +122,11 @@ class Columns:
 
     def choice(self, column: str, allowed: Collection[str], required: bool = False,
                default: str | None = None, aliases: dict[str, str] | None = None) -> np.ndarray:
-        series = self.raw(column).str.lower()
-        if aliases:
-            series = series.map(lambda v: aliases.get(v, v))
-        empty = (series == "").to_numpy()
-        values = series.to_numpy()
+        series = self.raw(column)
+        # Normalise each distinct value once: a million rows hold only a handful of them.
+        lookup = {v: (aliases or {}).get(v.lower(), v.lower()) for v in pd.unique(series)}
+        values = series.map(lookup).to_numpy(dtype=object)
+        empty = values == ""
         bad = ~empty & ~np.isin(values, list(allowed))
         if bad.any():
             self.bad(bad, column, [f"onbekende waarde '{v}' (toegestaan: {', '.join(allowed)})"
@@ -118,8 +145,3 @@ def pad_codes(values: np.ndarray, width: int) -> np.ndarray:
         if isinstance(v, str) and v.isdigit() and len(v) < width:
             out[i] = v.zfill(width)
     return out
-
-
-def iso(series: pd.Series) -> np.ndarray:
-    """datetime64 Series -> ISO date strings or None (how SQLAlchemy stores Date in SQLite)."""
-    return np.where(series.isna(), None, series.dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
