@@ -1,0 +1,1 @@
+"""Everything PySide6 / pyqtgraph. Talks to sdesk.services only."""

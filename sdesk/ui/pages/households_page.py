@@ -1,0 +1,295 @@
+"""Huishoudens: find a household, see its members and each member's allocations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sdesk.services.actor import Actor
+from sdesk.ui.formatting import group_thousands
+from sdesk.ui.table_models import (
+    AllocationTableModel,
+    HouseholdTableModel,
+    MemberTableModel,
+)
+from sdesk.ui.tables import content_width, fit_columns, make_table
+from sdesk.ui.workers import Task, TaskState, run_in_background
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sdesk.services.directory import AllocationRow, HouseholdRow, PersonRow
+
+SEARCH_DELAY_MS = 250
+SEARCH_LIMIT = 200
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class HouseholdsPage(QWidget):
+    """Search runs debounced and off the GUI thread; the newest search wins."""
+
+    search_finished = Signal(int)
+    members_loaded = Signal(int)
+    allocations_loaded = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._actor = actor
+        self._engine: Engine | None = None
+        self._tasks: dict[str, Task] = {}
+        # Bumped per request; a result carrying an older number is stale and dropped.
+        self._generation = {"search": 0, "members": 0, "allocations": 0}
+        self.household_model = HouseholdTableModel(self)
+        self.member_model = MemberTableModel(self)
+        self.allocation_model = AllocationTableModel(self)
+        self._build_ui()
+        self._connect_signals()
+        self.setEnabled(False)
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(
+            "Zoek op naam, BSN, postcode, huishoudnummer of persoonsnummer")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(360)
+        if not self._actor.sees_identity:
+            self.search_edit.setPlaceholderText("Zoek op postcode of huishoudnummer")
+        self.result_label = QLabel()
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(QLabel("Zoeken:"))
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.result_label)
+
+        self.household_view = make_table(self.household_model)
+        self.member_view = make_table(self.member_model)
+        self.allocation_view = make_table(self.allocation_model)
+        # Composition goes in the members title: the two tables must fit a 1366 px laptop.
+        self.household_view.hideColumn(HouseholdTableModel.COL_COMPOSITION)
+        if not self._actor.sees_identity:
+            self.household_view.hideColumn(HouseholdTableModel.COL_NAMES)
+            self.member_view.hideColumn(MemberTableModel.COL_BSN)
+            # The pseudonym is both number and name; once is enough.
+            self.member_view.hideColumn(MemberTableModel.COL_NUMBER)
+        self.member_title = _section_title("Leden")
+        self.allocation_title = _section_title("Toewijzingen")
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        self._top_splitter = top
+        self._user_sized = False
+        top.addWidget(self._titled(_section_title("Huishoudens"), self.household_view))
+        top.addWidget(self._titled(self.member_title, self.member_view))
+        top.setSizes([550, 450])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self._titled(self.allocation_title, self.allocation_view))
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+
+    @staticmethod
+    def _titled(title: QLabel, view: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(view)
+        return box
+
+    def _connect_signals(self) -> None:
+        self.search_edit.textChanged.connect(self._on_search_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_return)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit,
+                          self.search_edit.clear)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)  # Esc elsewhere must not clear it
+        self._debounce.timeout.connect(self.run_search)
+        self._top_splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.household_view.selectionModel().selectionChanged.connect(
+            self._on_household_selection_changed)
+        self.member_view.selectionModel().selectionChanged.connect(
+            self._on_member_selection_changed)
+
+    # -- public -----------------------------------------------------------------------------
+
+    def set_engine(self, engine: Engine | None) -> None:
+        self._engine = engine
+        self.setEnabled(engine is not None)
+        if engine is not None:
+            self.run_search()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def refresh(self) -> None:
+        self.run_search()
+
+    def run_search(self) -> None:
+        self._debounce.stop()
+        if self._engine is None:
+            return
+        engine, actor, text = self._engine, self._actor, self.search_edit.text().strip()
+
+        def op(_state: TaskState) -> list[HouseholdRow]:
+            from sdesk.services.directory import search_households
+
+            return search_households(engine, actor, text, limit=SEARCH_LIMIT)
+
+        self.result_label.setText("Zoeken…")
+        self._start("search", op, self._on_search_done)
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        for task in self._tasks.values():
+            task.cancel()
+
+    # -- background plumbing ----------------------------------------------------------------
+
+    def _start(self, kind: str, op: Any, on_success: Any) -> None:
+        previous = self._tasks.get(kind)
+        if previous is not None and previous.running:
+            previous.cancel()
+        self._generation[kind] += 1
+        generation = self._generation[kind]
+
+        def deliver(result: Any) -> None:
+            if generation == self._generation[kind]:
+                on_success(result)
+
+        self._tasks[kind] = run_in_background(op, on_success=deliver, on_error=self._on_error,
+                                              owner=self)
+
+    def _on_error(self, exc: BaseException) -> None:
+        message = f"Ophalen mislukt: {exc}"
+        self.result_label.setText(message)
+        self.failed.emit(message)
+
+    # -- slots ------------------------------------------------------------------------------
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def _on_search_return(self) -> None:
+        self.run_search()
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_sized = True
+
+    def _balance_panes(self) -> None:
+        """Share the width between households and members by what their columns need."""
+        if self._user_sized:
+            return
+        total = sum(self._top_splitter.sizes())
+        households = content_width(self.household_view)
+        members = content_width(self.member_view)
+        if total <= 0 or households + members <= 0:
+            return
+        if households + members <= total:
+            households = total - members  # spare room goes to the household list
+        else:
+            households = round(total * households / (households + members))
+        self._top_splitter.setSizes([households, total - households])
+
+    def _on_search_done(self, rows: list[HouseholdRow]) -> None:
+        self.household_model.set_rows(rows)
+        fit_columns(self.household_view)
+        if not rows:
+            self.result_label.setText("Geen huishoudens gevonden")
+        elif len(rows) >= SEARCH_LIMIT:
+            self.result_label.setText(
+                f"Eerste {group_thousands(SEARCH_LIMIT)} huishoudens; verfijn de zoekopdracht")
+        else:
+            self.result_label.setText(
+                "1 huishouden" if len(rows) == 1 else f"{group_thousands(len(rows))} huishoudens")
+        self._clear_members()
+        if rows:
+            self.household_view.selectRow(0)
+        self.search_finished.emit(len(rows))
+
+    def _clear_members(self) -> None:
+        self._generation["members"] += 1
+        self._generation["allocations"] += 1
+        self.member_model.set_rows([])
+        self.allocation_model.set_rows([])
+        self.member_title.setText("Leden")
+        self.allocation_title.setText("Toewijzingen")
+
+    def _on_household_selection_changed(self, selected: QItemSelection,
+                                        _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self._engine is None:
+            return
+        household = self.household_model.row_at(indexes[0].row())
+        engine, actor = self._engine, self._actor
+
+        def op(_state: TaskState) -> list[PersonRow]:
+            from sdesk.services.directory import household_members
+
+            return household_members(engine, actor, household.id)
+
+        details = ", ".join(x for x in (household.composition, household.wijk) if x)
+        self.member_title.setText(f"Leden van huishouden {household.external_id}"
+                                  + (f" ({details})" if details else ""))
+        self._start("members", op, self._on_members_done)
+
+    def _on_members_done(self, rows: list[PersonRow]) -> None:
+        self.member_model.set_rows(rows)
+        fit_columns(self.member_view)
+        self._balance_panes()
+        self.allocation_model.set_rows([])
+        self.allocation_title.setText("Toewijzingen")
+        if rows:
+            self.member_view.selectRow(0)
+        self.members_loaded.emit(len(rows))
+
+    def _on_member_selection_changed(self, selected: QItemSelection,
+                                     _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self._engine is None:
+            return
+        person = self.member_model.row_at(indexes[0].row())
+        engine, actor = self._engine, self._actor
+
+        def op(_state: TaskState) -> list[AllocationRow]:
+            from sdesk.services.directory import person_allocations
+
+            return person_allocations(engine, actor, person.id)
+
+        self.allocation_title.setText(f"Toewijzingen van {person.name}")
+        self._start("allocations", op, self._on_allocations_done)
+
+    def _on_allocations_done(self, rows: list[AllocationRow]) -> None:
+        self.allocation_model.set_rows(rows)
+        fit_columns(self.allocation_view)
+        if not rows:
+            self.allocation_title.setText(self.allocation_title.text() + " (geen)")
+        self.allocations_loaded.emit(len(rows))

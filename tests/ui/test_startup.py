@@ -1,0 +1,114 @@
+"""Start-up: first-start choice, database opened off the GUI thread, errors as messages."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from sdesk.app import Startup
+from sdesk.ui.dialogs.first_start_dialog import FirstStartDialog
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.asked: list[Path] = []
+
+    def report(self, _parent: QWidget | None, text: str) -> None:
+        self.errors.append(text)
+
+
+def _close(startup: Startup) -> None:
+    if startup.window is not None:
+        startup.window.close()
+    startup.dispose()
+
+
+def test_existing_database_opens_without_asking(qtbot: QtBot, sample_db_path: Path) -> None:
+    rec = Recorder()
+    startup = Startup(sample_db_path, choose_start=lambda p: rec.asked.append(p) or "empty",
+                      report_error=rec.report)
+    with qtbot.waitSignal(startup.ready, timeout=10_000):
+        assert startup.start()
+    assert rec.asked == [] and rec.errors == []
+    assert startup.window is not None and startup.window.engine is not None
+    _close(startup)
+
+
+def test_first_start_quit_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "nieuw.sqlite"
+    startup = Startup(db, choose_start=lambda _p: None)
+    assert startup.start() is False
+    assert not db.exists() and startup.window is None
+
+
+def test_first_start_empty_database(qtbot: QtBot, tmp_path: Path) -> None:
+    db = tmp_path / "leeg" / "sdesk.sqlite"
+    startup = Startup(db, choose_start=lambda _p: "empty")
+    with qtbot.waitSignal(startup.ready, timeout=10_000):
+        startup.start()
+    assert db.exists()
+    window = startup.window
+    assert window is not None
+    qtbot.waitUntil(lambda: "0 huishoudens" in window.counts_label.text(), timeout=5000)
+    _close(startup)
+
+
+def test_first_start_demo_runs_in_background_with_progress(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import sdesk.services.demo as demo  # written by another helper; stubbed for speed here
+
+    calls: dict[str, object] = {}
+
+    def fake_generate_demo(engine, size="small", seed=1, until=None, progress=None):  # noqa: ANN001, ANN202
+        from sdesk.models import Household
+        from sdesk.services.db import session_factory
+
+        calls.update(size=size, seed=seed, thread=threading.get_ident())
+        if progress is not None:
+            progress(0.5, "Personen maken")
+        with session_factory(engine).begin() as session:
+            session.add(Household(external_id="DEMO1"))
+        if progress is not None:
+            progress(1.0, "Klaar")
+        return object()
+
+    monkeypatch.setattr(demo, "generate_demo", fake_generate_demo)
+    db = tmp_path / "demo.sqlite"
+    startup = Startup(db, choose_start=lambda _p: "demo")
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.start()
+    assert calls["size"] == "small" and calls["seed"] == 1
+    assert calls["thread"] != threading.get_ident()
+    assert startup.progress_dialog is None  # closed when done
+    window = startup.window
+    assert window is not None
+    qtbot.waitUntil(lambda: "1 huishoudens" in window.counts_label.text(), timeout=5000)
+    _close(startup)
+
+
+def test_unreadable_database_is_a_message_not_a_traceback(qtbot: QtBot,
+                                                         tmp_path: Path) -> None:
+    db = tmp_path / "kapot.sqlite"
+    db.write_bytes(b"dit is geen database" * 100)
+    rec = Recorder()
+    startup = Startup(db, report_error=rec.report)
+    with qtbot.waitSignal(startup.failed, timeout=10_000) as blocker:
+        startup.start()
+    assert rec.errors and "geen sdesk-database" in rec.errors[0]
+    assert blocker.args == [rec.errors[0]]
+    _close(startup)
+
+
+def test_first_start_dialog_defaults_to_demo(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = FirstStartDialog(tmp_path / "x.sqlite")
+    qtbot.addWidget(dialog)
+    assert dialog.choice == "demo"
+    dialog.empty_radio.setChecked(True)
+    assert dialog.choice == "empty"
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert str(tmp_path / "x.sqlite") in texts
+    assert dialog.start_button.text() == "Starten"
