@@ -53,7 +53,11 @@ class Report:
         return not self.issues and not self.suppressed
 
     def sorted_issues(self) -> list[ImportIssue]:
-        out = list(self.issues)
+        """Per file in the order files were read, then by line, so a report reads top-down."""
+        file_order: dict[str, int] = {}
+        for issue in self.issues:
+            file_order.setdefault(issue.file, len(file_order))
+        out = sorted(self.issues, key=lambda i: (file_order[i.file], i.line or 0))
         if self.suppressed:
             out.append(ImportIssue("(rapport)", None, None,
                                    f"en nog {self.suppressed} fout(en) die niet zijn getoond"))
