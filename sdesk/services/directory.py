@@ -205,7 +205,7 @@ def _format_euro_volume(volume: float) -> str:
     return f"€ {whole:,}".replace(",", ".") + f",{cents:02d}"
 
 
-def _omvang(volume: float | None, unit: str | None, unit_label: str | None,
+def omvang_text(volume: float | None, unit: str | None, unit_label: str | None,
             frequency: str | None, budget_cents: int | None) -> str:
     if volume is not None:
         if unit == EURO_UNIT:  # "450,33 × Euro's" reads badly; the volume is an amount
@@ -265,7 +265,7 @@ def person_allocations(engine: Engine, actor: Actor, person_id: int) -> list[All
             provider=m["provider"], delivery_form=m["delivery_form"], start=m["start_date"],
             end=m["end_date"], volume=m["volume"], unit=m["unit"],
             unit_label=m["unit_label"], frequency=m["frequency"],
-            omvang=_omvang(m["volume"], m["unit"], m["unit_label"], m["frequency"],
+            omvang=omvang_text(m["volume"], m["unit"], m["unit_label"], m["frequency"],
                            m["budget_cents"]),
             budget_cents=m["budget_cents"], tariff_cents=m["tariff_cents"],
             annual_run_rate_cents=round(float(rate)) if priced else None,

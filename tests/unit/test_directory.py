@@ -111,9 +111,9 @@ def test_database_counts(sample_engine: Engine) -> None:
 
 
 def test_omvang_texts() -> None:
-    from sdesk.services.directory import _omvang
+    from sdesk.services.directory import omvang_text
 
-    assert _omvang(2.5, "16", "Dagdeel (4 uur)", "2", None) == "2,5 × Dagdeel (4 uur) per week"
-    assert _omvang(1905.57, "83", "Euro's", "4", None) == "€ 1.905,57 per maand"
-    assert _omvang(40, "04", "Uur", "6", None) == "40 × Uur in totaal"
-    assert _omvang(None, None, None, None, 100) == "Budget"
+    assert omvang_text(2.5, "16", "Dagdeel (4 uur)", "2", None) == "2,5 × Dagdeel (4 uur) per week"
+    assert omvang_text(1905.57, "83", "Euro's", "4", None) == "€ 1.905,57 per maand"
+    assert omvang_text(40, "04", "Uur", "6", None) == "40 × Uur in totaal"
+    assert omvang_text(None, None, None, None, 100) == "Budget"
