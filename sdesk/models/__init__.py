@@ -5,7 +5,7 @@ from sdesk.models.care import Allocation, Claim
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
 from sdesk.models.reference import CodelistEntry, Inhabitants, PriceIndex, Tariff
-from sdesk.models.work import AuditEvent, CoordinationCase, Review
+from sdesk.models.work import AuditEvent, CoordinationCase, CoordinationSnapshot, Review
 
 __all__ = [
     "Allocation",
@@ -15,6 +15,7 @@ __all__ = [
     "Claim",
     "CodelistEntry",
     "CoordinationCase",
+    "CoordinationSnapshot",
     "CostMapItem",
     "Employee",
     "Household",

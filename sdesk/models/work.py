@@ -50,3 +50,20 @@ class AuditEvent(Base):
     purpose: Mapped[str | None] = mapped_column(String(200))
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class CoordinationSnapshot(Base):
+    """One line of the care package frozen at intake (T0) or evaluation (T1)."""
+
+    __tablename__ = "coordination_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("coordination_case.id", ondelete="CASCADE"),
+                                         index=True)
+    moment: Mapped[str] = mapped_column(String(2))  # "t0" or "t1"
+    kind: Mapped[str] = mapped_column(String(12))  # "allocation" or "intervention"
+    reference: Mapped[str | None] = mapped_column(String(80))
+    law: Mapped[str | None] = mapped_column(String(12))
+    payer: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(String(200))
+    annual_cost_cents: Mapped[int] = mapped_column(Integer)
