@@ -82,6 +82,59 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_household(args: argparse.Namespace) -> int:
+    from sdesk.services.actor import SYSTEM
+    from sdesk.services.db import open_database
+    from sdesk.services.household_overview import household_overview, overview_json
+
+    engine = open_database(Path(args.db), create=False)
+    try:
+        overview = household_overview(engine, SYSTEM, args.household_id, args.at or date.today(),
+                                      threshold_cents=round(args.threshold * 100))
+    finally:
+        engine.dispose()
+    data = overview_json(overview)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"Huishouden {data['household_id']} op {data['at']}")
+    for a in data["allocations"]:
+        print(f"  {a['law']:<12} {a['category']:<20} {a['product'] or '':<45.45} "
+              f"{a['annual_cost']:>12,.2f} {a['realised_12m']:>12,.2f}")
+    for i in data["interventions"]:
+        print(f"  {i['payer']:<12} {i['description']:<66.66} {i['annual_cost']:>12,.2f}")
+    print(f"  totaal per jaar: {data['total_annual_cost']:,.2f}; aanbieders: "
+          f"{data['providers_count']}; signalen: {', '.join(data['flags']) or '-'}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from sdesk.services.actor import SYSTEM
+    from sdesk.services.db import open_database
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise SdeskError(f"Het uitvoerbestand moet op .xlsx eindigen: {out}")
+    engine = open_database(Path(args.db), create=False)
+    try:
+        if args.report == "household":
+            from sdesk.services.household_overview import household_overview
+            from sdesk.services.household_workbook import write_household_workbook
+
+            if not args.household_id:
+                raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
+            overview = household_overview(engine, SYSTEM, args.household_id,
+                                          args.at or date.today(),
+                                          threshold_cents=round(args.threshold * 100))
+            write_household_workbook(overview, out, user=f"{SYSTEM.name} ({SYSTEM.role})")
+        else:  # argparse restricts the choices; this is a guard for new reports
+            raise SdeskError(f"Onbekend rapport '{args.report}'.")
+    finally:
+        engine.dispose()
+    print(str(out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sdesk", description="sdesk: kosten en sturing in het sociaal domein.")
@@ -105,6 +158,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true")
     imp.add_argument("sources", nargs="+")
     imp.set_defaults(func=_cmd_import)
+
+    hh = sub.add_parser("household", help="kostenoverzicht van een huishouden")
+    hh.add_argument("--db", default=argparse.SUPPRESS)
+    hh.add_argument("household_id")
+    hh.add_argument("--at", type=_date, help="peildatum (standaard vandaag)")
+    hh.add_argument("--threshold", type=float, default=100_000.0,
+                    help="drempel jaarkosten in euro (standaard 100000)")
+    hh.add_argument("--json", action="store_true")
+    hh.set_defaults(func=_cmd_household)
+
+    exp = sub.add_parser("export", help="schrijf een rapport als Excel-werkmap")
+    exp.add_argument("--db", default=argparse.SUPPRESS)
+    exp.add_argument("report", choices=["household"])
+    exp.add_argument("household_id", nargs="?")
+    exp.add_argument("--out", required=True, metavar="FILE.xlsx")
+    exp.add_argument("--at", type=_date)
+    exp.add_argument("--threshold", type=float, default=100_000.0)
+    exp.set_defaults(func=_cmd_export)
     return parser
 
 

@@ -46,3 +46,31 @@ def test_reference_data_seeded_once(engine: Engine, db_path: Path) -> None:
     again.dispose()
     # No migration ran on the second open, so no backup copy was made.
     assert [p.name for p in db_path.parent.iterdir() if "voor-migratie" in p.name] == []
+
+
+def test_migrating_an_older_database_makes_a_backup_first(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from sdesk.services.db import MIGRATIONS_DIR, make_engine
+
+    path = tmp_path / "old.sqlite"
+    old = make_engine(path)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with old.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("INSERT INTO household (external_id) VALUES ('H-oud')")
+    old.dispose()
+
+    engine = open_database(path)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT external_id FROM household").scalar() == "H-oud"
+    engine.dispose()
+    backups = [p for p in tmp_path.iterdir() if "voor-migratie-0001" in p.name]
+    assert len(backups) == 1
+    backup = make_engine(backups[0])
+    assert current_revision(backup) == "0001"
+    backup.dispose()
