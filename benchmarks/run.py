@@ -1,27 +1,36 @@
 """Performance harness (run by hand, not in the test suite).
 
-    python benchmarks/run.py --size medium
+    python benchmarks/run.py --size medium                      # demo, export, import
+    python benchmarks/run.py --size large --steps household     # household overview
 
-Builds a demo municipality of the given preset, exports it as exchange format, imports that
-into an empty database and prints a table of timings. Later capabilities add their rows here.
+Builds a demo municipality of the given preset once, then runs the chosen steps against it and
+prints a table of timings. Each capability adds its own step function below.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from sdesk.services.actor import SYSTEM
 from sdesk.services.db import open_database
-from sdesk.services.demo import generate_demo
+from sdesk.services.demo import DEMO_UNTIL, generate_demo
 from sdesk.services.exchange_export import export_exchange
 from sdesk.services.importer import import_sources
+
+Row = tuple[str, str, str]
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -30,53 +39,93 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def _peak_rss_mb() -> float:
-    import resource
+def _percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples_ms, n=100)
+    return statistics.median(samples_ms), cuts[94]
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-
-def run(size: str, seed: int, workdir: Path) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
-    demo_db = workdir / f"demo-{size}.sqlite"
-    engine = open_database(demo_db)
-    seconds, summary = _timed(lambda: generate_demo(engine, size=size, seed=seed))
-    rows.append(("demo generation", f"{seconds:.1f} s",
-                 f"{summary.allocations:,} allocations, {summary.claims:,} claim lines"))
-
+def step_import(engine: Engine, db: Path, workdir: Path) -> list[Row]:
     export_dir = workdir / "export"
     seconds, counts = _timed(lambda: export_exchange(engine, export_dir))
-    engine.dispose()
-    rows.append(("exchange export", f"{seconds:.1f} s",
-                 f"{counts.get('declaraties', 0):,} claim lines written"))
-    rows.append(("database size (demo)", f"{demo_db.stat().st_size / 2**20:.0f} MiB", ""))
-
-    import_db = workdir / f"import-{size}.sqlite"
-    engine = open_database(import_db)
-    seconds, result = _timed(lambda: import_sources(engine, [export_dir]))
-    engine.dispose()
+    rows = [("exchange export", f"{seconds:.1f} s",
+             f"{counts.get('declaraties', 0):,} claim lines written")]
+    import_db = workdir / "import.sqlite"
+    target = open_database(import_db)
+    seconds, result = _timed(lambda: import_sources(target, [export_dir]))
+    target.dispose()
     if not result.ok:
         raise SystemExit("import refused: " + "; ".join(str(i) for i in result.issues[:5]))
     claims = result.counts.get("declaraties", 0)
     rows.append(("import (all files)", f"{seconds:.1f} s",
                  f"{claims / seconds:,.0f} claim lines/s (target >= 50,000)"))
     rows.append(("database size (imported)", f"{import_db.stat().st_size / 2**20:.0f} MiB", ""))
+    return rows
+
+
+def step_household(engine: Engine, db: Path, workdir: Path) -> list[Row]:
+    from sdesk.services.household_overview import household_overview
+
+    with engine.connect() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT external_id FROM household")]
+    sample = random.Random(1).sample(ids, min(200, len(ids)))
+    at = date(DEMO_UNTIL.year, 6, 30)
+    household_overview(engine, SYSTEM, sample[0], at)  # warm-up: imports, page cache
+    times = []
+    for household_id in sample:
+        seconds, _ = _timed(lambda h=household_id: household_overview(engine, SYSTEM, h, at))
+        times.append(seconds * 1000)
+    p50, p95 = _percentiles(times)
+    return [("household overview p50", f"{p50:.1f} ms", f"{len(sample)} random households"),
+            ("household overview p95", f"{p95:.1f} ms", "target < 50 ms")]
+
+
+STEPS: dict[str, Callable[[Engine, Path, Path], list[Row]]] = {
+    "import": step_import,
+    "household": step_household,
+}
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(size: str, seed: int, steps: list[str], workdir: Path) -> list[Row]:
+    db = workdir / f"demo-{size}.sqlite"
+    engine = open_database(db)
+    seconds, summary = _timed(lambda: generate_demo(engine, size=size, seed=seed))
+    rows: list[Row] = [
+        ("demo generation", f"{seconds:.1f} s",
+         f"{summary.allocations:,} allocations, {summary.claims:,} claim lines"),
+        ("database size (demo)", f"{db.stat().st_size / 2**20:.0f} MiB", "")]
+    try:
+        for name in steps:
+            rows += STEPS[name](engine, db, workdir)
+    finally:
+        engine.dispose()
     rows.append(("peak memory (this process)", f"{_peak_rss_mb():.0f} MiB", "target < 1,536"))
     return rows
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--size", default="medium",
                         choices=["tiny", "small", "medium", "large", "g4"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated, from: {', '.join(STEPS)}")
     parser.add_argument("--workdir", type=Path, help="keep the databases here")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    steps = [s for s in args.steps.split(",") if s]
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(unknown)}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sdesk-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        rows = run(args.size, args.seed, workdir)
+        rows = run(args.size, args.seed, steps, workdir)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
