@@ -108,6 +108,44 @@ def _cmd_household(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_kpi(args: argparse.Namespace) -> int:
+    from sdesk.services.db import open_database
+    from sdesk.services.kpis import compute_kpis, kpis_json
+
+    engine = open_database(Path(args.db), create=False)
+    try:
+        data = kpis_json(compute_kpis(engine, args.start, args.end, args.law, args.team,
+                                      args.base_year))
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for key, value in data.items():
+            print(f"{key:<22} {value}")
+    return 0
+
+
+def _cmd_budget(args: argparse.Namespace) -> int:
+    from sdesk.services.budget import budget_json, budget_report
+    from sdesk.services.db import open_database
+
+    engine = open_database(Path(args.db), create=False)
+    try:
+        data = budget_json(budget_report(engine, args.year, args.at))
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"Begroting {data['year']}, peildatum {data['at']}")
+    for row in [*data["lines"], {"post": "Totaal", **data["total"]}]:
+        pct = "" if row["afwijking_pct"] is None else f"{row['afwijking_pct']:7.1f}%"
+        print(f"  {row['post'][:40]:<40} {row['begroting']:>15,.2f} {row['realisatie']:>15,.2f} "
+              f"{row['prognose']:>15,.2f} {row['restant']:>14,.2f} {row['v_n']} {pct}")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from sdesk.services.actor import SYSTEM
     from sdesk.services.db import open_database
@@ -167,6 +205,23 @@ def build_parser() -> argparse.ArgumentParser:
                     help="drempel jaarkosten in euro (standaard 100000)")
     hh.add_argument("--json", action="store_true")
     hh.set_defaults(func=_cmd_household)
+
+    kpi = sub.add_parser("kpi", help="kengetallen over een periode")
+    kpi.add_argument("--db", default=argparse.SUPPRESS)
+    kpi.add_argument("--from", dest="start", type=_date, required=True)
+    kpi.add_argument("--to", dest="end", type=_date, required=True)
+    kpi.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
+    kpi.add_argument("--team")
+    kpi.add_argument("--base-year", type=int, help="basisjaar voor constante prijzen")
+    kpi.add_argument("--json", action="store_true")
+    kpi.set_defaults(func=_cmd_kpi)
+
+    bud = sub.add_parser("budget", help="begroting, realisatie en prognose")
+    bud.add_argument("--db", default=argparse.SUPPRESS)
+    bud.add_argument("--year", type=int, required=True)
+    bud.add_argument("--at", type=_date, help="peildatum (standaard vandaag)")
+    bud.add_argument("--json", action="store_true")
+    bud.set_defaults(func=_cmd_budget)
 
     exp = sub.add_parser("export", help="schrijf een rapport als Excel-werkmap")
     exp.add_argument("--db", default=argparse.SUPPRESS)
