@@ -4,7 +4,7 @@ from sdesk.models.base import Base
 from sdesk.models.care import Allocation, Claim
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
-from sdesk.models.reference import CodelistEntry, Inhabitants, PriceIndex, Tariff
+from sdesk.models.reference import CodelistEntry, Inhabitants, Meta, PriceIndex, Tariff
 from sdesk.models.work import AuditEvent, CoordinationCase, CoordinationSnapshot, Review
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Household",
     "Inhabitants",
     "Intervention",
+    "Meta",
     "Person",
     "PriceIndex",
     "Review",

@@ -47,3 +47,13 @@ class PriceIndex(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     law: Mapped[str] = mapped_column(String(12), primary_key=True)
     percentage: Mapped[float] = mapped_column(Float)
+
+
+class Meta(Base):
+    """Small key/value facts about the database, e.g. `data_version`, bumped by every write
+    that changes allocations or claims so in-memory caches know when to reload."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from sdesk.services import costs
+from sdesk.services.data_version import bump as bump_data_version
 from sdesk.services.errors import SdeskError
 
 ProgressFn = Callable[[float, str], None]
@@ -1218,6 +1219,7 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
             try:
                 counts = _write(conn, demo, progress)
+                bump_data_version(conn)
             finally:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
     except DBAPIError as exc:  # e.g. a team or employee id the user already has

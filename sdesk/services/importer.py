@@ -10,14 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from sdesk.services.data_version import bump as bump_data_version
 from sdesk.services.errors import SdeskError
 from sdesk.services.exchange_format import FILES
 from sdesk.services.exchange_import.checks import CHECKS, Rows
 from sdesk.services.exchange_import.existing import load_known
 from sdesk.services.exchange_import.parsing import Columns
-from sdesk.services.exchange_import.readers import read_sources
+from sdesk.services.exchange_import.readers import RawTable, read_sources
 from sdesk.services.exchange_import.report import ImportIssue, Report
 from sdesk.services.exchange_import.writer import WRITERS
 
@@ -71,18 +72,28 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
     with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
         # A big page cache keeps index pages of a million-line load in memory (default: 2 MB).
         conn.exec_driver_sql("PRAGMA cache_size=-262144")
-        for i, name in enumerate(order):
-            base = 0.5 + 0.5 * i / len(order)
-            span = 0.5 / len(order)
-            label = f"Opslaan: {tables[name].label}"
-            step(base, label)
-            if name == "declaraties":
-                WRITERS[name](conn, prepared[name],
-                              lambda f, b=base, s=span, m=label: step(b + s * f, m))
-            else:
-                WRITERS[name](conn, prepared[name])
-            counts[name] = len(tables[name].frame)
+        try:
+            _write_all(conn, order, tables, prepared, counts, step)
+        finally:
+            conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
+        bump_data_version(conn)
         step(1.0, "Afronden")
     if progress is not None:
         progress(1.0, "Import voltooid")
     return ImportResult(True, [], counts, report.warnings)
+
+
+def _write_all(conn: Connection, order: list[str], tables: dict[str, RawTable],
+               prepared: dict[str, Rows], counts: dict[str, int],
+               step: Callable[[float, str], None]) -> None:
+    for i, name in enumerate(order):
+        base = 0.5 + 0.5 * i / len(order)
+        span = 0.5 / len(order)
+        label = f"Opslaan: {tables[name].label}"
+        step(base, label)
+        if name == "declaraties":
+            WRITERS[name](conn, prepared[name],
+                          lambda f, b=base, s=span, m=label: step(b + s * f, m))
+        else:
+            WRITERS[name](conn, prepared[name])
+        counts[name] = len(tables[name].frame)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.frames import REMOVED, allocations_frame, claims_by_month
+from sdesk.services.kpi_data import KpiData, kpi_data
 from sdesk.services.periods import add_months
 
 THIRD_PARTY_REFERRERS = ("02", "03", "04", "05", "08")
@@ -105,7 +105,7 @@ def _outflow(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp, p1: pd.
                  & (scope["end_date"] <= p1)]
     if ends.empty:
         return 0, 0
-    last = ends.groupby(["person_id", "law"], as_index=False)["end_date"].max()
+    last = ends.groupby(["person_id", "law"], as_index=False, observed=True)["end_date"].max()
     others = every[["person_id", "law", "start_date", "end_date"]].rename(
         columns={"start_date": "start_date_o", "end_date": "end_date_o"})
     pairs = last.merge(others, on=["person_id", "law"])
@@ -132,8 +132,8 @@ def merged_spells(frame: pd.DataFrame) -> pd.DataFrame:
     f["end_fill"] = f["end_date"].fillna(far)
     f = f.sort_values(["person_id", "category", "start_date"], kind="mergesort")
     keys = ["person_id", "category"]
-    reach = f.groupby(keys)["end_fill"].cummax()
-    previous_reach = reach.groupby([f["person_id"], f["category"]]).shift()
+    reach = f.groupby(keys, observed=True)["end_fill"].cummax()
+    previous_reach = reach.groupby([f["person_id"], f["category"]], observed=True).shift()
     new_spell = previous_reach.isna() | (f["start_date"] > previous_reach)
     f["spell"] = new_spell.cumsum()
     spells = f.groupby("spell").agg(person_id=("person_id", "first"),
@@ -163,12 +163,10 @@ def heavy_mask(frame: pd.DataFrame, dagdelen: float = HEAVY_DAGDELEN,
         np.isin(unit, ["04", "01"]) & ~household_help & (weekly_hours >= hours))
 
 
-def _deflators(engine: Engine, laws: list[str], base_year: int | None
+def _deflators(data: KpiData, laws: list[str], base_year: int | None
                ) -> tuple[dict[tuple[str, int], float], int | None]:
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT law, year, percentage FROM price_index").all()
     index: dict[str, dict[int, float]] = {}
-    for law, year, pct in rows:
+    for law, year, pct in data.price_index:
         index.setdefault(law, {})[int(year)] = float(pct)
     years = [y for law in laws for y in index.get(law, {})]
     base = base_year if base_year is not None else (min(years) if years else None)
@@ -187,47 +185,10 @@ def _deflators(engine: Engine, laws: list[str], base_year: int | None
     return out, base
 
 
-def _data_until(engine: Engine) -> pd.Timestamp:
-    # Claim periods lie within one month, so the newest starts carry the newest ends; this
-    # way the period_start index answers instead of a scan of every claim.
-    with engine.connect() as conn:
-        value = conn.exec_driver_sql(
-            "SELECT max(period_end) FROM claim WHERE period_start >= "
-            "(SELECT date(max(period_start), 'start of month') FROM claim)").scalar()
-    return pd.Timestamp(value) if value else pd.Timestamp(date.today())
-
-
-def _inhabitants(engine: Engine, year: int, law: str | None) -> int | None:
-    sql = "SELECT sum(count) FROM inhabitants WHERE year = ?"
-    params: tuple[Any, ...] = (year,)
-    if law == "jeugd":
-        sql += " AND age_band = ?"
-        params = (year, "0-17")
-    with engine.connect() as conn:
-        value = conn.exec_driver_sql(sql, params).scalar()
-    return int(value) if value else None
-
-
-def _multi_law_households(engine: Engine, start: date, end: date) -> set[int]:
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT p.household_id FROM allocation a JOIN person p ON p.id = a.person_id "
-            "WHERE a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?) "
-            f"AND COALESCE(a.change_reason, '') <> '{REMOVED}' "
-            "GROUP BY p.household_id HAVING COUNT(DISTINCT a.law) >= 2",
-            (end.isoformat(), start.isoformat())).all()
-    return {r[0] for r in rows}
-
-
-def _team_ids(engine: Engine, team: str) -> set[int]:
-    with engine.connect() as conn:
-        return {r[0] for r in conn.exec_driver_sql("SELECT id FROM team WHERE name = ?",
-                                                   (team,))}
-
-
-def _spell_frame(engine: Engine, law: str | None, start: date, end: date) -> pd.DataFrame:
-    """The whole history of the people whose allocations end in P (for merging spells)."""
-    return allocations_frame(engine, law=law, persons_ending=(start, end))
+def _inhabitants(data: KpiData, year: int, law: str | None) -> int | None:
+    rows = [count for y, band, count in data.inhabitants
+            if y == year and (law != "jeugd" or band == "0-17")]
+    return sum(rows) if rows else None
 
 
 def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
@@ -237,35 +198,37 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
 
         raise SdeskError(f"De periode eindigt ({end:%d-%m-%Y}) voor het begin "
                          f"({start:%d-%m-%Y}).")
+    data = kpi_data(engine)
     length = (end - start).days + 1
-    load_from = min(start - timedelta(days=length), add_months(start, -LOOK_MONTHS))
-    every = allocations_frame(engine, law=law, active_from=load_from,
-                              active_to=add_months(end, LOOK_MONTHS))
-    scope = every[every["team_id"].isin(_team_ids(engine, team))] if team else every
     p0, p1 = pd.Timestamp(start), pd.Timestamp(end)
+    load_from = pd.Timestamp(min(start - timedelta(days=length),
+                                 add_months(start, -LOOK_MONTHS)))
+    everything = data.allocations
+    of_law = data.of_law(law)
+    every = of_law[_active(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
+    team_ids = data.team_ids(team) if team else None
+    scope = every[every["team_id"].isin(team_ids)] if team_ids is not None else every
 
     in_p = scope[_active(scope, p0, p1)]
     clients = int(in_p["person_id"].nunique())
     prior = scope[_active(scope, p0 - pd.Timedelta(days=length), p0 - pd.Timedelta(days=1))]
     continuing = len(set(in_p["person_id"]) & set(prior["person_id"]))
-    outflow, provisional = _outflow(scope, every, p0, p1, _data_until(engine))
+    outflow, provisional = _outflow(scope, every, p0, p1, data.data_until)
 
-    claims = claims_by_month(engine, start, end, law)
+    claims = data.claims(engine, start, end, law)
     claims = claims.merge(scope[["id", "person_id", "law", "category", "referrer"]],
                           left_on="allocation_id", right_on="id", how="inner")
     realised = int(claims["amount_cents"].sum())
     per_person = claims.groupby("person_id")["amount_cents"].sum().sort_values(ascending=False)
-    by_referrer = claims.assign(referrer=claims["referrer"].fillna(UNKNOWN)).groupby(
-        "referrer")["amount_cents"].sum()
+    by_referrer = claims.groupby("referrer", observed=True)["amount_cents"].sum()
     third_party = int(by_referrer[by_referrer.index.isin(THIRD_PARTY_REFERRERS)].sum())
 
     laws = sorted(scope["law"].unique().tolist()) if law is None else [law]
-    deflate, base = _deflators(engine, laws, base_year)
-    years = claims["month"].str.slice(0, 4).astype(int)
-    factors = np.array([deflate.get((lw, y), 1.0) for lw, y in
-                        zip(claims["law"], years, strict=True)], dtype="float64")
-    constant = round(float((claims["amount_cents"].to_numpy() / np.where(
-        factors > 0, factors, 1.0)).sum())) if len(claims) else 0
+    deflate, base = _deflators(data, laws, base_year)
+    per_year = claims.groupby([claims["law"], claims["month"] // 100],
+                              observed=True)["amount_cents"].sum()
+    constant = round(sum(float(v) / (deflate.get((lw, int(y)), 1.0) or 1.0)
+                         for (lw, y), v in per_year.items()))
 
     ending = scope[scope["end_date"].notna() & (scope["end_date"] >= p0)
                    & (scope["end_date"] <= p1)]
@@ -273,14 +236,21 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     dropouts = sum(int(coded.loc[coded["law"] == lw, "end_reason"].isin(codes).sum())
                    for lw, codes in DROPOUT_CODES.items())
 
-    spells = merged_spells(_spell_frame(engine, law, start, end).pipe(
-        lambda f: f[f["team_id"].isin(_team_ids(engine, team))] if team else f))
+    # Spells need the whole history of the people whose allocations end in P.
+    enders = of_law[of_law["person_id"].isin(ending["person_id"].unique())]
+    if team_ids is not None:
+        enders = enders[enders["team_id"].isin(team_ids)]
+    spells = merged_spells(enders)
     ended_spells = spells[spells["end"].notna() & (spells["end"] >= p0) & (spells["end"] <= p1)]
     durations = (ended_spells["end"] - ended_spells["start"]).dt.days + 1
 
-    inhabitants = _inhabitants(engine, start.year, law)
+    inhabitants = _inhabitants(data, start.year, law)
     heavy = in_p.loc[heavy_mask(in_p), "person_id"].nunique()
-    households = set(in_p["household_id"]) & _multi_law_households(engine, start, end)
+    neighbours = everything[everything["household_id"].isin(in_p["household_id"].unique())]
+    active_all = neighbours[_active(neighbours, p0, p1)]
+    laws_per_household = active_all.groupby("household_id", observed=True)["law"].nunique()
+    multi = set(laws_per_household.index[laws_per_household >= 2])
+    households = set(in_p["household_id"]) & multi
 
     return Kpis(
         start=start, end=end, law=law, team=team, clients=clients,
@@ -290,10 +260,10 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
         top10_share=_share(float(per_person.head(10).sum()), realised),
         cost_by_referrer_cents={k: int(v) for k, v in by_referrer.sort_index().items()},
         third_party_share=_share(third_party, realised),
-        cost_by_category_cents={k: int(v) for k, v in
-                                claims.groupby("category")["amount_cents"].sum().items()},
-        clients_by_category={k: int(v) for k, v in
-                             in_p.groupby("category")["person_id"].nunique().items()},
+        cost_by_category_cents={k: int(v) for k, v in claims.groupby(
+            "category", observed=True)["amount_cents"].sum().items()},
+        clients_by_category={k: int(v) for k, v in in_p.groupby(
+            "category", observed=True)["person_id"].nunique().items()},
         avg_duration_days=float(durations.mean()) if len(durations) else None,
         dropout_rate=_share(dropouts, len(coded)),
         clients_per_1000=(clients / inhabitants * 1000) if inhabitants else None,

@@ -225,3 +225,16 @@ def test_period_end_before_start_is_refused(kpi_engine: Engine) -> None:
 
     with pytest.raises(SdeskError, match="eindigt"):
         compute_kpis(kpi_engine, P1, P0)
+
+
+def test_cached_working_set_follows_new_imports(kpi_engine: Engine, tmp_path: Path) -> None:
+    assert compute_kpis(kpi_engine, P0, P1, "jeugd").realised_cost_cents == 505_000
+    more = {"declaraties": [DATA["declaraties"][0], _claim("C2", "2025-05", "300")]}
+    assert import_sources(kpi_engine, [write_folder(tmp_path / "more", more)]).ok
+    assert compute_kpis(kpi_engine, P0, P1, "jeugd").realised_cost_cents == 535_000
+
+
+def test_period_not_on_month_boundaries_uses_exact_dates(kpi_engine: Engine) -> None:
+    # F1's claim starts on 2025-06-15; A1's on 2025-02-01 and 2025-03-01.
+    k = compute_kpis(kpi_engine, date(2025, 2, 1), date(2025, 6, 14), "jeugd")
+    assert k.realised_cost_cents == 100_000 + 100_000 + 50_000 + 30_000 + 10_000
