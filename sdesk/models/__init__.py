@@ -1,7 +1,7 @@
 """SQLAlchemy ORM only. Imports sqlalchemy and the standard library, never Qt."""
 
 from sdesk.models.base import Base
-from sdesk.models.care import Allocation, Claim
+from sdesk.models.care import Allocation, Claim, RealisationMonth
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
 from sdesk.models.reference import CodelistEntry, Inhabitants, Meta, PriceIndex, Tariff
@@ -24,6 +24,7 @@ __all__ = [
     "Meta",
     "Person",
     "PriceIndex",
+    "RealisationMonth",
     "Review",
     "Tariff",
     "Team",

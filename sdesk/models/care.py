@@ -70,3 +70,22 @@ class Claim(Base):
     volume: Mapped[float | None] = mapped_column(Float)
     amount_cents: Mapped[int] = mapped_column(Integer)  # credit lines are negative
     rejected: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class RealisationMonth(Base):
+    """Summary: realisation per law, month, team, category and referrer.
+
+    Derived data, rebuilt when the data version moves on (services/summaries.py), so trend
+    charts over five years need not read millions of claim lines.
+    """
+
+    __tablename__ = "realisation_month"
+    __table_args__ = (Index("ix_realisation_month_law_month", "law", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    law: Mapped[str] = mapped_column(String(12))
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM of the claim period's start
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(40))
+    referrer: Mapped[str | None] = mapped_column(String(2))
+    amount_cents: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,50 @@
+"""Trend series, on the data set of test_kpis (its docstring has the picture)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from sdesk.services.importer import import_sources
+from sdesk.services.kpis import compute_kpis
+from sdesk.services.trends import monthly_trend, quarterly_kpis, quarters
+from tests.integration.exchange_data import write_folder
+from tests.integration.test_kpis import DATA
+
+
+@pytest.fixture
+def kpi_engine(engine: Engine, tmp_path: Path) -> Engine:
+    assert import_sources(engine, [write_folder(tmp_path / "kpi", DATA)]).ok
+    return engine
+
+
+def test_monthly_realisation_and_clients(kpi_engine: Engine) -> None:
+    trend = monthly_trend(kpi_engine, date(2025, 1, 1), date(2025, 3, 31), "jeugd")
+    rows = {r.month.month: r for r in trend.frame.itertuples()}
+    # January: D1 2000 + E1 100; February: A1 1000 + E1 100; March: A1 1000 + B2 500.
+    assert [rows[m].realised_cents for m in (1, 2, 3)] == [210_000, 110_000, 150_000]
+    # Active jeugd clients: Jan D E H; Feb A D E H; Mar A B C D E H.
+    assert [rows[m].clients for m in (1, 2, 3)] == [3, 4, 6]
+    assert trend.base_year == 2024
+    assert rows[1].constant_cents == round(210_000 / 1.05)
+
+
+def test_summary_follows_new_data(kpi_engine: Engine, tmp_path: Path) -> None:
+    first = monthly_trend(kpi_engine, date(2025, 5, 1), date(2025, 5, 31), "jeugd")
+    assert first.frame["realised_cents"].sum() == 0
+    more = {"declaraties": [DATA["declaraties"][0],
+                            ["X1", "C2", "jeugd", "2025-05-01", "2025-05-31", "300"]]}
+    assert import_sources(kpi_engine, [write_folder(tmp_path / "more", more)]).ok
+    again = monthly_trend(kpi_engine, date(2025, 5, 1), date(2025, 5, 31), "jeugd")
+    assert again.frame["realised_cents"].sum() == 30_000
+
+
+def test_quarters_use_the_one_kpi_definition(kpi_engine: Engine) -> None:
+    assert quarters(date(2025, 1, 1), date(2025, 6, 30)) == [
+        (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 4, 1), date(2025, 6, 30))]
+    q1, q2 = quarterly_kpis(kpi_engine, date(2025, 1, 1), date(2025, 6, 30), "jeugd")
+    assert q1 == compute_kpis(kpi_engine, date(2025, 1, 1), date(2025, 3, 31), "jeugd")
+    assert q1.realised_cost_cents + q2.realised_cost_cents == 505_000
