@@ -81,11 +81,11 @@ def _share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole
 
 
-def _inflow(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp,
-            p1: pd.Timestamp) -> int:
+def inflow_persons(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp,
+                   p1: pd.Timestamp) -> set[int]:
     starts = scope[(scope["start_date"] >= p0) & (scope["start_date"] <= p1)]
     if starts.empty:
-        return 0
+        return set()
     others = every[["id", "person_id", "law", "start_date", "end_date"]].rename(
         columns={"id": "id_o", "start_date": "start_date_o", "end_date": "end_date_o"})
     pairs = starts[["id", "person_id", "law", "start_date"]].merge(others,
@@ -96,15 +96,16 @@ def _inflow(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp,
         pairs["end_date_o"].isna() | (pairs["end_date_o"] >= before))
     not_new = set(pairs.loc[earlier, "id"])
     new = starts[~starts["id"].isin(not_new)]
-    return int(new["person_id"].nunique())
+    return set(new["person_id"].tolist())
 
 
-def _outflow(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp, p1: pd.Timestamp,
-             data_until: pd.Timestamp) -> tuple[int, int]:
+def outflow_persons(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp,
+                    p1: pd.Timestamp, data_until: pd.Timestamp) -> tuple[set[int], set[int]]:
+    """(persons who left, of whom provisional)."""
     ends = scope[scope["end_date"].notna() & (scope["end_date"] >= p0)
                  & (scope["end_date"] <= p1)]
     if ends.empty:
-        return 0, 0
+        return set(), set()
     last = ends.groupby(["person_id", "law"], as_index=False, observed=True)["end_date"].max()
     others = every[["person_id", "law", "start_date", "end_date"]].rename(
         columns={"start_date": "start_date_o", "end_date": "end_date_o"})
@@ -116,7 +117,7 @@ def _outflow(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp, p1: pd.
     gone = last[[(p, law) not in staying for p, law in
                  zip(last["person_id"], last["law"], strict=True)]]
     provisional = gone[gone["end_date"] + pd.DateOffset(months=LOOK_MONTHS) > data_until]
-    return int(gone["person_id"].nunique()), int(provisional["person_id"].nunique())
+    return set(gone["person_id"].tolist()), set(provisional["person_id"].tolist())
 
 
 def merged_spells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,6 +192,20 @@ def _inhabitants(data: KpiData, year: int, law: str | None) -> int | None:
     return sum(rows) if rows else None
 
 
+def select_scope(data: KpiData, start: date, end: date, law: str | None,
+                 team: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(allocations of the law around P, the part of those the team is responsible for).
+    Looks back and ahead as far as inflow, outflow and continuing need."""
+    length = (end - start).days + 1
+    load_from = pd.Timestamp(min(start - timedelta(days=length),
+                                 add_months(start, -LOOK_MONTHS)))
+    of_law = data.of_law(law)
+    every = of_law[_active(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
+    if not team:
+        return every, every
+    return every, every[every["team_id"].isin(data.team_ids(team))]
+
+
 def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
                  team: str | None = None, base_year: int | None = None) -> Kpis:
     if end < start:
@@ -201,19 +216,16 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     data = kpi_data(engine)
     length = (end - start).days + 1
     p0, p1 = pd.Timestamp(start), pd.Timestamp(end)
-    load_from = pd.Timestamp(min(start - timedelta(days=length),
-                                 add_months(start, -LOOK_MONTHS)))
     everything = data.allocations
     of_law = data.of_law(law)
-    every = of_law[_active(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
+    every, scope = select_scope(data, start, end, law, team)
     team_ids = data.team_ids(team) if team else None
-    scope = every[every["team_id"].isin(team_ids)] if team_ids is not None else every
 
     in_p = scope[_active(scope, p0, p1)]
     clients = int(in_p["person_id"].nunique())
     prior = scope[_active(scope, p0 - pd.Timedelta(days=length), p0 - pd.Timedelta(days=1))]
     continuing = len(set(in_p["person_id"]) & set(prior["person_id"]))
-    outflow, provisional = _outflow(scope, every, p0, p1, data.data_until)
+    gone, provisional = outflow_persons(scope, every, p0, p1, data.data_until)
 
     claims = data.claims(engine, start, end, law)
     claims = claims.merge(scope[["id", "person_id", "law", "category", "referrer"]],
@@ -254,7 +266,8 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
 
     return Kpis(
         start=start, end=end, law=law, team=team, clients=clients,
-        inflow=_inflow(scope, every, p0, p1), outflow=outflow, outflow_provisional=provisional,
+        inflow=len(inflow_persons(scope, every, p0, p1)), outflow=len(gone),
+        outflow_provisional=len(provisional),
         continuing=continuing, realised_cost_cents=realised,
         cost_per_client_cents=_share(realised, clients),
         top10_share=_share(float(per_person.head(10).sum()), realised),

@@ -48,3 +48,25 @@ def test_quarters_use_the_one_kpi_definition(kpi_engine: Engine) -> None:
     q1, q2 = quarterly_kpis(kpi_engine, date(2025, 1, 1), date(2025, 6, 30), "jeugd")
     assert q1 == compute_kpis(kpi_engine, date(2025, 1, 1), date(2025, 3, 31), "jeugd")
     assert q1.realised_cost_cents + q2.realised_cost_cents == 505_000
+
+
+def test_drilldown_rows_add_up_to_the_figure(kpi_engine: Engine) -> None:
+    from sdesk.services.actor import SYSTEM, Actor
+    from sdesk.services.drilldown import drilldown
+
+    p0, p1 = date(2025, 1, 1), date(2025, 6, 30)
+    k = compute_kpis(kpi_engine, p0, p1, "jeugd")
+    cost = drilldown(kpi_engine, SYSTEM, p0, p1, "cost", law="jeugd")
+    assert sum(r.realised_cents for r in cost) == k.realised_cost_cents == 505_000
+    assert cost[0].realised_cents == 200_000
+    clients = drilldown(kpi_engine, SYSTEM, p0, p1, "clients", law="jeugd")
+    assert len({r.person for r in clients}) == k.clients == 7
+    assert {r.person for r in drilldown(kpi_engine, SYSTEM, p0, p1, "inflow",
+                                        law="jeugd")} == {"A", "C", "F"}
+    assert {r.person for r in drilldown(kpi_engine, SYSTEM, p0, p1, "outflow",
+                                        law="jeugd")} == {"A", "F", "H"}
+    by_referrer = drilldown(kpi_engine, SYSTEM, p0, p1, "cost", law="jeugd", referrer="08")
+    assert [r.toewijzingnummer for r in by_referrer] == ["D1"]
+    hidden = drilldown(kpi_engine, Actor("Carla", "controller"), p0, p1, "clients",
+                       law="jeugd")
+    assert all(r.person.startswith("P-") for r in hidden)
