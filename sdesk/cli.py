@@ -165,6 +165,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
                                           args.at or date.today(),
                                           threshold_cents=round(args.threshold * 100))
             write_household_workbook(overview, out, user=f"{SYSTEM.name} ({SYSTEM.role})")
+        elif args.report in ("kpi", "budget"):
+            from sdesk.services.council_workbook import CouncilRequest, write_council_workbook
+
+            if args.report == "kpi" and (args.start is None or args.end is None):
+                raise SdeskError("Geef de periode op: sdesk export kpi --from DATUM --to DATUM")
+            year = args.year or (args.end or args.at or date.today()).year
+            start = args.start or date(year, 1, 1)
+            end = args.end or date(year, 12, 31)
+            request = CouncilRequest(start=start, end=end, law=args.law, team=args.team,
+                                     budget_year=year, at=args.at, internal=args.internal)
+            sheets = ("kpi", "trends", "budget") if args.report == "kpi" else ("budget",)
+            write_council_workbook(engine, out, request, user=f"{SYSTEM.name} ({SYSTEM.role})",
+                                   sheets=sheets, include_persons=args.persons)
         else:  # argparse restricts the choices; this is a guard for new reports
             raise SdeskError(f"Onbekend rapport '{args.report}'.")
     finally:
@@ -225,11 +238,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="schrijf een rapport als Excel-werkmap")
     exp.add_argument("--db", default=argparse.SUPPRESS)
-    exp.add_argument("report", choices=["household"])
-    exp.add_argument("household_id", nargs="?")
+    exp.add_argument("report", choices=["household", "kpi", "budget"])
+    exp.add_argument("household_id", nargs="?", help="bij household: het huishouden")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
-    exp.add_argument("--at", type=_date)
+    exp.add_argument("--at", type=_date, help="peildatum")
     exp.add_argument("--threshold", type=float, default=100_000.0)
+    exp.add_argument("--from", dest="start", type=_date)
+    exp.add_argument("--to", dest="end", type=_date)
+    exp.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
+    exp.add_argument("--team")
+    exp.add_argument("--year", type=int)
+    exp.add_argument("--internal", action="store_true",
+                     help="intern gebruik: kleine aantallen niet afschermen")
+    exp.add_argument("--persons", action="store_true",
+                     help="ook een blad met kosten per persoon (pseudoniem)")
     exp.set_defaults(func=_cmd_export)
     return parser
 

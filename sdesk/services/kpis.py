@@ -337,3 +337,28 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
 
 def with_period(k: Kpis, start: date, end: date) -> Kpis:
     return replace(k, start=start, end=end)
+
+
+# Dutch names of the figures, shared by the dashboard tiles and the council workbook.
+KPI_LABELS: dict[str, str] = {
+    "clients": "Cliënten",
+    "inflow": "Instroom",
+    "outflow": "Uitstroom",
+    "outflow_provisional": "waarvan voorlopig",
+    "continuing": "Doorstroom",
+    "realised_cost": "Gerealiseerde kosten",
+    "cost_per_client": "Kosten per cliënt",
+    "top10_share": "Aandeel top-10 cliënten",
+    "third_party_share": "Aandeel via derden verwezen",
+    "avg_duration_days": "Gemiddelde duur (dagen)",
+    "dropout_rate": "Uitval",
+    "clients_per_1000": "Cliënten per 1.000 inwoners",
+    "heavy_share": "Aandeel zware ondersteuning",
+    "households_multi_law": "Huishoudens met meerdere wetten",
+    "constant_price_cost": "Kosten in constante prijzen",
+}
+# Which figures count persons (small-cell suppression applies to them).
+PERSON_COUNTS = ("clients", "inflow", "outflow", "outflow_provisional", "continuing",
+                 "households_multi_law")
+MONEY = ("realised_cost", "cost_per_client", "constant_price_cost")
+SHARES = ("top10_share", "third_party_share", "dropout_rate", "heavy_share")
