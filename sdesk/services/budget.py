@@ -9,6 +9,8 @@
   formulas, so less income than budgeted is an N.
 
 A line selects allocations by law, product categories and delivery form (each optional).
+Claims say nothing about income (e.g. eigen bijdrage): an income line (negative budget) has no
+realisation from claims and, without a manual forecast, is forecast as budgeted.
 """
 
 from __future__ import annotations
@@ -140,11 +142,14 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
     rows = []
     for name, law, cats, form, amount, manual, explanation in lines:
         categories = tuple(c for c in (cats or "").split(",") if c)
-        mask = _selects(frame, law, categories, form)
-        realisatie = round(float(realised_ytd[mask].sum()))
-        hist_commit = float(committed_hist[mask].sum())
-        uitnutting = float(realised_hist[mask].sum()) / hist_commit if hist_commit else 1.0
-        computed = round(realisatie + float(committed_rest[mask].sum()) * uitnutting)
+        if amount < 0:  # income: not visible in claims
+            realisatie, uitnutting, computed = 0, 1.0, int(amount)
+        else:
+            mask = _selects(frame, law, categories, form)
+            realisatie = round(float(realised_ytd[mask].sum()))
+            hist_commit = float(committed_hist[mask].sum())
+            uitnutting = float(realised_hist[mask].sum()) / hist_commit if hist_commit else 1.0
+            computed = round(realisatie + float(committed_rest[mask].sum()) * uitnutting)
         rows.append(BudgetRow(
             post=name, law=law, categories=categories, delivery_form=form,
             begroting_cents=int(amount), realisatie_cents=realisatie,

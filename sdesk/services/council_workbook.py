@@ -55,9 +55,19 @@ class CouncilRequest:
 
 
 def _suppress(value: Any, count: int | None, internal: bool) -> Any:
+    """1 to 9 persons read "<10"; zero identifies nobody and stays 0."""
     if internal or count is None or value is None:
         return value
-    return SUPPRESSED if count < SMALL else value
+    return SUPPRESSED if 0 < count < SMALL else value
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None
+         ) -> None:
+    cell = ws.cell(row=row, column=column, value=value)
+    if value == SUPPRESSED:
+        cell.alignment = Alignment(horizontal="right")
+    elif number_format:
+        cell.number_format = number_format
 
 
 def _heading(ws: Worksheet, title: str, request: CouncilRequest, user: str,
@@ -103,9 +113,7 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
                 number_format = "#,##0.0" if isinstance(value, float) else "#,##0"
             count = value if key in PERSON_COUNTS else (
                 values["clients"] if key in ("cost_per_client",) else None)
-            cell = ws.cell(row=row, column=col,
-                           value=_suppress(value, count, request.internal))
-            cell.number_format = number_format
+            _put(ws, row, col, _suppress(value, count, request.internal), number_format)
         current, previous = ws.cell(row=row, column=2), ws.cell(row=row, column=3)
         if isinstance(current.value, int | float) and isinstance(previous.value, int | float):
             diff = ws.cell(row=row, column=5, value=f"={current.coordinate}-{previous.coordinate}")
@@ -129,17 +137,29 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
         row += 1
         clients = current["clients_by_category"].get(code, 0)
         ws.cell(row=row, column=1, value=code)
-        ws.cell(row=row, column=2, value=_suppress(euros, clients, request.internal)
-                ).number_format = EURO
-        ws.cell(row=row, column=3, value=_suppress(clients, clients, request.internal))
+        _put(ws, row, 2, _suppress(euros, clients, request.internal), EURO)
+        _put(ws, row, 3, _suppress(clients, clients, request.internal))
     for col, width in zip("ABCDE", (38, 18, 18, 18, 22), strict=True):
         ws.column_dimensions[col].width = width
+
+
+def _first_claim_month(engine: Engine, end: date) -> date:
+    """Five years back at most, but not before the first claim (no rows of zeros)."""
+    from sdesk.services.summaries import ensure_realisation_month
+
+    ensure_realisation_month(engine)
+    with engine.connect() as conn:
+        first = conn.exec_driver_sql("SELECT min(month) FROM realisation_month").scalar()
+    floor = date(end.year - 4, 1, 1)
+    if not first:
+        return floor
+    return max(floor, date(int(first) // 100, int(first) % 100, 1))
 
 
 def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
                  printed_at: datetime) -> None:
     row = _heading(ws, "Trends", request, user, printed_at)
-    start = request.trend_from or date(request.end.year - 4, 1, 1)
+    start = request.trend_from or _first_claim_month(engine, request.end)
     trend = monthly_trend(engine, start, request.end, request.law, request.team)
     frame = trend.frame
     laws = sorted(frame["law"].unique().tolist())
@@ -160,8 +180,7 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
             ws.cell(row=row, column=2 + len(laws) + i,
                     value=(r.constant_cents / 100) if r else 0).number_format = EURO_WHOLE
             clients = r.clients if r else 0
-            ws.cell(row=row, column=2 + 2 * len(laws) + i,
-                    value=_suppress(clients, clients, request.internal))
+            _put(ws, row, 2 + 2 * len(laws) + i, _suppress(clients, clients, request.internal))
     last = row
     for col in range(1, len(labels) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 16 if col > 1 else 12
@@ -184,11 +203,11 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
     for k in quarterly_kpis(engine, start, request.end, request.law, request.team):
         row += 1
         ws.cell(row=row, column=1, value=f"{k.start.year}-K{(k.start.month - 1) // 3 + 1}")
-        ws.cell(row=row, column=2, value=_suppress(k.inflow, k.inflow, request.internal))
-        ws.cell(row=row, column=3, value=_suppress(k.outflow, k.outflow, request.internal))
-        ws.cell(row=row, column=4, value=_suppress(
+        _put(ws, row, 2, _suppress(k.inflow, k.inflow, request.internal))
+        _put(ws, row, 3, _suppress(k.outflow, k.outflow, request.internal))
+        _put(ws, row, 4, _suppress(
             None if k.cost_per_client_cents is None else k.cost_per_client_cents / 100,
-            k.clients, request.internal)).number_format = EURO
+            k.clients, request.internal), EURO)
         ws.cell(row=row, column=5, value=k.top10_share).number_format = PERCENT
     if row > q_header:
         bars = BarChart()

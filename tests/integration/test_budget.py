@@ -139,3 +139,12 @@ def test_cumulative_realisation(budget_engine: Engine) -> None:
     frame = cumulative_realisation(budget_engine, 2025)
     assert frame["realised_cents"].tolist() == [45_500] * 6 + [0] * 6
     assert frame["cumulative_cents"].iloc[-1] == 273_000
+
+
+def test_income_line_without_manual_forecast_is_forecast_as_budgeted(
+        budget_engine: Engine) -> None:
+    set_manual_forecast(budget_engine, SYSTEM, 2025, "Eigen bijdrage Wmo", None)
+    income = {r.post: r for r in budget_report(budget_engine, 2025, AT).lines}[
+        "Eigen bijdrage Wmo"]
+    assert (income.realisatie_cents, income.prognose_cents, income.restant_cents,
+            income.v_n) == (0, -20_000_000, 0, "V")
