@@ -8,10 +8,16 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sdesk import __version__
 from sdesk.config import default_db_path
 from sdesk.services.errors import SdeskError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sdesk.services.actor import Actor
 
 
 def _date(text: str) -> date:
@@ -35,6 +41,15 @@ def _progress_printer(enabled: bool) -> Callable[[float, str], None] | None:
                 print(file=sys.stderr)
 
     return report
+
+
+def _actor(args: argparse.Namespace, engine: Engine) -> Actor:
+    """--user EMPLOYEE_ID applies that employee's role (the controller sees pseudonyms)."""
+    from sdesk.services.actor import SYSTEM
+    from sdesk.services.users import actor_for
+
+    user = getattr(args, "user", None)
+    return actor_for(engine, user) if user else SYSTEM
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -63,7 +78,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     engine = open_database(Path(args.db))
     try:
         result = import_sources(engine, [Path(s) for s in args.sources],
-                                progress=_progress_printer(sys.stderr.isatty()))
+                                progress=_progress_printer(sys.stderr.isatty()),
+                                actor=_actor(args, engine))
     finally:
         engine.dispose()
     for warning in result.warnings:
@@ -83,13 +99,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_household(args: argparse.Namespace) -> int:
-    from sdesk.services.actor import SYSTEM
     from sdesk.services.db import open_database
     from sdesk.services.household_overview import household_overview, overview_json
 
     engine = open_database(Path(args.db), create=False)
     try:
-        overview = household_overview(engine, SYSTEM, args.household_id, args.at or date.today(),
+        overview = household_overview(engine, _actor(args, engine), args.household_id,
+                                      args.at or date.today(),
                                       threshold_cents=round(args.threshold * 100))
     finally:
         engine.dispose()
@@ -147,24 +163,30 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from sdesk.services.actor import SYSTEM
+    from sdesk.services import audit
     from sdesk.services.db import open_database
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise SdeskError(f"Het uitvoerbestand moet op .xlsx eindigen: {out}")
+    if not (args.purpose or "").strip():
+        raise SdeskError("Geef het doel van de export op met --purpose (het wordt vastgelegd "
+                         "in de auditlog), bijvoorbeeld --purpose \"kwartaalrapportage raad\".")
     engine = open_database(Path(args.db), create=False)
     try:
+        actor = _actor(args, engine)
+        user = f"{actor.name} ({actor.role})"
         if args.report == "household":
             from sdesk.services.household_overview import household_overview
             from sdesk.services.household_workbook import write_household_workbook
 
             if not args.household_id:
                 raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
-            overview = household_overview(engine, SYSTEM, args.household_id,
+            overview = household_overview(engine, actor, args.household_id,
                                           args.at or date.today(),
                                           threshold_cents=round(args.threshold * 100))
-            write_household_workbook(overview, out, user=f"{SYSTEM.name} ({SYSTEM.role})")
+            write_household_workbook(overview, out, user=user)
+            rows = len(overview.allocations) + len(overview.interventions)
         elif args.report in ("kpi", "budget"):
             from sdesk.services.council_workbook import CouncilRequest, write_council_workbook
 
@@ -176,13 +198,56 @@ def _cmd_export(args: argparse.Namespace) -> int:
             request = CouncilRequest(start=start, end=end, law=args.law, team=args.team,
                                      budget_year=year, at=args.at, internal=args.internal)
             sheets = ("kpi", "trends", "budget") if args.report == "kpi" else ("budget",)
-            write_council_workbook(engine, out, request, user=f"{SYSTEM.name} ({SYSTEM.role})",
-                                   sheets=sheets, include_persons=args.persons)
+            write_council_workbook(engine, out, request, user=user, sheets=sheets,
+                                   include_persons=args.persons)
+            rows = None
         else:  # argparse restricts the choices; this is a guard for new reports
             raise SdeskError(f"Onbekend rapport '{args.report}'.")
+        purpose = args.purpose.strip() + (" (intern gebruik)" if args.internal else "")
+        audit.log(engine, actor, audit.EXPORT, f"{args.report} -> {out}", rows, purpose)
     finally:
         engine.dispose()
     print(str(out))
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from sdesk.services import audit
+    from sdesk.services.db import open_database
+
+    engine = open_database(Path(args.db), create=False)
+    try:
+        if args.audit_command == "verify":
+            result = audit.verify(engine)
+            audit.log(engine, _actor(args, engine), "verify", result.message[:200])
+            print(result.message, file=sys.stdout if result.ok else sys.stderr)
+            return 0 if result.ok else 1
+        events = audit.list_events(engine, action=args.action, limit=args.limit)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps([e.__dict__ for e in events], ensure_ascii=False))
+    else:
+        for e in events:
+            print(f"{e.id:>6} {e.at_utc[:19]} {e.user or '-':<20} {e.role or '-':<17} "
+                  f"{e.action:<8} {e.object or ''} {e.purpose or ''}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from sdesk.services.backup import make_backup
+
+    path = make_backup(Path(args.db), Path(args.out) if args.out else None)
+    print(str(path))
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from sdesk.services.backup import restore
+
+    aside = restore(Path(args.db), Path(args.backup))
+    print(f"Teruggezet: {args.backup} -> {args.db}"
+          + (f"; de vorige versie staat in {aside}" if aside else ""))
     return 0
 
 
@@ -207,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="importeer uitwisselformaat (CSV-map, .xlsx, .csv)")
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.add_argument("--json", action="store_true")
+    imp.add_argument("--user", help="medewerker-id van wie importeert")
     imp.add_argument("sources", nargs="+")
     imp.set_defaults(func=_cmd_import)
 
@@ -217,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     hh.add_argument("--threshold", type=float, default=100_000.0,
                     help="drempel jaarkosten in euro (standaard 100000)")
     hh.add_argument("--json", action="store_true")
+    hh.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is")
     hh.set_defaults(func=_cmd_household)
 
     kpi = sub.add_parser("kpi", help="kengetallen over een periode")
@@ -252,7 +319,32 @@ def build_parser() -> argparse.ArgumentParser:
                      help="intern gebruik: kleine aantallen niet afschermen")
     exp.add_argument("--persons", action="store_true",
                      help="ook een blad met kosten per persoon (pseudoniem)")
+    exp.add_argument("--purpose", help="doel van de export (verplicht; komt in de auditlog)")
+    exp.add_argument("--user", help="medewerker-id van wie exporteert")
     exp.set_defaults(func=_cmd_export)
+
+    aud = sub.add_parser("audit", help="auditlog controleren of bekijken")
+    aud.add_argument("--db", default=argparse.SUPPRESS)
+    aud.add_argument("--user")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    verify = aud_sub.add_parser("verify", help="controleer de hash-keten")
+    verify.add_argument("--db", default=argparse.SUPPRESS)
+    listing = aud_sub.add_parser("list", help="laatste auditregels")
+    listing.add_argument("--db", default=argparse.SUPPRESS)
+    listing.add_argument("--action", choices=["view", "change", "import", "export", "verify"])
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    aud.set_defaults(func=_cmd_audit)
+
+    bak = sub.add_parser("backup", help="maak een consistente kopie van de database")
+    bak.add_argument("--db", default=argparse.SUPPRESS)
+    bak.add_argument("--out", help="doelbestand (standaard in de map backups)")
+    bak.set_defaults(func=_cmd_backup)
+
+    res = sub.add_parser("restore", help="zet een back-up terug")
+    res.add_argument("--db", default=argparse.SUPPRESS)
+    res.add_argument("backup")
+    res.set_defaults(func=_cmd_restore)
     return parser
 
 

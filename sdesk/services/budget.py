@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services import audit
 from sdesk.services.actor import Actor
 from sdesk.services.costs import commitments_cents
 from sdesk.services.errors import NotFoundError, SdeskError
@@ -194,6 +195,7 @@ def set_manual_forecast(engine: Engine, actor: Actor, year: int, post: str,
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE budget_line SET forecast_cents = ? WHERE id = ?",
                              (forecast_cents, line_id))
+        audit.record(conn, actor, audit.CHANGE, f"prognose begrotingspost '{post}' ({year})")
 
 
 def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: str) -> None:
@@ -203,6 +205,7 @@ def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: st
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE budget_line SET explanation = ? WHERE id = ?",
                              (text.strip() or None, line_id))
+        audit.record(conn, actor, audit.CHANGE, f"toelichting begrotingspost '{post}' ({year})")
 
 
 def _eur(cents: float | None) -> float | None:

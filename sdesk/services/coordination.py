@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from sdesk.services import audit
 from sdesk.services.actor import Actor
 from sdesk.services.errors import NotFoundError, SdeskError
 from sdesk.services.household_overview import (
@@ -73,6 +74,8 @@ def _snapshot(conn: Connection, case_id: int, moment: str) -> list[PackageLine]:
 def _freeze(conn: Connection, case_id: int, moment: str, lines: list[PackageLine]) -> None:
     conn.exec_driver_sql("DELETE FROM coordination_snapshot WHERE case_id = ? AND moment = ?",
                          (case_id, moment))
+    if not lines:  # an empty package (all help ended): executemany needs at least one row
+        return
     conn.exec_driver_sql(
         "INSERT INTO coordination_snapshot (case_id, moment, kind, reference, law, payer, "
         "description, annual_cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -153,6 +156,8 @@ def start_case(engine: Engine, actor: Actor, household_id: str, intake_date: dat
             "status, attribution, notes) VALUES (?, ?, ?, 'open', 1.0, ?) RETURNING id",
             (hid, coordinator_id, intake_date.isoformat(), notes)).scalar_one()
         _freeze(conn, case_id, "t0", _package_lines(conn, actor, hid, intake_date))
+        audit.record(conn, actor, audit.CHANGE,
+                     f"traject {case_id} gestart voor huishouden {household_id}")
     return int(case_id)
 
 
@@ -175,6 +180,7 @@ def evaluate_case(engine: Engine, actor: Actor, case_id: int,
         conn.exec_driver_sql(
             "UPDATE coordination_case SET evaluation_date = ?, status = 'evaluated' "
             "WHERE id = ?", (t1_date.isoformat(), case_id))
+        audit.record(conn, actor, audit.CHANGE, f"traject {case_id} geëvalueerd op {t1_date}")
         return summarise(conn, actor, case_id, t1_date)
 
 
@@ -195,6 +201,7 @@ def update_case(engine: Engine, actor: Actor, case_id: int, *, attribution: floa
         if notes is not None:
             conn.exec_driver_sql("UPDATE coordination_case SET notes = ? WHERE id = ?",
                                  (notes, case_id))
+        audit.record(conn, actor, audit.CHANGE, f"traject {case_id} bijgewerkt")
 
 
 @dataclass(frozen=True)
@@ -253,5 +260,5 @@ def portfolio(engine: Engine, actor: Actor, at: date, coordinator: str | None = 
     sql += " ORDER BY c.intake_date, c.id"
     with engine.connect() as conn:
         rows = [PortfolioRow(cid, hh, name, status, summarise(conn, actor, cid, at))
-                for cid, hh, name, status in conn.exec_driver_sql(sql, params).all()]
+                for cid, hh, name, status in conn.exec_driver_sql(sql, tuple(params)).all()]
     return Portfolio(rows)

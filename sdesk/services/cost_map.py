@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from sdesk.services import audit
 from sdesk.services.actor import Actor
 from sdesk.services.errors import NotFoundError, SdeskError
 from sdesk.services.exchange_format import PAYERS
@@ -68,6 +69,8 @@ def save_item(engine: Engine, actor: Actor, item: CostMapItem) -> int:
             raise CostMapError(f"Er is al een item '{item.name}' voor jaar {item.year or '-'}.")
         values = (item.name.strip(), item.unit.strip(), item.price_cents, item.payer, item.year,
                   item.source)
+        audit.record(conn, actor, audit.CHANGE, f"kostenkaart-item '{item.name.strip()}' "
+                     + ("toegevoegd" if item.id is None else "gewijzigd"))
         if item.id is None:
             return int(conn.exec_driver_sql(
                 "INSERT INTO cost_map_item (name, unit, price_cents, payer, year, source) "
@@ -88,3 +91,4 @@ def delete_item(engine: Engine, actor: Actor, item_id: int) -> None:
             raise CostMapError(f"Dit item wordt gebruikt door {used} interventie(s) en kan niet "
                                "worden verwijderd.")
         conn.exec_driver_sql("DELETE FROM cost_map_item WHERE id = ?", (item_id,))
+        audit.record(conn, actor, audit.CHANGE, f"kostenkaart-item {item_id} verwijderd")

@@ -78,11 +78,23 @@ def migrate(engine: Engine, path: Path | None = None) -> None:
         command.upgrade(cfg, "head")
 
 
-def quick_check(engine: Engine) -> None:
-    with engine.connect() as conn:
-        result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+def _damaged(path: Path | None, detail: str) -> DatabaseError:
+    from sdesk.services.backup import newest_backup
+
+    newest = newest_backup(path) if path is not None else None
+    way_back = (f" De nieuwste back-up is {newest}; zet die terug met: sdesk restore "
+                f"--db {path} {newest}" if newest else " Er is geen back-up gevonden.")
+    return DatabaseError(f"De database {path or ''} is beschadigd ({detail}).{way_back}")
+
+
+def quick_check(engine: Engine, path: Path | None = None) -> None:
+    try:
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+    except Exception as exc:  # sqlite3.DatabaseError: "file is not a database", "malformed"
+        raise _damaged(path, str(getattr(exc, "orig", exc))) from exc
     if result != "ok":
-        raise DatabaseError(f"De database is beschadigd (quick_check: {result}).")
+        raise _damaged(path, f"quick_check: {result}")
 
 
 def open_database(path: Path | str, *, create: bool = True) -> Engine:
@@ -100,7 +112,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
             raise DatabaseError(f"{path} is geen sdesk-database (geen SQLite-bestand).")
     engine = make_engine(path)
     try:
-        quick_check(engine)
+        quick_check(engine, path)
         migrate(engine, path)
         ensure_reference_data(engine)
     except DatabaseError:

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services import audit
 from sdesk.services.actor import Actor, pseudonym
 from sdesk.services.errors import SdeskError
 from sdesk.services.frames import fetch_rows
@@ -86,4 +87,6 @@ def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = 
             start=r.start_date.date(), end=None if pd.isna(r.end_date) else r.end_date.date(),
             realised_cents=int(realised.get(r.id, 0))))
     out.sort(key=lambda d: (-d.realised_cents, d.person, d.toewijzingnummer))
+    audit.log(engine, actor, audit.VIEW, f"uitsplitsing {kind} {start}..{end} "
+              f"wet={law or 'alle'} team={team or 'alle'}", len(out))
     return out

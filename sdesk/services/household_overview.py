@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from sdesk.services import audit
 from sdesk.services.actor import Actor, pseudonym
 from sdesk.services.errors import NotFoundError
 from sdesk.services.exchange_format import CATEGORY_CODELIST
@@ -331,5 +332,7 @@ def household_overview(engine: Engine, actor: Actor, household_id: str, at: date
         members, allocations, interventions = package_at(conn, actor, hid, at)
         coordination = coordination_for_household(conn, actor, hid, at)
     by_law, by_payer = _totals(allocations, interventions)
+    audit.log(engine, actor, audit.VIEW, f"kostenoverzicht huishouden {ext} op {at}",
+              len(members))
     return HouseholdOverview(ext, at, wijk, postcode, composition, threshold_cents, members,
                              allocations, interventions, coordination, by_law, by_payer)

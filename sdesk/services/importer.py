@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from sdesk.services import audit
+from sdesk.services.actor import SYSTEM, Actor
 from sdesk.services.data_version import bump as bump_data_version
 from sdesk.services.errors import SdeskError
 from sdesk.services.exchange_format import FILES
@@ -42,7 +44,7 @@ class ImportResult:
 
 
 def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
-                   cancelled: CancelFn | None = None) -> ImportResult:
+                   cancelled: CancelFn | None = None, actor: Actor = SYSTEM) -> ImportResult:
     """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks)."""
 
     def step(fraction: float, message: str) -> None:
@@ -68,6 +70,7 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
     if not report.ok:
         return ImportResult(False, report.sorted_issues(), warnings=report.warnings)
 
+    _backup_before_import(engine)
     counts: dict[str, int] = {}
     with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
         # A big page cache keeps index pages of a million-line load in memory (default: 2 MB).
@@ -77,10 +80,25 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
         finally:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
         bump_data_version(conn)
+        audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
+                     sum(counts.values()))
         step(1.0, "Afronden")
     if progress is not None:
         progress(1.0, "Import voltooid")
     return ImportResult(True, [], counts, report.warnings)
+
+
+def _backup_before_import(engine: Engine) -> None:
+    """A consistent copy first, when there is something to lose (DESIGN section 8)."""
+    from sdesk.services.backup import auto_backup
+
+    database = engine.url.database
+    if not database:
+        return
+    with engine.connect() as conn:
+        has_data = conn.exec_driver_sql("SELECT 1 FROM household LIMIT 1").first()
+    if has_data:
+        auto_backup(Path(database), "voor-import")
 
 
 def _write_all(conn: Connection, order: list[str], tables: dict[str, RawTable],

@@ -77,9 +77,9 @@ def test_cli_export_kpi_and_budget(council_engine: Engine, db_path: Path,
     council_engine.dispose()
     out = tmp_path / "kpi.xlsx"
     assert main(["export", "--db", str(db_path), "kpi", "--from", "2025-01-01", "--to",
-                 "2025-06-30", "--law", "jeugd", "--out", str(out)]) == 0
+                 "2025-06-30", "--law", "jeugd", "--out", str(out), "--purpose", "raad"]) == 0
     assert load_workbook(out).sheetnames == ["Kengetallen", "Trends", "Begroting"]
     out = tmp_path / "budget.xlsx"
     assert main(["export", "--db", str(db_path), "budget", "--year", "2025", "--at",
-                 "2025-06-30", "--out", str(out)]) == 0
+                 "2025-06-30", "--out", str(out), "--purpose", "raad"]) == 0
     assert load_workbook(out).sheetnames == ["Begroting"]
