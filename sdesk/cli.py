@@ -367,6 +367,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except Exception as exc:  # last line of defence: a message and a log, never a traceback
+        from sdesk.services.db import BUSY_MESSAGE, is_busy
+
+        if is_busy(exc):
+            print(f"fout: {BUSY_MESSAGE}", file=sys.stderr)
+            return 4
         log = _write_crash_log()
         print(f"interne fout: {exc.__class__.__name__}: {exc}\nDetails staan in {log}",
               file=sys.stderr)

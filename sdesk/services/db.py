@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -18,12 +19,30 @@ from sdesk.services.errors import DatabaseError
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+def busy_timeout_ms() -> int:
+    try:
+        return max(0, int(os.environ.get("SDESK_BUSY_TIMEOUT_MS", "10000")))
+    except ValueError:
+        return 10000
+
+
+BUSY_MESSAGE = ("De database wordt op dit moment gebruikt door een ander sdesk-venster of "
+                "-proces dat gegevens opslaat. Er is niets gewijzigd; probeer het over een "
+                "ogenblik opnieuw.")
+
+
+def is_busy(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # Another sdesk process writing: wait this long for its lock before giving up.
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
 
 
@@ -120,7 +139,10 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
         raise
     except Exception as exc:  # sqlite3.DatabaseError and friends: report, don't crash
         engine.dispose()
-        raise DatabaseError(f"Database {path} kan niet worden geopend: {exc}") from exc
+        if is_busy(exc):
+            raise DatabaseError(BUSY_MESSAGE) from exc
+        raise DatabaseError(f"Database {path} kan niet worden geopend: "
+                            f"{getattr(exc, 'orig', exc)}") from exc
     return engine
 
 

@@ -35,6 +35,13 @@ def ensure_reference_data(engine: Engine) -> None:
                 for code, label in codes.items()]
     participatie = [(PARTICIPATIE_CODELIST, r["code"], r["label"], 1)
                     for r in _read_resource("participatie_categories.csv")]
+    with engine.connect() as conn:  # reading first: opening must not need the write lock
+        present = {(cl, code) for cl, code in conn.exec_driver_sql(
+            "SELECT codelist, code FROM codelist_entry").all()}
+        has_pw = any(cl == PARTICIPATIE_CODELIST for cl, _ in present)
+        has_items = conn.exec_driver_sql("SELECT 1 FROM cost_map_item LIMIT 1").first()
+    if has_pw and has_items and all((cl, code) in present for cl, code, _, _ in national):
+        return
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO codelist_entry (codelist, code, label, user_maintained) "
