@@ -234,6 +234,38 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_passphrase(confirm: bool) -> str:
+    import getpass
+    import os
+
+    value = os.environ.get("SDESK_PASSPHRASE")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise SdeskError("Geef het wachtwoord via de omgevingsvariabele SDESK_PASSPHRASE.")
+    first = getpass.getpass("Wachtwoord: ")
+    if confirm and getpass.getpass("Nogmaals: ") != first:
+        raise SdeskError("De wachtwoorden zijn niet gelijk; er is niets gewijzigd.")
+    return first
+
+
+def _cmd_encrypt(args: argparse.Namespace) -> int:
+    from sdesk.services.encryption import encrypt
+
+    aside = encrypt(Path(args.db), _ask_passphrase(confirm=True))
+    print(f"{args.db} is versleuteld. Een onversleutelde kopie staat in {aside}: bewaar die "
+          "veilig of verwijder hem.")
+    return 0
+
+
+def _cmd_decrypt(args: argparse.Namespace) -> int:
+    from sdesk.services.encryption import decrypt
+
+    decrypt(Path(args.db), _ask_passphrase(confirm=False))
+    print(f"{args.db} is niet langer versleuteld.")
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     from sdesk.services.backup import make_backup
 
@@ -340,6 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("--db", default=argparse.SUPPRESS)
     bak.add_argument("--out", help="doelbestand (standaard in de map backups)")
     bak.set_defaults(func=_cmd_backup)
+
+    enc = sub.add_parser("encrypt", help="versleutel de database (SQLCipher)")
+    enc.add_argument("--db", default=argparse.SUPPRESS)
+    enc.set_defaults(func=_cmd_encrypt)
+    dec = sub.add_parser("decrypt", help="haal de versleuteling van de database")
+    dec.add_argument("--db", default=argparse.SUPPRESS)
+    dec.set_defaults(func=_cmd_decrypt)
 
     res = sub.add_parser("restore", help="zet een back-up terug")
     res.add_argument("--db", default=argparse.SUPPRESS)

@@ -8,7 +8,6 @@ would change a database holding data (and before every migration, see db.py); th
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -25,8 +24,12 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
-def make_backup(db_path: Path, target: Path | None = None, label: str = "handmatig") -> Path:
-    """Copy the database consistently, also while another connection is writing."""
+def make_backup(db_path: Path, target: Path | None = None, label: str = "handmatig",
+                passphrase: str | None = None) -> Path:
+    """Copy the database consistently, also while another connection is writing.
+    An encrypted database gives an encrypted copy with the same passphrase."""
+    from sdesk.services.db import is_plain_sqlite, passphrase_from_env, raw_connect
+
     db_path = Path(db_path)
     if not db_path.exists():
         raise BackupError(f"Database {db_path} bestaat niet.")
@@ -36,9 +39,10 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise BackupError(f"{target} bestaat al; kies een andere naam.")
-    source = sqlite3.connect(db_path)
+    key = None if is_plain_sqlite(db_path) else (passphrase or passphrase_from_env())
+    source = raw_connect(db_path, key)
     try:
-        destination = sqlite3.connect(target)
+        destination = raw_connect(target, key)
         try:
             source.backup(destination)
         finally:
@@ -65,13 +69,18 @@ def newest_backup(db_path: Path) -> Path | None:
 
 
 def _check(path: Path) -> None:
-    with path.open("rb") as fh:
-        if not fh.read(16).startswith(b"SQLite format 3"):
-            raise BackupError(f"{path} is geen sdesk-back-up (geen SQLite-bestand).")
-    conn = sqlite3.connect(path)
+    from sdesk.services.db import is_plain_sqlite, passphrase_from_env, raw_connect
+
+    key = None
+    if not is_plain_sqlite(path):
+        key = passphrase_from_env()
+        if not key:
+            raise BackupError(f"{path} is geen SQLite-bestand, of versleuteld (geef dan het "
+                              "wachtwoord via SDESK_PASSPHRASE).")
+    conn = raw_connect(path, key)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:  # sqlite3/sqlcipher3 DatabaseError
         raise BackupError(f"Back-up {path} is onleesbaar: {exc}") from exc
     finally:
         conn.close()
@@ -95,7 +104,7 @@ def restore(db_path: Path, backup: Path) -> Path | None:
         aside.parent.mkdir(parents=True, exist_ok=True)
         try:
             make_backup(db_path, aside)
-        except sqlite3.DatabaseError:  # a damaged file: keep its bytes as they are
+        except Exception:  # a damaged (or locked-away) file: keep its bytes as they are
             shutil.copy2(db_path, aside)
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)

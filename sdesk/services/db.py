@@ -6,12 +6,13 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from sdesk.services.errors import DatabaseError
@@ -46,10 +47,39 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
-def make_engine(path: Path | str) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
+    if passphrase:
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(Path(path)))
+        engine = create_engine(url, future=True)
+    else:
+        engine = create_engine(f"sqlite:///{Path(path)}", future=True)
     event.listen(engine, "connect", _on_connect)
     return engine
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    return not header or header.startswith(b"SQLite format 3")
+
+
+def raw_connect(path: Path, passphrase: str | None = None) -> Any:
+    """A DBAPI connection (for backups): sqlite3, or sqlcipher3 with the key set."""
+    if not passphrase:
+        return sqlite3.connect(path)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path))
+    conn.execute("PRAGMA key = " + _quote(passphrase))
+    return conn
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def passphrase_from_env() -> str | None:
+    return os.environ.get("SDESK_PASSPHRASE") or None
 
 
 def _alembic_config() -> Config:
@@ -67,13 +97,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_file(path: Path, label: str) -> Path:
+def backup_file(path: Path, label: str, passphrase: str | None = None) -> Path:
     """Consistent copy next to the database (SQLite online backup API)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
+    src = raw_connect(path, passphrase)
     try:
-        dst = sqlite3.connect(target)
+        dst = raw_connect(target, passphrase)
         try:
             src.backup(dst)
         finally:
@@ -83,14 +113,14 @@ def backup_file(path: Path, label: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path | None = None) -> None:
+def migrate(engine: Engine, path: Path | None = None, passphrase: str | None = None) -> None:
     """Bring the schema to head; copy the file first when an existing schema will change."""
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return
     if current is not None and path is not None and path.exists():
-        backup_file(path, f"voor-migratie-{current}")
+        backup_file(path, f"voor-migratie-{current}", passphrase)
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -116,23 +146,41 @@ def quick_check(engine: Engine, path: Path | None = None) -> None:
         raise _damaged(path, f"quick_check: {result}")
 
 
-def open_database(path: Path | str, *, create: bool = True) -> Engine:
-    """Open (and if needed create and migrate) the database at path, with reference data."""
+class PassphraseNeeded(DatabaseError):  # noqa: N818 (a question, not a failure)
+    """The file is not plain SQLite: encrypted (ask the passphrase) or not a database."""
+
+
+def open_database(path: Path | str, *, create: bool = True,
+                  passphrase: str | None = None) -> Engine:
+    """Open (and if needed create and migrate) the database at path, with reference data.
+
+    An encrypted database (SQLCipher) needs its passphrase: the argument, or SDESK_PASSPHRASE.
+    """
     from sdesk.services.reference_data import ensure_reference_data
 
     path = Path(path)
     if not path.exists() and not create:
         raise DatabaseError(f"Database {path} bestaat niet.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        with path.open("rb") as fh:
-            header = fh.read(16)
-        if header and not header.startswith(b"SQLite format 3"):
-            raise DatabaseError(f"{path} is geen sdesk-database (geen SQLite-bestand).")
-    engine = make_engine(path)
+    key = None
+    if path.exists() and not is_plain_sqlite(path):
+        key = passphrase or passphrase_from_env()
+        if not key:
+            raise PassphraseNeeded(
+                f"{path} is geen leesbare sdesk-database: geen SQLite-bestand, of versleuteld "
+                "(geef dan het wachtwoord, in de opdrachtregel via SDESK_PASSPHRASE).")
+    engine = make_engine(path, key)
+    if key:
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except Exception as exc:
+            engine.dispose()
+            raise PassphraseNeeded(f"Onjuist wachtwoord voor {path}, of het bestand is geen "
+                                   "sdesk-database.") from exc
     try:
         quick_check(engine, path)
-        migrate(engine, path)
+        migrate(engine, path, key)
         ensure_reference_data(engine)
     except DatabaseError:
         engine.dispose()
