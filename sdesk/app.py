@@ -16,7 +16,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from sdesk import __version__
 from sdesk.services.actor import SYSTEM, Actor
@@ -27,6 +34,8 @@ from sdesk.ui.workers import TaskState, run_in_background
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from sdesk.services.users import UserChoice
 
 DEMO_SIZE = "small"
 DEMO_SEED = 1
@@ -47,6 +56,25 @@ def show_error(parent: QWidget | None, text: str, details: str | None = None) ->
     box.exec()
 
 
+def ask_passphrase(parent: QWidget | None, message: str) -> str | None:
+    """The passphrase of an encrypted database; None when the user gave up."""
+    text, ok = QInputDialog.getText(
+        parent, "Versleutelde database",
+        f"{message}\n\nWachtwoord van de database:", QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+def ask_user(parent: QWidget | None, users: list[UserChoice]) -> UserChoice | None:
+    """Who is working: the role decides what sdesk shows (names and BSN, or pseudonyms)."""
+    from sdesk.services.users import ROLE_LABELS
+
+    labels = [f"{u.name} – {ROLE_LABELS.get(u.role, u.role)}"
+              + (f" ({u.team})" if u.team else "") for u in users]
+    choice, ok = QInputDialog.getItem(parent, "Wie bent u?",
+                                      "Kies uzelf; uw rol bepaalt wat u ziet:", labels, 0, False)
+    return users[labels.index(choice)] if ok and choice in labels else None
+
+
 class Startup(QObject):
     """Brings up the main window and its database; `failed` means the app cannot continue."""
 
@@ -55,10 +83,17 @@ class Startup(QObject):
 
     def __init__(self, db_path: Path, actor: Actor = SYSTEM,
                  choose_start: ChooseStart = ask_first_start,
-                 report_error: Callable[[QWidget | None, str], None] = show_error) -> None:
+                 report_error: Callable[[QWidget | None, str], None] = show_error,
+                 passphrase_prompt: Callable[[QWidget | None, str], str | None] = ask_passphrase,
+                 choose_user: Callable[[QWidget | None, list[UserChoice]],
+                                       UserChoice | None] | None = None,
+                 user: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.actor = actor
+        self._passphrase_prompt = passphrase_prompt
+        self._choose_user = choose_user
+        self._user = user
         self._choose_start = choose_start
         self._report_error = report_error
         self.choice: StartChoice | None = None
@@ -74,15 +109,18 @@ class Startup(QObject):
                 return False
         self.window = MainWindow(self.db_path, self.actor)
         self.window.show()
+        self._open(None)
+        return True
+
+    def _open(self, passphrase: str | None) -> None:
         db_path = self.db_path
 
         def open_db(_state: TaskState) -> Engine:
             from sdesk.services.db import open_database
 
-            return open_database(db_path)
+            return open_database(db_path, passphrase=passphrase)
 
         run_in_background(open_db, on_success=self._on_opened, on_error=self._on_open_failed)
-        return True
 
     def dispose(self) -> None:
         if self.engine is not None:
@@ -93,12 +131,41 @@ class Startup(QObject):
         self.engine = engine
         assert self.window is not None
         self.window.attach_engine(engine)
+        try:
+            self._pick_user(engine)
+        except SdeskError as exc:  # e.g. --user with an unknown employee id
+            self._report_error(self.window, str(exc))
         if self.choice == "demo":
             self._generate_demo(engine)
         else:
             self.ready.emit()
 
+    def _pick_user(self, engine: Engine) -> None:
+        """Apply the chosen employee's role (DESIGN 8): --user, or a choice at start."""
+        from sdesk.services.users import actor_for, list_users
+
+        if self._user:
+            actor = actor_for(engine, self._user)
+        elif self._choose_user is not None:
+            users = list_users(engine)
+            chosen = self._choose_user(self.window, users) if users else None
+            if chosen is None:
+                return
+            actor = actor_for(engine, chosen.external_id)
+        else:
+            return
+        self.actor = actor
+        assert self.window is not None
+        self.window.set_actor(actor)
+
     def _on_open_failed(self, exc: BaseException) -> None:
+        from sdesk.services.db import PassphraseNeeded
+
+        if isinstance(exc, PassphraseNeeded):
+            passphrase = self._passphrase_prompt(self.window, str(exc))
+            if passphrase:
+                self._open(passphrase)
+                return
         text = str(exc) if isinstance(exc, SdeskError) else (
             f"De database kan niet worden geopend: {exc}")
         self._report_error(self.window, text)
@@ -184,7 +251,7 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def run_gui(db_path: Path) -> int:
+def run_gui(db_path: Path, user: str | None = None) -> int:
     """Run the desktop application on `db_path`; returns the process exit status."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -193,7 +260,9 @@ def run_gui(db_path: Path) -> int:
     app.setApplicationVersion(__version__)
     _install_excepthook()
 
-    startup = Startup(Path(db_path))
+    # Offscreen (tests, CI smoke runs) nobody can answer a question: act as --user or SYSTEM.
+    interactive = QApplication.platformName() != "offscreen"
+    startup = Startup(Path(db_path), user=user, choose_user=ask_user if interactive else None)
     startup.failed.connect(lambda _text: app.exit(1))
     try:
         if not startup.start():

@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sdesk {__version__}")
     parser.add_argument("--db", default=str(default_db_path()),
                         help="databasebestand (standaard in de gebruikersmap)")
+    parser.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="maak een demogemeente")
@@ -304,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="importeer uitwisselformaat (CSV-map, .xlsx, .csv)")
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.add_argument("--json", action="store_true")
-    imp.add_argument("--user", help="medewerker-id van wie importeert")
+    imp.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id van wie importeert")
     imp.add_argument("sources", nargs="+")
     imp.set_defaults(func=_cmd_import)
 
@@ -315,7 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     hh.add_argument("--threshold", type=float, default=100_000.0,
                     help="drempel jaarkosten in euro (standaard 100000)")
     hh.add_argument("--json", action="store_true")
-    hh.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is")
+    hh.add_argument("--user", default=argparse.SUPPRESS,
+                    help="medewerker-id; de rol bepaalt wat zichtbaar is")
     hh.set_defaults(func=_cmd_household)
 
     kpi = sub.add_parser("kpi", help="kengetallen over een periode")
@@ -352,12 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--persons", action="store_true",
                      help="ook een blad met kosten per persoon (pseudoniem)")
     exp.add_argument("--purpose", help="doel van de export (verplicht; komt in de auditlog)")
-    exp.add_argument("--user", help="medewerker-id van wie exporteert")
+    exp.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id van wie exporteert")
     exp.set_defaults(func=_cmd_export)
 
     aud = sub.add_parser("audit", help="auditlog controleren of bekijken")
     aud.add_argument("--db", default=argparse.SUPPRESS)
-    aud.add_argument("--user")
+    aud.add_argument("--user", default=argparse.SUPPRESS)
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     verify = aud_sub.add_parser("verify", help="controleer de hash-keten")
     verify.add_argument("--db", default=argparse.SUPPRESS)
@@ -393,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from sdesk.app import run_gui
 
-        return run_gui(Path(args.db))
+        return run_gui(Path(args.db), user=args.user)
     try:
         return int(args.func(args))
     except SdeskError as exc:

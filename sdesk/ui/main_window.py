@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from sdesk import __version__
 from sdesk.services.actor import Actor
 from sdesk.ui.formatting import group_thousands
+from sdesk.ui.pages.cost_map_page import CostMapPage
 from sdesk.ui.pages.households_page import HouseholdsPage
 from sdesk.ui.pages.import_page import ImportPage
 from sdesk.ui.pages.placeholder_page import PlaceholderPage
+from sdesk.ui.pages.portfolio_page import PortfolioPage
 from sdesk.ui.workers import TaskState, cancel_all, run_in_background, wait_for_all
 
 if TYPE_CHECKING:
@@ -32,8 +34,11 @@ if TYPE_CHECKING:
     from sdesk.services.directory import DatabaseCounts
     from sdesk.services.importer import ImportResult
 
-PAGE_HOUSEHOLDS, PAGE_REVIEW, PAGE_DASHBOARD, PAGE_BUDGET, PAGE_IMPORT = range(5)
-PAGE_TITLES = ("Huishoudens", "Afschaling", "Dashboard", "Begroting", "Import/Export")
+# New pages go at the end, so the Ctrl+number of every existing page stays the same.
+(PAGE_HOUSEHOLDS, PAGE_REVIEW, PAGE_DASHBOARD, PAGE_BUDGET, PAGE_IMPORT, PAGE_PORTFOLIO,
+ PAGE_COST_MAP) = range(7)
+PAGE_TITLES = ("Huishoudens", "Afschaling", "Dashboard", "Begroting", "Import/Export",
+               "Trajecten", "Kostenkaart")
 
 
 class MainWindow(QMainWindow):
@@ -91,9 +96,12 @@ class MainWindow(QMainWindow):
             "Hier komen begroting, realisatie en prognose per begrotingspost, met voor- en "
             "nadelen en een toelichting.")
         self.import_page = ImportPage()
+        self.portfolio_page = PortfolioPage(self.actor)
+        self.cost_map_page = CostMapPage(self.actor)
         self.stack = QStackedWidget()
         for page in (self.households_page, self.review_page, self.dashboard_page,
-                     self.budget_page, self.import_page):
+                     self.budget_page, self.import_page, self.portfolio_page,
+                     self.cost_map_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -104,11 +112,44 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addWidget(self.user_label)
+        self._show_actor()
         self.db_label = QLabel(f"Database: {self.db_path}")
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel("Database openen…")
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
+
+    def _show_actor(self) -> None:
+        from sdesk.services.users import ROLE_LABELS
+
+        role = ROLE_LABELS.get(self.actor.role, self.actor.role)
+        self.user_label.setText(f"<b>{self.actor.name}</b> · {role}")
+        self.setWindowTitle(f"sdesk – {self.db_path.name} – {self.actor.name} ({role})")
+
+    def set_actor(self, actor: Actor) -> None:
+        """Switch the acting user: the pages that show person data are built anew for the
+        role (columns, pseudonyms), so nothing of the previous user's view stays behind."""
+        self.actor = actor
+        current = self.stack.currentIndex()
+        old = {"households_page": self.households_page, "portfolio_page": self.portfolio_page,
+               "cost_map_page": self.cost_map_page}
+        fresh = {"households_page": HouseholdsPage(actor), "portfolio_page": PortfolioPage(actor),
+                 "cost_map_page": CostMapPage(actor)}
+        for name, page in fresh.items():
+            index = self.stack.indexOf(old[name])
+            self.stack.removeWidget(old[name])
+            self.stack.insertWidget(index, page)
+            old[name].deleteLater()
+            setattr(self, name, page)
+        self._connect_page_signals()
+        if self.engine is not None:
+            for page in fresh.values():
+                page.set_engine(self.engine)
+        self.stack.setCurrentIndex(current)
+        self._show_actor()
 
     def _fit_to_screen(self) -> None:
         screen = QGuiApplication.primaryScreen()
@@ -151,6 +192,15 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._on_about)
         self.import_page.import_requested.connect(self.open_import_dialog)
+        self._connect_page_signals()
+
+    def _connect_page_signals(self) -> None:
+        """Signals between pages that depend on the acting user (rebuilt by set_actor)."""
+        overview = self.households_page.overview_panel
+        overview.case_changed.connect(self.portfolio_page.mark_dirty)
+        self.portfolio_page.household_requested.connect(self.open_household)
+        # Interventions are priced from the cost map: a changed price changes the overview.
+        self.cost_map_page.changed.connect(overview.mark_dirty)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -159,6 +209,8 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(True)
         self.import_page.set_engine_available(True)
         self.households_page.set_engine(engine)
+        self.portfolio_page.set_engine(engine)
+        self.cost_map_page.set_engine(engine)
         self.refresh_counts()
 
         def warm_up(_state: TaskState) -> None:
@@ -177,8 +229,15 @@ class MainWindow(QMainWindow):
         self.show_page(PAGE_HOUSEHOLDS)
         self.households_page.focus_search()
 
+    def open_household(self, external_id: str) -> None:
+        """The cost overview of one household (from the Trajecten page, for instance)."""
+        self.show_page(PAGE_HOUSEHOLDS)
+        self.households_page.open_household(external_id)
+
     def refresh(self) -> None:
         self.households_page.refresh()
+        self.portfolio_page.mark_dirty()
+        self.cost_map_page.mark_dirty()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -237,6 +296,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.households_page.shutdown()
+        self.portfolio_page.shutdown()
         cancel_all()
         # Let running queries finish so no worker touches the engine after it is disposed.
         wait_for_all(5000)

@@ -19,11 +19,28 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor, QFont
 
-from sdesk.ui.formatting import LAW_SHORT, euro, group_thousands, law_name, short_date
+from sdesk.ui.formatting import (
+    LAW_SHORT,
+    euro,
+    group_thousands,
+    law_name,
+    payer_name,
+    percent,
+    short_date,
+    status_name,
+)
 
 if TYPE_CHECKING:
+    from sdesk.services.coordination import PortfolioRow
+    from sdesk.services.cost_map import CostMapItem
     from sdesk.services.directory import AllocationRow, HouseholdRow, PersonRow
+    from sdesk.services.household_overview import (
+        AllocationLine,
+        InterventionLine,
+        MemberLine,
+    )
     from sdesk.services.importer import ImportIssue
 
 T = TypeVar("T")
@@ -34,6 +51,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole  # the raw sort key
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_MUTED = "#7a7a7a"
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,7 @@ class Column(Generic[T]):
     # Must return comparable values for all rows of the column (no None).
     sort_key: Callable[[T], Any] | None = None
     numeric: bool = False
+    header_tooltip: str = ""
 
 
 class RowTableModel(QAbstractTableModel, Generic[T]):
@@ -87,6 +106,12 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             # The full cell text, since long columns are capped and elided in the view.
             parts = [column.display(row), self.tooltip(row)]
             return "\n".join(p for p in parts if p) or None
+        if role == Qt.ItemDataRole.FontRole and self.emphasised(row):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and self.muted(row):
+            return QBrush(QColor(_MUTED))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -97,6 +122,8 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return self.columns[section].header
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if self.columns[section].numeric else _LEFT)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].header_tooltip or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -115,6 +142,14 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
     def tooltip(self, row: T) -> str | None:
         return None
+
+    def emphasised(self, row: T) -> bool:
+        """Shown bold (totals)."""
+        return False
+
+    def muted(self, row: T) -> bool:
+        """Shown grey (no longer counting, kept for reference)."""
+        return False
 
     @staticmethod
     def _sort_key(column: Column[Any]) -> Callable[[Any], Any]:
@@ -225,4 +260,220 @@ class FileCountTableModel(RowTableModel[FileCount]):
     columns: ClassVar[Sequence[Column[FileCount]]] = (
         Column("Bestand", lambda r: r.file),
         Column("Rijen", lambda r: group_thousands(r.rows), lambda r: r.rows, numeric=True),
+    )
+
+
+# -- household cost overview (issue 3) ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClientLine(Generic[T]):
+    """A line of the overview with the name of the member it belongs to."""
+
+    line: T
+    client: str
+
+
+def _category(a: AllocationLine) -> str:
+    from sdesk.services.household_workbook import category_text
+
+    return category_text(a)
+
+
+def _omvang(a: AllocationLine) -> str:
+    from sdesk.services.household_workbook import omvang_text_of
+
+    return omvang_text_of(a)
+
+
+class OverviewMemberModel(RowTableModel["MemberLine"]):
+    COL_NUMBER, COL_NAME, COL_BIRTH = range(3)
+    width_caps = {COL_NAME: 200}
+    columns: ClassVar[Sequence[Column[MemberLine]]] = (
+        Column("Persoon", lambda r: r.person_id),
+        Column("Naam", lambda r: r.name),
+        Column("Geboren", lambda r: short_date(r.birth_date), lambda r: r.birth_date),
+    )
+
+
+class OverviewAllocationModel(RowTableModel["ClientLine[AllocationLine]"]):
+    (COL_CLIENT, COL_LAW, COL_CATEGORY, COL_PRODUCT, COL_PROVIDER, COL_OMVANG, COL_TARIFF,
+     COL_START, COL_END, COL_ANNUAL, COL_REALISED) = range(11)
+    width_caps = {COL_CLIENT: 130, COL_CATEGORY: 180, COL_PRODUCT: 190, COL_PROVIDER: 170,
+                  COL_OMVANG: 170}
+    columns: ClassVar[Sequence[Column[ClientLine[AllocationLine]]]] = (
+        Column("Cliënt", lambda r: r.client),
+        Column("Wet", lambda r: law_name(r.line.law)),
+        Column("Categorie", lambda r: _category(r.line)),
+        Column("Product", lambda r: r.line.product or ""),
+        Column("Aanbieder", lambda r: r.line.provider or ""),
+        Column("Omvang / budget", lambda r: _omvang(r.line)),
+        Column("Tarief", lambda r: euro(r.line.tariff_cents),
+               lambda r: _cents_key(r.line.tariff_cents), numeric=True),
+        Column("Begin", lambda r: short_date(r.line.start), lambda r: r.line.start),
+        Column("Einde", lambda r: short_date(r.line.end), lambda r: _date_key(r.line.end)),
+        Column("Jaarbedrag", lambda r: euro(r.line.annual_cost_cents),
+               lambda r: r.line.annual_cost_cents, numeric=True,
+               header_tooltip="Jaarlijkse kosten (run-rate) op de peildatum; 0 als de "
+                              "toewijzing dan niet loopt"),
+        Column("Realisatie 12 mnd", lambda r: euro(r.line.realised_12m_cents),
+               lambda r: r.line.realised_12m_cents, numeric=True,
+               header_tooltip="Gedeclareerd over de twaalf maanden tot en met de peildatum"),
+    )
+
+    def muted(self, row: ClientLine[AllocationLine]) -> bool:
+        return not row.line.active
+
+    def tooltip(self, row: ClientLine[AllocationLine]) -> str | None:
+        state = "loopt op de peildatum" if row.line.active else "loopt niet op de peildatum"
+        return f"Toewijzing {row.line.toewijzingnummer} ({law_name(row.line.law)}, {state})"
+
+
+class InterventionTableModel(RowTableModel["ClientLine[InterventionLine]"]):
+    COL_PAYER, COL_DESCRIPTION, COL_CLIENT, COL_ANNUAL = range(4)
+    width_caps = {COL_DESCRIPTION: 320, COL_CLIENT: 130}
+    columns: ClassVar[Sequence[Column[ClientLine[InterventionLine]]]] = (
+        Column("Financier", lambda r: payer_name(r.line.payer)),
+        Column("Omschrijving", lambda r: r.line.description),
+        Column("Cliënt", lambda r: r.client),
+        Column("Jaarbedrag", lambda r: euro(r.line.annual_cost_cents),
+               lambda r: r.line.annual_cost_cents, numeric=True),
+    )
+
+    def muted(self, row: ClientLine[InterventionLine]) -> bool:
+        return row.line.annual_cost_cents == 0
+
+    def tooltip(self, row: ClientLine[InterventionLine]) -> str | None:
+        return f"Kostenkaart: {row.line.item}" if row.line.item else None
+
+
+@dataclass(frozen=True)
+class AmountRow:
+    label: str
+    cents: int
+    total: bool = False
+
+
+class _AmountModel(RowTableModel[AmountRow]):
+    COL_LABEL, COL_AMOUNT = range(2)
+
+    def emphasised(self, row: AmountRow) -> bool:
+        return row.total
+
+
+class LawTotalModel(_AmountModel):
+    columns: ClassVar[Sequence[Column[AmountRow]]] = (
+        Column("Wet", lambda r: r.label),
+        Column("Jaarbedrag", lambda r: euro(r.cents), lambda r: r.cents, numeric=True),
+    )
+
+
+class PayerTotalModel(_AmountModel):
+    columns: ClassVar[Sequence[Column[AmountRow]]] = (
+        Column("Financier", lambda r: r.label),
+        Column("Jaarbedrag", lambda r: euro(r.cents), lambda r: r.cents, numeric=True),
+    )
+
+
+@dataclass(frozen=True)
+class SavingRow:
+    label: str
+    t0_cents: int
+    t1_cents: int
+    total: bool = False
+
+    @property
+    def saving_cents(self) -> int:
+        return self.t0_cents - self.t1_cents
+
+
+def _saving_columns(first: str) -> tuple[Column[SavingRow], ...]:
+    return (
+        Column(first, lambda r: r.label),
+        Column("T0", lambda r: euro(r.t0_cents), lambda r: r.t0_cents, numeric=True,
+               header_tooltip="Jaarkosten bij de intake"),
+        Column("T1", lambda r: euro(r.t1_cents), lambda r: r.t1_cents, numeric=True,
+               header_tooltip="Jaarkosten bij de evaluatie"),
+        Column("Besparing", lambda r: euro(r.saving_cents), lambda r: r.saving_cents,
+               numeric=True, header_tooltip="T0 min T1, vóór toerekening"),
+    )
+
+
+class _SavingModel(RowTableModel[SavingRow]):
+    COL_LABEL, COL_T0, COL_T1, COL_SAVING = range(4)
+
+    def emphasised(self, row: SavingRow) -> bool:
+        return row.total
+
+
+class PayerSavingModel(_SavingModel):
+    columns: ClassVar[Sequence[Column[SavingRow]]] = _saving_columns("Financier")
+
+
+class BucketSavingModel(_SavingModel):
+    columns: ClassVar[Sequence[Column[SavingRow]]] = _saving_columns("Post")
+
+
+def _attributed_bucket(row: PortfolioRow, bucket: str) -> int:
+    saving = row.summary.by_bucket.get(bucket)
+    return 0 if saving is None else round(saving.saving_cents * row.summary.attribution)
+
+
+def _attributed_total(row: PortfolioRow) -> int:
+    # The sum of the rounded buckets, so the rows add up to the factsheet total.
+    return sum(_attributed_bucket(row, b) for b in row.summary.by_bucket)
+
+
+def _bucket_column(bucket: str, header: str, tooltip: str) -> Column[PortfolioRow]:
+    return Column(header, lambda r: euro(_attributed_bucket(r, bucket)),
+                  lambda r: _attributed_bucket(r, bucket), numeric=True,
+                  header_tooltip=f"Besparing {tooltip}, na toerekening")
+
+
+class PortfolioTableModel(RowTableModel["PortfolioRow"]):
+    (COL_HOUSEHOLD, COL_COORDINATOR, COL_STATUS, COL_T0, COL_T1, COL_JEUGD, COL_WMO,
+     COL_PARTICIPATIE, COL_GEMEENTE, COL_MAATSCHAPPELIJK, COL_ATTRIBUTION,
+     COL_SAVING) = range(12)
+    width_caps = {COL_COORDINATOR: 170}
+    columns: ClassVar[Sequence[Column[PortfolioRow]]] = (
+        Column("Huishouden", lambda r: r.household_id),
+        Column("Coördinator", lambda r: r.coordinator or ""),
+        Column("Status", lambda r: status_name(r.status)),
+        Column("T0 totaal", lambda r: euro(r.t0_total_cents), lambda r: r.t0_total_cents,
+               numeric=True, header_tooltip="Jaarkosten van het pakket bij de intake"),
+        Column("T1 totaal", lambda r: euro(r.t1_total_cents), lambda r: r.t1_total_cents,
+               numeric=True, header_tooltip="Jaarkosten bij de evaluatie (of nu, als het "
+                                            "traject nog loopt)"),
+        _bucket_column("jeugd", "Jeugd", "Jeugdhulp"),
+        _bucket_column("wmo", "Wmo", "Wmo"),
+        _bucket_column("participatie", "Participatie", "Participatiewet"),
+        _bucket_column("overig_gemeente", "Ov. gem.", "overig gemeentelijk"),
+        _bucket_column("maatschappelijk", "Ov. maatsch.", "overig maatschappelijk"),
+        Column("Toerek.", lambda r: percent(r.summary.attribution),
+               lambda r: r.summary.attribution, numeric=True,
+               header_tooltip="Toerekening: het deel van de besparing dat aan de aanpak "
+                              "wordt toegeschreven"),
+        Column("Totale besparing", lambda r: euro(_attributed_total(r)), _attributed_total,
+               numeric=True, header_tooltip="Besparing over alle posten, na toerekening"),
+    )
+
+    def tooltip(self, row: PortfolioRow) -> str | None:
+        s = row.summary
+        t1 = short_date(s.t1_date) + ("" if s.t1_frozen else " (voorlopig)")
+        return f"Intake (T0) {short_date(s.t0_date)}, evaluatie (T1) {t1}"
+
+
+class CostMapTableModel(RowTableModel["CostMapItem"]):
+    COL_NAME, COL_UNIT, COL_PRICE, COL_YEAR, COL_PAYER, COL_SOURCE, COL_ESTIMATE = range(7)
+    width_caps = {COL_NAME: 320, COL_SOURCE: 360}
+    columns: ClassVar[Sequence[Column[CostMapItem]]] = (
+        Column("Item", lambda r: r.name),
+        Column("Eenheid", lambda r: r.unit),
+        Column("Prijs", lambda r: euro(r.price_cents), lambda r: _cents_key(r.price_cents),
+               numeric=True),
+        Column("Jaar", lambda r: "" if r.year is None else str(r.year),
+               lambda r: r.year or 0, numeric=True),
+        Column("Financier", lambda r: payer_name(r.payer)),
+        Column("Bron", lambda r: r.source or ""),
+        Column("Schatting", lambda r: "Schatting" if r.is_estimate else "",
+               header_tooltip="De prijs is een schatting zonder harde bron"),
     )

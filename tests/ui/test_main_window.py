@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 from sdesk.services.actor import SYSTEM, Actor
 from sdesk.ui.main_window import (
     PAGE_BUDGET,
+    PAGE_COST_MAP,
     PAGE_DASHBOARD,
     PAGE_HOUSEHOLDS,
     PAGE_IMPORT,
+    PAGE_PORTFOLIO,
     PAGE_REVIEW,
     MainWindow,
 )
@@ -53,7 +55,8 @@ def test_opens_with_households_and_counts(window: MainWindow, qtbot: QtBot,
 
 @pytest.mark.parametrize("key, page", [
     (Qt.Key.Key_2, PAGE_REVIEW), (Qt.Key.Key_3, PAGE_DASHBOARD), (Qt.Key.Key_4, PAGE_BUDGET),
-    (Qt.Key.Key_5, PAGE_IMPORT), (Qt.Key.Key_1, PAGE_HOUSEHOLDS)])
+    (Qt.Key.Key_5, PAGE_IMPORT), (Qt.Key.Key_6, PAGE_PORTFOLIO), (Qt.Key.Key_7, PAGE_COST_MAP),
+    (Qt.Key.Key_1, PAGE_HOUSEHOLDS)])
 def test_ctrl_number_switches_page(window: MainWindow, qtbot: QtBot, key: Qt.Key,
                                    page: int) -> None:
     start = PAGE_IMPORT if page == PAGE_HOUSEHOLDS else PAGE_HOUSEHOLDS

@@ -95,10 +95,10 @@ def test_unreadable_database_is_a_message_not_a_traceback(qtbot: QtBot,
     db = tmp_path / "kapot.sqlite"
     db.write_bytes(b"dit is geen database" * 100)
     rec = Recorder()
-    startup = Startup(db, report_error=rec.report)
+    startup = Startup(db, report_error=rec.report, passphrase_prompt=lambda *_: None)
     with qtbot.waitSignal(startup.failed, timeout=10_000) as blocker:
         startup.start()
-    assert rec.errors and "geen sdesk-database" in rec.errors[0]
+    assert rec.errors and "geen leesbare sdesk-database" in rec.errors[0]
     assert blocker.args == [rec.errors[0]]
     _close(startup)
 
@@ -112,3 +112,48 @@ def test_first_start_dialog_defaults_to_demo(qtbot: QtBot, tmp_path: Path) -> No
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert str(tmp_path / "x.sqlite") in texts
     assert dialog.start_button.text() == "Starten"
+
+
+def test_encrypted_database_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sdesk.services.db import open_database
+    from sdesk.services.encryption import encrypt
+
+    monkeypatch.delenv("SDESK_PASSPHRASE", raising=False)
+    db = tmp_path / "geheim.sqlite"
+    open_database(db).dispose()
+    encrypt(db, "correct paard batterij")
+    asked: list[str] = []
+
+    def prompt(_parent: object, message: str) -> str | None:
+        asked.append(message)
+        return "verkeerd wachtwoord" if len(asked) == 1 else "correct paard batterij"
+
+    startup = Startup(db, report_error=Recorder().report, passphrase_prompt=prompt)
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.start()
+    assert "versleuteld" in asked[0] and "Onjuist wachtwoord" in asked[1]
+    _close(startup)
+
+
+def test_chosen_user_role_is_applied_and_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    from sdesk.services.db import open_database
+    from sdesk.services.importer import import_sources
+
+    db = tmp_path / "rollen.sqlite"
+    engine = open_database(db)
+    folder = tmp_path / "staf"
+    folder.mkdir()
+    (folder / "medewerkers.csv").write_text(
+        "medewerker_id;naam;rol;team\nC1;Carla Controller;controller;Control\n")
+    assert import_sources(engine, [folder]).ok
+    engine.dispose()
+    startup = Startup(db, choose_user=lambda _parent, users: users[0])
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        startup.start()
+    window = startup.window
+    assert window is not None
+    assert window.actor.role == "controller" and not window.actor.sees_identity
+    assert window.households_page._actor.role == "controller"
+    assert "Controller" in window.user_label.text() and "Carla" in window.windowTitle()
+    _close(startup)

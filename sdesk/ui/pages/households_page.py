@@ -1,4 +1,5 @@
-"""Huishoudens: find a household, see its members and each member's allocations."""
+"""Huishoudens: find a household, see its members and each member's allocations, and the
+household's cost overview with its procescoördinatie case (tab Kostenoverzicht)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from sdesk.services.actor import Actor
 from sdesk.ui.formatting import group_thousands
+from sdesk.ui.pages.household_overview_panel import HouseholdOverviewPanel
 from sdesk.ui.table_models import (
     AllocationTableModel,
     HouseholdTableModel,
     MemberTableModel,
 )
 from sdesk.ui.tables import content_width, fit_columns, make_table
+from sdesk.ui.widgets import section_title
 from sdesk.ui.workers import Task, TaskState, run_in_background
 
 if TYPE_CHECKING:
@@ -32,14 +36,7 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 200
-
-
-def _section_title(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+TAB_MEMBERS, TAB_OVERVIEW = range(2)
 
 
 class HouseholdsPage(QWidget):
@@ -55,6 +52,8 @@ class HouseholdsPage(QWidget):
         self._actor = actor
         self._engine: Engine | None = None
         self._tasks: dict[str, Task] = {}
+        # A household to open once the search for it is done (open_household).
+        self._pending_household: str | None = None
         # Bumped per request; a result carrying an older number is stale and dropped.
         self._generation = {"search": 0, "members": 0, "allocations": 0}
         self.household_model = HouseholdTableModel(self)
@@ -92,13 +91,13 @@ class HouseholdsPage(QWidget):
             self.member_view.hideColumn(MemberTableModel.COL_BSN)
             # The pseudonym is both number and name; once is enough.
             self.member_view.hideColumn(MemberTableModel.COL_NUMBER)
-        self.member_title = _section_title("Leden")
-        self.allocation_title = _section_title("Toewijzingen")
+        self.member_title = section_title("Leden")
+        self.allocation_title = section_title("Toewijzingen")
 
         top = QSplitter(Qt.Orientation.Horizontal)
         self._top_splitter = top
         self._user_sized = False
-        top.addWidget(self._titled(_section_title("Huishoudens"), self.household_view))
+        top.addWidget(self._titled(section_title("Huishoudens"), self.household_view))
         top.addWidget(self._titled(self.member_title, self.member_view))
         top.setSizes([550, 450])
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -108,9 +107,17 @@ class HouseholdsPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([600, 400])
 
+        self.overview_panel = HouseholdOverviewPanel(self._actor)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(splitter, "Leden en toewijzingen")
+        self.tabs.addTab(self.overview_panel, "Kostenoverzicht")
+        self.tabs.setTabToolTip(TAB_OVERVIEW, "Kosten per wet en financier, procescoördinatie "
+                                              "(dubbelklik op een huishouden)")
+
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -135,6 +142,7 @@ class HouseholdsPage(QWidget):
         self._top_splitter.splitterMoved.connect(self._on_splitter_moved)
         self.household_view.selectionModel().selectionChanged.connect(
             self._on_household_selection_changed)
+        self.household_view.doubleClicked.connect(lambda _index: self.show_overview())
         self.member_view.selectionModel().selectionChanged.connect(
             self._on_member_selection_changed)
 
@@ -143,14 +151,28 @@ class HouseholdsPage(QWidget):
     def set_engine(self, engine: Engine | None) -> None:
         self._engine = engine
         self.setEnabled(engine is not None)
+        self.overview_panel.set_engine(engine)
         if engine is not None:
             self.run_search()
+
+    def show_overview(self) -> None:
+        self.tabs.setCurrentIndex(TAB_OVERVIEW)
+
+    def open_household(self, external_id: str) -> None:
+        """Find the household by its id, select it and show its cost overview."""
+        self._pending_household = external_id
+        self.search_edit.blockSignals(True)  # no second, debounced search
+        self.search_edit.setText(external_id)
+        self.search_edit.blockSignals(False)
+        self.show_overview()
+        self.run_search()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
     def refresh(self) -> None:
+        self.overview_panel.mark_dirty()
         self.run_search()
 
     def run_search(self) -> None:
@@ -171,6 +193,7 @@ class HouseholdsPage(QWidget):
         self._debounce.stop()
         for task in self._tasks.values():
             task.cancel()
+        self.overview_panel.shutdown()
 
     # -- background plumbing ----------------------------------------------------------------
 
@@ -231,8 +254,12 @@ class HouseholdsPage(QWidget):
             self.result_label.setText(
                 "1 huishouden" if len(rows) == 1 else f"{group_thousands(len(rows))} huishoudens")
         self._clear_members()
+        pending, self._pending_household = self._pending_household, None
         if rows:
-            self.household_view.selectRow(0)
+            ids = [r.external_id for r in rows]
+            self.household_view.selectRow(ids.index(pending) if pending in ids else 0)
+        else:
+            self.overview_panel.set_household(None)
         self.search_finished.emit(len(rows))
 
     def _clear_members(self) -> None:
@@ -260,6 +287,9 @@ class HouseholdsPage(QWidget):
         self.member_title.setText(f"Leden van huishouden {household.external_id}"
                                   + (f" ({details})" if details else ""))
         self._start("members", op, self._on_members_done)
+        place = " · ".join(x for x in (household.wijk, household.postcode,
+                                       household.composition) if x)
+        self.overview_panel.set_household(household.external_id, place)
 
     def _on_members_done(self, rows: list[PersonRow]) -> None:
         self.member_model.set_rows(rows)

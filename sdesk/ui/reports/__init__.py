@@ -1,0 +1,1 @@
+"""Printable reports (PDF) made with Qt's own PDF writer."""
