@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from sdesk import __version__
 from sdesk.services.actor import Actor
 from sdesk.ui.formatting import group_thousands
+from sdesk.ui.pages.audit_page import AuditPage
 from sdesk.ui.pages.cost_map_page import CostMapPage
 from sdesk.ui.pages.households_page import HouseholdsPage
 from sdesk.ui.pages.import_page import ImportPage
@@ -36,9 +37,9 @@ if TYPE_CHECKING:
 
 # New pages go at the end, so the Ctrl+number of every existing page stays the same.
 (PAGE_HOUSEHOLDS, PAGE_REVIEW, PAGE_DASHBOARD, PAGE_BUDGET, PAGE_IMPORT, PAGE_PORTFOLIO,
- PAGE_COST_MAP) = range(7)
+ PAGE_COST_MAP, PAGE_AUDIT) = range(8)
 PAGE_TITLES = ("Huishoudens", "Afschaling", "Dashboard", "Begroting", "Import/Export",
-               "Trajecten", "Kostenkaart")
+               "Trajecten", "Kostenkaart", "Auditlog")
 
 
 class MainWindow(QMainWindow):
@@ -98,10 +99,11 @@ class MainWindow(QMainWindow):
         self.import_page = ImportPage()
         self.portfolio_page = PortfolioPage(self.actor)
         self.cost_map_page = CostMapPage(self.actor)
+        self.audit_page = AuditPage(self.actor)
         self.stack = QStackedWidget()
         for page in (self.households_page, self.review_page, self.dashboard_page,
                      self.budget_page, self.import_page, self.portfolio_page,
-                     self.cost_map_page):
+                     self.cost_map_page, self.audit_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -135,9 +137,9 @@ class MainWindow(QMainWindow):
         self.actor = actor
         current = self.stack.currentIndex()
         old = {"households_page": self.households_page, "portfolio_page": self.portfolio_page,
-               "cost_map_page": self.cost_map_page}
+               "cost_map_page": self.cost_map_page, "audit_page": self.audit_page}
         fresh = {"households_page": HouseholdsPage(actor), "portfolio_page": PortfolioPage(actor),
-                 "cost_map_page": CostMapPage(actor)}
+                 "cost_map_page": CostMapPage(actor), "audit_page": AuditPage(actor)}
         for name, page in fresh.items():
             index = self.stack.indexOf(old[name])
             self.stack.removeWidget(old[name])
@@ -163,6 +165,9 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setEnabled(False)
         file_menu.addAction(self.import_action)
+        self.backup_action = QAction("&Back-up maken…", self)
+        self.backup_action.setEnabled(False)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         self.quit_action = QAction("A&fsluiten", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -188,6 +193,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.import_action.triggered.connect(self.open_import_dialog)
+        self.backup_action.triggered.connect(self.make_backup)
         self.quit_action.triggered.connect(self.close)
         self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._on_about)
@@ -211,6 +217,8 @@ class MainWindow(QMainWindow):
         self.households_page.set_engine(engine)
         self.portfolio_page.set_engine(engine)
         self.cost_map_page.set_engine(engine)
+        self.audit_page.set_engine(engine)
+        self.backup_action.setEnabled(True)
         self.refresh_counts()
 
         def warm_up(_state: TaskState) -> None:
@@ -218,6 +226,35 @@ class MainWindow(QMainWindow):
             import sdesk.services.costs  # noqa: F401
 
         run_in_background(warm_up, owner=self)
+
+    def make_backup(self) -> None:
+        """A consistent copy (online backup API, also while other work runs)."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from sdesk.services.backup import backup_dir
+
+        folder = backup_dir(self.db_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Back-up maken", str(folder / f"{self.db_path.stem}-backup.sqlite"),
+            "sdesk-database (*.sqlite)")
+        if not target:
+            return
+        db_path, engine, actor = self.db_path, self.engine, self.actor
+
+        def op(_state: TaskState) -> Path:
+            from sdesk.services import audit
+            from sdesk.services.backup import make_backup
+
+            path = make_backup(db_path, Path(target))
+            if engine is not None:
+                audit.log(engine, actor, "backup", str(path))
+            return path
+
+        run_in_background(
+            op, owner=self,
+            on_success=lambda p: self.statusBar().showMessage(f"Back-up gemaakt: {p}", 10000),
+            on_error=lambda e: QMessageBox.warning(self, "Back-up", str(e)))
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)

@@ -17,3 +17,19 @@ def qt_sandbox(qapp: QApplication, sdesk_home: Path) -> Iterator[None]:
     assert QThreadPool.globalInstance().waitForDone(10_000), "background task still running"
     # Results queued by tasks that just finished must not leak into the next test.
     QApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def export_purpose(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Exports ask their purpose in a modal dialog; tests answer it here (and can inspect
+    how often it was asked)."""
+    from sdesk.ui.dialogs import purpose_dialog
+
+    asked: list[str] = []
+
+    def answer(_parent: object, offer_internal: bool = False) -> tuple[str, bool]:
+        asked.append("asked")
+        return "test", False
+
+    monkeypatch.setattr(purpose_dialog, "ask_purpose", answer)
+    return asked

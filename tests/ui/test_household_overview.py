@@ -256,8 +256,11 @@ def test_overview_case_pdf_and_workbook(window: MainWindow, qtbot: QtBot, demo_e
         o.coordination.attributed_saving_cents / 100)
     assert labels["Coördinator"].value == o.coordination.coordinator
     assert boxes.shown == []
-    # Both exports are in the audit log.
+    # Both exports are in the audit log, with their purpose.
     qtbot.waitUntil(lambda: len(_exports(demo_engine)) == 2, timeout=10_000)
+    from sdesk.services.audit import list_events
+
+    assert [e.purpose for e in list_events(demo_engine, action="export")] == ["test", "test"]
     assert [e[1] for e in _exports(demo_engine)] == [SYSTEM.name] * 2
     exported = " | ".join(e[0] for e in _exports(demo_engine))
     assert "als PDF: overzicht.pdf" in exported and "als Excel: overzicht.xlsx" in exported

@@ -301,6 +301,9 @@ class HouseholdOverviewPanel(QWidget):
         o = self.overview
         if o is None:
             return
+        purpose = _ask_purpose(self)
+        if purpose is None:
+            return
         path = self._ask_path("PDF maken", "pdf", "PDF-bestanden (*.pdf)")
         if path is None:
             return
@@ -312,13 +315,16 @@ class HouseholdOverviewPanel(QWidget):
             show_failure(self, "PDF maken", exc)
             self.failed.emit(str(exc))
             return
-        self._log_export(o, "PDF", path)
+        self._log_export(o, "PDF", path, purpose)
         self.status_label.setText(f"PDF opgeslagen: {path}")
         self.pdf_written.emit(str(path))
 
     def export_workbook(self) -> None:
         o = self.overview
         if o is None:
+            return
+        purpose = _ask_purpose(self)
+        if purpose is None:
             return
         path = self._ask_path("Excel maken", "xlsx", "Excel-werkmappen (*.xlsx)")
         if path is None:
@@ -335,7 +341,7 @@ class HouseholdOverviewPanel(QWidget):
             written = write_household_workbook(o, path, user, printed_at)
             if engine is not None:
                 audit.log(engine, actor, audit.EXPORT, _export_text(o, "Excel", written),
-                          len(o.members))
+                          len(o.members), purpose)
             return written
 
         def done(written: Path) -> None:
@@ -362,7 +368,7 @@ class HouseholdOverviewPanel(QWidget):
             self._task.cancel()
         self._generation += 1
 
-    def _log_export(self, o: HouseholdOverview, kind: str, path: Path) -> None:
+    def _log_export(self, o: HouseholdOverview, kind: str, path: Path, purpose: str) -> None:
         """Every export goes into the audit log (DESIGN 8), off the GUI thread."""
         engine, actor = self._engine, self._actor
         if engine is None:
@@ -371,7 +377,8 @@ class HouseholdOverviewPanel(QWidget):
         def op(_state: TaskState) -> None:
             from sdesk.services import audit
 
-            audit.log(engine, actor, audit.EXPORT, _export_text(o, kind, path), len(o.members))
+            audit.log(engine, actor, audit.EXPORT, _export_text(o, kind, path), len(o.members),
+                      purpose)
 
         def fail(exc: BaseException) -> None:
             show_failure(self, "Auditlog", exc)
@@ -570,6 +577,13 @@ class HouseholdOverviewPanel(QWidget):
     def _on_case_changed(self) -> None:
         self.case_changed.emit()
         self.reload()
+
+
+def _ask_purpose(parent: QWidget) -> str | None:
+    from sdesk.ui.dialogs import purpose_dialog  # looked up at call time: tests replace it
+
+    answer = purpose_dialog.ask_purpose(parent)
+    return None if answer is None else answer[0]
 
 
 def _export_text(o: HouseholdOverview, kind: str, path: Path) -> str:
