@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
 
         if self.engine is None:
             return
-        dialog = ImportDialog(self.engine, self)
+        dialog = ImportDialog(self.engine, self, actor=self.actor)
         dialog.data_changed.connect(self.refresh)
         dialog.import_finished.connect(self._on_import_finished)
         self.import_dialog = dialog  # reachable for tests; replaced on the next open

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sdesk.services.actor import SYSTEM, Actor
 from sdesk.ui.table_models import FileCount, FileCountTableModel, IssueTableModel
 from sdesk.ui.tables import fit_columns, make_table
 from sdesk.ui.workers import Task, TaskState, run_in_background
@@ -41,9 +42,11 @@ class ImportDialog(QDialog):
     import_finished = Signal(object)  # ImportResult, or the exception that stopped it
     data_changed = Signal()  # something was written: views should refresh
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, parent: QWidget | None = None,
+                 actor: Actor | None = None) -> None:
         super().__init__(parent)
         self._engine = engine
+        self._actor = actor  # who imports, for the audit log
         self._sources: list[Path] = []
         self._task: Task | None = None
         self.issue_model = IssueTableModel(self)
@@ -146,12 +149,13 @@ class ImportDialog(QDialog):
         if self.running or not self._sources:
             return
         engine, sources = self._engine, list(self._sources)
+        actor = self._actor or SYSTEM
 
         def op(state: TaskState) -> ImportResult:
             from sdesk.services.importer import import_sources
 
             return import_sources(engine, sources, progress=state.progress,
-                                  cancelled=state.is_cancelled)
+                                  cancelled=state.is_cancelled, actor=actor)
 
         self._show_result(None)
         self.progress_bar.setValue(0)
