@@ -93,7 +93,7 @@ def test_cancel_saves_nothing(dialog: ImportDialog, qtbot: QtBot, sample_engine:
 
     release = threading.Event()
 
-    def slow_import(engine, sources, progress=None, cancelled=None):  # noqa: ANN001, ANN202
+    def slow_import(engine, sources, progress=None, cancelled=None, actor=None):  # noqa: ANN001, ANN202
         # Stands in for a long import: it only stops when the dialog asks it to.
         while not cancelled():
             release.wait(0.01)
