@@ -86,24 +86,3 @@ def sample_engine(sample_db_path: Path) -> Iterator[Engine]:
     engine = open_database(sample_db_path)
     yield engine
     engine.dispose()
-
-
-# PySide6/shiboken 6.12 occasionally crashes in the garbage collector while the interpreter
-# shuts down ("Fatal Python error: bool_dealloc"), after every test has passed; seen about once
-# in ten CI runs, never during a test. Leave with pytest's own exit status before that
-# finalisation runs, so CI reports what the tests said.
-_exit_status: dict[str, int] = {}
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _exit_status["code"] = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if "code" in _exit_status and os.environ.get("SDESK_KEEP_FINALIZATION") != "1":
-        import sys
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status["code"])

@@ -22,7 +22,9 @@ from sdesk import __version__
 from sdesk.services.actor import Actor
 from sdesk.ui.formatting import group_thousands
 from sdesk.ui.pages.audit_page import AuditPage
+from sdesk.ui.pages.budget_page import BudgetPage
 from sdesk.ui.pages.cost_map_page import CostMapPage
+from sdesk.ui.pages.dashboard_page import DashboardPage
 from sdesk.ui.pages.households_page import HouseholdsPage
 from sdesk.ui.pages.import_page import ImportPage
 from sdesk.ui.pages.placeholder_page import PlaceholderPage
@@ -88,14 +90,8 @@ class MainWindow(QMainWindow):
             "Afschaling",
             "Hier komt de werklijst van lopende indicaties die kunnen worden afgeschaald, "
             "ingekort of beëindigd, met de verwachte besparing en de genomen besluiten.")
-        self.dashboard_page = PlaceholderPage(
-            "Dashboard",
-            "Hier komen de kengetallen en trends per wet: aantallen cliënten, in-, door- en "
-            "uitstroom, kosten per cliënt en vergelijking met voorgaande perioden.")
-        self.budget_page = PlaceholderPage(
-            "Begroting",
-            "Hier komen begroting, realisatie en prognose per begrotingspost, met voor- en "
-            "nadelen en een toelichting.")
+        self.dashboard_page = DashboardPage(self.actor)
+        self.budget_page = BudgetPage(self.actor)
         self.import_page = ImportPage()
         self.portfolio_page = PortfolioPage(self.actor)
         self.cost_map_page = CostMapPage(self.actor)
@@ -137,9 +133,11 @@ class MainWindow(QMainWindow):
         self.actor = actor
         current = self.stack.currentIndex()
         old = {"households_page": self.households_page, "portfolio_page": self.portfolio_page,
-               "cost_map_page": self.cost_map_page, "audit_page": self.audit_page}
+               "cost_map_page": self.cost_map_page, "audit_page": self.audit_page,
+               "dashboard_page": self.dashboard_page, "budget_page": self.budget_page}
         fresh = {"households_page": HouseholdsPage(actor), "portfolio_page": PortfolioPage(actor),
-                 "cost_map_page": CostMapPage(actor), "audit_page": AuditPage(actor)}
+                 "cost_map_page": CostMapPage(actor), "audit_page": AuditPage(actor),
+                 "dashboard_page": DashboardPage(actor), "budget_page": BudgetPage(actor)}
         for name, page in fresh.items():
             index = self.stack.indexOf(old[name])
             self.stack.removeWidget(old[name])
@@ -218,6 +216,8 @@ class MainWindow(QMainWindow):
         self.portfolio_page.set_engine(engine)
         self.cost_map_page.set_engine(engine)
         self.audit_page.set_engine(engine)
+        self.dashboard_page.set_engine(engine)
+        self.budget_page.set_engine(engine)
         self.backup_action.setEnabled(True)
         self.refresh_counts()
 
@@ -275,6 +275,8 @@ class MainWindow(QMainWindow):
         self.households_page.refresh()
         self.portfolio_page.mark_dirty()
         self.cost_map_page.mark_dirty()
+        self.dashboard_page.mark_dirty()
+        self.budget_page.mark_dirty()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -334,6 +336,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.households_page.shutdown()
         self.portfolio_page.shutdown()
+        self.dashboard_page.shutdown()
+        self.budget_page.shutdown()
         cancel_all()
         # Let running queries finish so no worker touches the engine after it is disposed.
         wait_for_all(5000)
