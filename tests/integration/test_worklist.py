@@ -1,0 +1,312 @@
+"""The afschaling worklist: sorting, expected savings by hand, recent decisions, filters,
+pseudonyms, the JSON of `sdesk review --json` and the workbook.
+
+Peildatum AT = 2025-06-30; utilisation window 2025-01-01..2025-06-30 (181 days), no-claims
+window 2025-04-01..2025-06-30. Parameters: the defaults, without the top-10 part of high_cost
+(in five allocations everybody is in the top 10).
+
+  allocation                                  run-rate (cents)          rule -> saving
+  W30 wmo 07 dagbesteding 6 dagdelen x 46,50  6 x 4650 x 52 = 1,450,800  high_intensity:
+                                                                       down to 4 dagdelen,
+                                                                       2 x 4650 x 52 = 483,600
+  W40 wmo 02 2 uur x 70,00, half used         2 x 7000 x 52 =   728,000  low_utilisation:
+                                                                       728,000 x (1 - used)
+  W10 wmo 01 3 uur x 34,50, ends 2025-08-15   3 x 3450 x 52 =   538,200  ending_soon: 25 %
+                                                                       = 134,550
+  W20 wmo 02 02A02 3 uur x 78,00              3 x 7800 x 52 = 1,216,800  lighter_product
+                                                                       02A01: 3 x 800 x 52
+                                                                       = 124,800
+  J10 jeugd 45 1 uur x 78,00, ends 2025-07-31 1 x 7800 x 52 =   405,600  ending_soon: 25 %
+                                                                       = 101,400
+  W50 removed (reden 13), W60 ended 2025-03-31: never on the list.
+
+Every allocation but W40 has a June claim equal to its commitment over the window, so it is
+fully used and has a claim in the last three months.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from sdesk.services.actor import Actor
+from sdesk.services.importer import import_sources
+from sdesk.services.review_rules import ReviewError, RuleParameters
+from sdesk.services.review_workbook import write_worklist_workbook
+from sdesk.services.reviews import record_decision
+from sdesk.services.worklist import worklist, worklist_json
+from tests.integration.exchange_data import write_folder
+
+AT = date(2025, 6, 30)
+KM = Actor("Kim", "klantmanager")
+CONTROLLER = Actor("Carla", "controller")
+PARAMS = RuleParameters(high_cost_top_n=0)
+
+USED_W40 = 180_504  # cents claimed in the window; the commitment is 728,000 x 181 / 365
+W40_SAVING = round(2 * 7000 * 52 * (1 - USED_W40 / (2 * 7000 * 52 * 181 / 365)))
+
+DATA = {
+    "huishoudens": [["huishouden_id"], ["HA"], ["HB"], ["HC"], ["HD"], ["HE"], ["HF"], ["HG"]],
+    "personen": [
+        ["persoon_id", "huishouden_id", "geboortedatum", "achternaam", "voornaam", "bsn"],
+        ["PA", "HA", "1950-01-01", "Vos", "Anna", "999900006"],
+        ["PB", "HB", "1960-01-01", "Bakker", "Bert", ""],
+        ["PC", "HC", "1970-01-01", "Claes", "Cor", "999999990"],
+        ["PD", "HD", "1980-01-01", "Dijk", "Dirk", ""],
+        ["PE", "HE", "1980-01-01", "Eek", "Els", ""],
+        ["PF", "HF", "1980-01-01", "Fris", "Fien", ""],
+        ["PG", "HG", "2015-01-01", "Gans", "Gijs", ""],
+    ],
+    "medewerkers": [["medewerker_id", "naam", "rol", "team"],
+                    ["M1", "Sanne de Vries", "klantmanager", "Noord"],
+                    ["M2", "Piet Pieters", "klantmanager", "Zuid"]],
+    "tarieven": [["wet", "productcode", "geldig_vanaf", "tarief", "eenheid"],
+                 ["wmo", "01A01", "2024-01-01", "34,50", "04"],
+                 ["wmo", "02A01", "2024-01-01", "70,00", "04"],
+                 ["wmo", "02A02", "2024-01-01", "78,00", "04"],
+                 ["wmo", "07A01", "2024-01-01", "46,50", "16"],
+                 ["jeugd", "45A48", "2024-01-01", "78,00", "04"]],
+    "toewijzingen": [
+        ["toewijzingnummer", "persoon_id", "wet", "productcategorie", "ingangsdatum",
+         "einddatum", "productcode", "aanbieder", "volume", "eenheid", "frequentie", "tarief",
+         "medewerker_id", "reden_wijziging"],
+        ["W10", "PA", "wmo", "01", "2025-01-01", "2025-08-15", "01A01", "Thuiszorg", "3", "04",
+         "2", "34,50", "M1", ""],
+        ["W20", "PB", "wmo", "02", "2025-01-01", "", "02A02", "Begeleiding", "3", "04", "2",
+         "78", "M1", ""],
+        ["W30", "PC", "wmo", "07", "2024-09-01", "2025-12-31", "07A01", "Dagbesteding", "6",
+         "16", "2", "46,50", "M2", ""],
+        ["W40", "PD", "wmo", "02", "2025-01-01", "2025-12-31", "02A01", "Begeleiding", "2",
+         "04", "2", "70", "M2", ""],
+        ["W50", "PE", "wmo", "07", "2025-01-01", "2025-01-01", "07A01", "Dagbesteding", "9",
+         "16", "2", "46,50", "M2", "13"],
+        ["W60", "PF", "wmo", "07", "2024-01-01", "2025-03-31", "07A01", "Dagbesteding", "9",
+         "16", "2", "46,50", "M2", ""],
+        ["J10", "PG", "jeugd", "45", "2025-01-01", "2025-07-31", "45A48", "Jeugdhulp", "1",
+         "04", "2", "78", "", ""],
+    ],
+    # June claims equal to the commitment over the window (run-rate x 181 / 365).
+    "declaraties": [
+        ["declaratie_id", "toewijzingnummer", "wet", "periode_begin", "periode_eind", "bedrag"],
+        ["D10", "W10", "wmo", "2025-06-01", "2025-06-30", "2668,87"],
+        ["D20", "W20", "wmo", "2025-06-01", "2025-06-30", "6034,00"],
+        ["D30", "W30", "wmo", "2025-06-01", "2025-06-30", "7194,34"],
+        ["D40", "W40", "wmo", "2025-06-01", "2025-06-30", "1805,04"],
+        ["J1", "J10", "jeugd", "2025-06-01", "2025-06-30", "2011,32"],
+    ],
+}
+
+
+@pytest.fixture
+def wl_db(engine: Engine, tmp_path: Path) -> Engine:
+    result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)])
+    assert result.ok, [str(i) for i in result.issues]
+    return engine
+
+
+def test_sorted_by_expected_saving_computed_by_hand(wl_db: Engine) -> None:
+    w = worklist(wl_db, KM, AT, PARAMS)
+    got = [(c.toewijzingnummer, c.annual_cost_cents, c.expected_saving_cents, c.rules)
+           for c in w.rows]
+    assert got == [
+        ("W30", 6 * 4650 * 52, 2 * 4650 * 52, ("high_intensity",)),
+        ("W40", 2 * 7000 * 52, W40_SAVING, ("low_utilisation",)),
+        ("W10", 3 * 3450 * 52, round(3 * 3450 * 52 * 0.25), ("ending_soon",)),
+        ("W20", 3 * 7800 * 52, 3 * (7800 - 7000) * 52, ("lighter_product",)),
+        ("J10", 1 * 7800 * 52, round(1 * 7800 * 52 * 0.25), ("ending_soon",)),
+    ]
+    assert W40_SAVING == 364_000  # 728,000 - 180,504 x 365 / 181 = 364,000.22
+    rows = {c.toewijzingnummer: c for c in w.rows}
+    assert rows["W30"].proposal.kind == "volume" and rows["W30"].proposal.volume == 4.0
+    assert rows["W40"].proposal.kind == "volume"
+    assert rows["W40"].proposal.volume == round(2 * USED_W40 / (2 * 7000 * 52 * 181 / 365), 2)
+    assert rows["W40"].proposal.text.startswith("Omvang afstemmen op het gebruik (50 % benut)")
+    assert rows["W10"].proposal.kind == "end"
+    assert rows["W10"].proposal.end_date == date(2025, 8, 15)
+    assert rows["W10"].proposal.text == "Niet verlengen: laten aflopen op 15-08-2025"
+    assert rows["W20"].proposal.product_code == "02A01"
+    assert rows["W10"].category_label == "Hulp bij het huishouden"
+    assert (rows["W10"].employee, rows["W10"].team) == ("Sanne de Vries", "Noord")
+    assert rows["W30"].omvang == "6 × Dagdeel (4 uur) per week"
+    assert rows["W10"].fired[0].explanation.startswith("De einddatum valt binnen 8 weken")
+
+
+def test_the_maximum_over_rules_not_the_sum(wl_db: Engine) -> None:
+    # With the top 10 back, every row also fires high_cost (25 %); W10 and J10 now have two
+    # rules of 25 % each and still save 25 %, W30 keeps its larger intensity saving.
+    w = worklist(wl_db, KM, AT, RuleParameters())
+    rows = {c.toewijzingnummer: c for c in w.rows}
+    assert rows["W10"].rules == ("ending_soon", "high_cost")
+    assert rows["W10"].expected_saving_cents == round(3 * 3450 * 52 * 0.25)
+    assert rows["W30"].expected_saving_cents == 2 * 4650 * 52
+    assert rows["W30"].lead_rule == "high_intensity"
+    # W20: lighter product 124,800 < 25 % of 1,216,800 = 304,200, so high_cost leads.
+    assert rows["W20"].expected_saving_cents == 304_200
+    assert rows["W20"].lead_rule == "high_cost" and rows["W20"].proposal.kind == "review"
+
+
+def test_summary(wl_db: Engine) -> None:
+    s = worklist(wl_db, KM, AT, PARAMS).summary
+    assert s.candidates == 5
+    assert s.expected_saving_total_cents == (483_600 + W40_SAVING + 134_550 + 124_800
+                                             + 101_400)
+    assert s.annual_cost_total_cents == 1_450_800 + 728_000 + 538_200 + 1_216_800 + 405_600
+    assert s.by_rule == {"ending_soon": 2, "open_ended_unreviewed": 0, "long_duration": 0,
+                         "high_intensity": 1, "low_utilisation": 1, "no_claims": 0,
+                         "stacking": 0, "high_cost": 0, "lighter_product": 1}
+
+
+def test_removed_and_ended_never_appear(wl_db: Engine) -> None:
+    loud = RuleParameters(high_cost_top_n=100, ending_soon_weeks=520)
+    numbers = {c.toewijzingnummer for c in worklist(wl_db, KM, AT, loud).rows}
+    assert numbers == {"W10", "W20", "W30", "W40", "J10"}
+
+
+def test_recent_decision_leaves_the_list_until_a_new_rule_fires(wl_db: Engine) -> None:
+    record_decision(wl_db, KM, "W30", "wmo", "scale_down", AT - timedelta(days=10),
+                    ["high_intensity"], new_volume=4)
+    w = worklist(wl_db, KM, AT, PARAMS)
+    assert "W30" not in {c.toewijzingnummer for c in w.rows}
+    assert w.summary.by_rule["high_intensity"] == 0
+    # A new reason: with a 30-week horizon W30 (ends 2025-12-31) is ending soon.
+    later = worklist(wl_db, KM, AT, dataclasses.replace(PARAMS, ending_soon_weeks=30))
+    back = next(c for c in later.rows if c.toewijzingnummer == "W30")
+    assert back.rules == ("ending_soon", "high_intensity")
+    assert back.new_rules == ("ending_soon",)
+    assert back.last_decision == "scale_down"
+    assert back.last_review_date == AT - timedelta(days=10)
+
+
+def test_recent_means_at_most_90_days(wl_db: Engine) -> None:
+    record_decision(wl_db, KM, "W20", "wmo", "continue", AT - timedelta(days=90),
+                    ["lighter_product"])
+    record_decision(wl_db, KM, "W10", "wmo", "continue", AT - timedelta(days=91),
+                    ["ending_soon"])
+    numbers = [c.toewijzingnummer for c in worklist(wl_db, KM, AT, PARAMS).rows]
+    assert numbers == ["W30", "W40", "W10", "J10"]  # W20 decided 90 days ago: off
+    shorter = worklist(wl_db, KM, AT, dataclasses.replace(PARAMS, recent_decision_days=89))
+    assert "W20" in {c.toewijzingnummer for c in shorter.rows}
+
+
+def test_filters(wl_db: Engine) -> None:
+    def numbers(**filters: str) -> list[str]:
+        return [c.toewijzingnummer for c in worklist(wl_db, KM, AT, PARAMS, **filters).rows]
+
+    assert numbers(law="jeugd") == ["J10"]
+    assert numbers(team="Zuid") == ["W30", "W40"]
+    assert numbers(employee="M1") == ["W10", "W20"]
+    assert numbers(rule="ending_soon") == ["W10", "J10"]
+    assert numbers(law="wmo", team="Noord", rule="lighter_product") == ["W20"]
+    with pytest.raises(ReviewError, match="Onbekende wet 'wlz'"):
+        worklist(wl_db, KM, AT, PARAMS, law="wlz")
+    with pytest.raises(ReviewError, match="Onbekende regel"):
+        worklist(wl_db, KM, AT, PARAMS, rule="cheap")
+
+
+def test_filters_do_not_change_the_rules(wl_db: Engine) -> None:
+    # high_cost ranks all persons of the law, whatever the filter shows.
+    top1 = dataclasses.replace(PARAMS, high_cost_top_n=1)
+    everyone = worklist(wl_db, KM, AT, top1)
+    zuid = worklist(wl_db, KM, AT, top1, team="Zuid")
+    costly = {c.toewijzingnummer for c in everyone.rows if "high_cost" in c.rules}
+    assert costly == {"W30", "J10"}  # the costliest wmo and jeugd clients
+    assert {c.toewijzingnummer for c in zuid.rows if "high_cost" in c.rules} == {"W30"}
+
+
+def test_identity_for_the_klantmanager_pseudonyms_for_the_controller(wl_db: Engine) -> None:
+    km = {c.toewijzingnummer: c for c in worklist(wl_db, KM, AT, PARAMS).rows}
+    assert (km["W10"].person, km["W10"].person_name, km["W10"].bsn) == (
+        "PA", "Vos, Anna", "999900006")
+    w = worklist(wl_db, CONTROLLER, AT, PARAMS)
+    assert len(w) == 5
+    for c in w.rows:
+        assert c.person.startswith("P-") and c.person_name is None and c.bsn is None
+    text = json.dumps(worklist_json(w))
+    for secret in ("Vos", "Anna", "999900006", "999999990", "Claes", '"PA"', '"PC"'):
+        assert secret not in text
+    assert not w.frame[["person_name", "bsn"]].notna().any().any()
+
+
+def test_json_keys_and_euros(wl_db: Engine) -> None:
+    data = worklist_json(worklist(wl_db, KM, AT, PARAMS))
+    assert set(data) == {"at", "candidates", "summary"}
+    assert data["at"] == "2025-06-30"
+    first = data["candidates"][0]
+    assert set(first) == {"toewijzingnummer", "law", "person", "category", "product",
+                          "annual_cost", "rules", "expected_saving"}
+    assert first == {"toewijzingnummer": "W30", "law": "wmo", "person": "PC", "category": "07",
+                     "product": "07A01", "annual_cost": 14508.0, "rules": ["high_intensity"],
+                     "expected_saving": 4836.0}
+    assert data["candidates"][1]["expected_saving"] == round(W40_SAVING / 100, 2)
+    assert data["summary"] == {
+        "candidates": 5,
+        "expected_saving_total": round((483_600 + W40_SAVING + 134_550 + 124_800 + 101_400)
+                                       / 100, 2),
+        "by_rule": {"ending_soon": 2, "open_ended_unreviewed": 0, "long_duration": 0,
+                    "high_intensity": 1, "low_utilisation": 1, "no_claims": 0, "stacking": 0,
+                    "high_cost": 0, "lighter_product": 1}}
+    json.dumps(data)  # plain JSON types only
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
+    ws = load_workbook(path)[sheet]
+    return [tuple(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_workbook_has_the_same_rows_and_totals(wl_db: Engine, tmp_path: Path) -> None:
+    w = worklist(wl_db, KM, AT, PARAMS)
+    path = write_worklist_workbook(w, tmp_path / "werklijst.xlsx", "Kim (klantmanager)")
+    rows = _sheet_rows(path, "Werklijst")
+    assert rows[0][0] == "Werklijst afschaling"
+    assert rows[1][0] == "Peildatum" and rows[1][1].date() == AT
+    assert rows[2][:2] == ("Gebruiker", "Kim (klantmanager)")
+    assert rows[4][0] == "Filters" and rows[4][1].startswith("geen | regels:")
+    header = next(i for i, r in enumerate(rows) if r[0] == "Toewijzing")
+    names = rows[header]
+    assert names[:5] == ("Toewijzing", "Wet", "Cliënt", "Naam", "BSN")
+    data = rows[header + 1:-1]
+    assert [r[0] for r in data] == ["W30", "W40", "W10", "W20", "J10"]
+    cost = names.index("Jaarkosten")
+    saving = names.index("Verwachte besparing")
+    assert [r[saving] for r in data] == [
+        round(c.expected_saving_cents / 100, 2) for c in w.rows]
+    total = rows[-1]
+    assert total[0] == "Totaal"
+    assert total[cost] == round(w.summary.annual_cost_total_cents / 100, 2)
+    assert total[saving] == round(w.summary.expected_saving_total_cents / 100, 2)
+    assert total[saving] == pytest.approx(sum(r[saving] for r in data))
+    assert data[0][names.index("Naam")] == "Claes, Cor"
+    begin = names.index("Begin")
+    assert data[0][begin].date() == date(2024, 9, 1)
+    ws = load_workbook(path)["Werklijst"]
+    assert ws.cell(row=header + 2, column=saving + 1).number_format == "€ #,##0.00"
+    assert ws.freeze_panes == f"A{header + 2}"
+    rules = _sheet_rows(path, "Regels")
+    counts = {r[0]: r[3] for r in rules if r[0] in w.summary.by_rule}
+    assert counts == w.summary.by_rule
+
+
+def test_controller_workbook_has_no_names(wl_db: Engine, tmp_path: Path) -> None:
+    w = worklist(wl_db, CONTROLLER, AT, PARAMS)
+    path = write_worklist_workbook(w, tmp_path / "controller.xlsx", "Carla (controller)")
+    rows = _sheet_rows(path, "Werklijst")
+    header = next(r for r in rows if r[0] == "Toewijzing")
+    assert "Naam" not in header and "BSN" not in header
+    text = repr(rows)
+    assert "Vos" not in text and "999900006" not in text and "'PA'" not in text
+
+
+def test_viewing_the_worklist_is_audited(wl_db: Engine) -> None:
+    from sdesk.services import audit
+
+    worklist(wl_db, CONTROLLER, AT, PARAMS, team="Zuid")
+    event = audit.list_events(wl_db, action=audit.VIEW, limit=1)[0]
+    assert (event.user, event.role, event.row_count) == ("Carla", "controller", 2)
+    assert event.object == "werklijst afschaling op 2025-06-30 (filters: team Zuid)"
+    assert audit.verify(wl_db).ok
