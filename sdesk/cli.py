@@ -162,6 +162,28 @@ def _cmd_budget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from sdesk.services.db import open_database
+    from sdesk.services.worklist import worklist, worklist_json
+
+    engine = open_database(Path(args.db), create=False)
+    try:
+        work = worklist(engine, _actor(args, engine), args.at or date.today(), law=args.law,
+                        team=args.team, employee=args.employee, rule=args.rule)
+    finally:
+        engine.dispose()
+    data = worklist_json(work)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"Werklijst afschaling op {data['at']}: {data['summary']['candidates']} kandidaten, "
+          f"verwachte besparing {data['summary']['expected_saving_total']:,.2f} per jaar")
+    for c in data["candidates"][:50]:
+        print(f"  {c['toewijzingnummer']:<12} {c['law']:<12} {str(c['product'])[:36]:<36} "
+              f"{c['annual_cost']:>12,.2f} {c['expected_saving']:>12,.2f}  {','.join(c['rules'])}")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from sdesk.services import audit
     from sdesk.services.db import open_database
@@ -187,6 +209,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
                                           threshold_cents=round(args.threshold * 100))
             write_household_workbook(overview, out, user=user)
             rows = len(overview.allocations) + len(overview.interventions)
+        elif args.report == "review":
+            from sdesk.services.review_workbook import write_worklist_workbook
+            from sdesk.services.worklist import worklist
+
+            work = worklist(engine, actor, args.at or date.today(), law=args.law,
+                            team=args.team)
+            write_worklist_workbook(work, out, user=user)
+            rows = len(work)
         elif args.report in ("kpi", "budget"):
             from sdesk.services.council_workbook import CouncilRequest, write_council_workbook
 
@@ -337,9 +367,20 @@ def build_parser() -> argparse.ArgumentParser:
     bud.add_argument("--json", action="store_true")
     bud.set_defaults(func=_cmd_budget)
 
+    rev = sub.add_parser("review", help="werklijst afschaling")
+    rev.add_argument("--db", default=argparse.SUPPRESS)
+    rev.add_argument("--at", type=_date, help="peildatum (standaard vandaag)")
+    rev.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
+    rev.add_argument("--team")
+    rev.add_argument("--employee", help="medewerker (naam of id, zoals de werklijst filtert)")
+    rev.add_argument("--rule", help="alleen kandidaten waarvoor deze regel afgaat")
+    rev.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
+    rev.add_argument("--json", action="store_true")
+    rev.set_defaults(func=_cmd_review)
+
     exp = sub.add_parser("export", help="schrijf een rapport als Excel-werkmap")
     exp.add_argument("--db", default=argparse.SUPPRESS)
-    exp.add_argument("report", choices=["household", "kpi", "budget"])
+    exp.add_argument("report", choices=["household", "kpi", "budget", "review"])
     exp.add_argument("household_id", nargs="?", help="bij household: het huishouden")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
     exp.add_argument("--at", type=_date, help="peildatum")

@@ -1,0 +1,39 @@
+"""`sdesk review --json` and `sdesk export review`: fixed keys, same numbers as the service."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from sdesk.cli import main
+from sdesk.services.actor import SYSTEM
+from sdesk.services.demo import generate_demo
+from sdesk.services.worklist import worklist, worklist_json
+
+AT = date(2026, 6, 30)
+
+
+def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    generate_demo(engine, size="tiny", seed=1)
+    expected = worklist_json(worklist(engine, SYSTEM, AT))
+    engine.dispose()
+    assert main(["review", "--db", str(db_path), "--at", AT.isoformat(), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["at", "candidates", "summary"]
+    assert list(data["summary"]) == ["candidates", "expected_saving_total", "by_rule"]
+    assert data == expected and data["summary"]["candidates"] > 0
+    assert list(data["candidates"][0]) == ["toewijzingnummer", "law", "person", "category",
+                                           "product", "annual_cost", "rules",
+                                           "expected_saving"]
+    savings = [c["expected_saving"] for c in data["candidates"]]
+    assert savings == sorted(savings, reverse=True)
+    out = tmp_path / "werklijst.xlsx"
+    assert main(["export", "--db", str(db_path), "review", "--at", AT.isoformat(), "--out",
+                 str(out), "--purpose", "werkoverleg"]) == 0
+    assert "Werklijst" in load_workbook(out, read_only=True).sheetnames
