@@ -65,6 +65,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         result: dict[str, object] = {"db": str(db), **summary.as_dict()}
         if args.export:
             result["exported"] = export_exchange(engine, Path(args.export))
+        if args.export_istandaarden:
+            from sdesk.services.istandaarden import export_istandaarden
+
+            result["exported_istandaarden"] = export_istandaarden(
+                engine, Path(args.export_istandaarden))
     finally:
         engine.dispose()
     print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -330,9 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--until", type=_date, default=None,
                       help="laatste dag met declaraties (standaard 2026-10-31)")
     demo.add_argument("--export", metavar="DIR", help="schrijf ook als uitwisselformaat (CSV)")
+    demo.add_argument("--export-istandaarden", metavar="DIR",
+                      help="schrijf ook als iJw/iWmo 3.2-berichten (XML)")
     demo.set_defaults(func=_cmd_demo)
 
-    imp = sub.add_parser("import", help="importeer uitwisselformaat (CSV-map, .xlsx, .csv)")
+    imp = sub.add_parser("import", help="importeer uitwisselformaat (CSV-map, .xlsx, .csv) of "
+                                        "iJw/iWmo-berichten (.xml, map, .zip)")
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id van wie importeert")

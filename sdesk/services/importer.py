@@ -45,7 +45,21 @@ class ImportResult:
 
 def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
                    cancelled: CancelFn | None = None, actor: Actor = SYSTEM) -> ImportResult:
-    """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks)."""
+    """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks), or iJw/iWmo
+    3.2 messages (.xml files, folders of them, .zip archives): the two cannot be mixed."""
+    from sdesk.services.istandaarden.detect import source_kind
+
+    kinds = {source_kind(Path(s)) for s in sources}
+    if kinds & {"istandaard", "mixed"}:
+        if kinds != {"istandaard"}:
+            return ImportResult(False, [ImportIssue(
+                ", ".join(str(s) for s in sources)[:200], None, None,
+                "iJw/iWmo-berichten (XML) en bestanden van het uitwisselformaat (CSV/Excel) "
+                "kunnen niet in één import; importeer ze apart")])
+        from sdesk.services.istandaarden import import_messages
+
+        return import_messages(engine, sources, progress=progress, cancelled=cancelled,
+                               actor=actor)
 
     def step(fraction: float, message: str) -> None:
         if cancelled is not None and cancelled():
