@@ -27,8 +27,8 @@ from sdesk.ui.pages.cost_map_page import CostMapPage
 from sdesk.ui.pages.dashboard_page import DashboardPage
 from sdesk.ui.pages.households_page import HouseholdsPage
 from sdesk.ui.pages.import_page import ImportPage
-from sdesk.ui.pages.placeholder_page import PlaceholderPage
 from sdesk.ui.pages.portfolio_page import PortfolioPage
+from sdesk.ui.pages.review_page import ReviewPage
 from sdesk.ui.workers import TaskState, cancel_all, run_in_background, wait_for_all
 
 if TYPE_CHECKING:
@@ -86,10 +86,7 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); }")
 
         self.households_page = HouseholdsPage(self.actor)
-        self.review_page = PlaceholderPage(
-            "Afschaling",
-            "Hier komt de werklijst van lopende indicaties die kunnen worden afgeschaald, "
-            "ingekort of beëindigd, met de verwachte besparing en de genomen besluiten.")
+        self.review_page = ReviewPage(self.actor)
         self.dashboard_page = DashboardPage(self.actor)
         self.budget_page = BudgetPage(self.actor)
         self.import_page = ImportPage()
@@ -134,10 +131,12 @@ class MainWindow(QMainWindow):
         current = self.stack.currentIndex()
         old = {"households_page": self.households_page, "portfolio_page": self.portfolio_page,
                "cost_map_page": self.cost_map_page, "audit_page": self.audit_page,
-               "dashboard_page": self.dashboard_page, "budget_page": self.budget_page}
+               "dashboard_page": self.dashboard_page, "budget_page": self.budget_page,
+               "review_page": self.review_page}
         fresh = {"households_page": HouseholdsPage(actor), "portfolio_page": PortfolioPage(actor),
                  "cost_map_page": CostMapPage(actor), "audit_page": AuditPage(actor),
-                 "dashboard_page": DashboardPage(actor), "budget_page": BudgetPage(actor)}
+                 "dashboard_page": DashboardPage(actor), "budget_page": BudgetPage(actor),
+                 "review_page": ReviewPage(actor)}
         for name, page in fresh.items():
             index = self.stack.indexOf(old[name])
             self.stack.removeWidget(old[name])
@@ -218,6 +217,7 @@ class MainWindow(QMainWindow):
         self.audit_page.set_engine(engine)
         self.dashboard_page.set_engine(engine)
         self.budget_page.set_engine(engine)
+        self.review_page.set_engine(engine)
         self.backup_action.setEnabled(True)
         self.refresh_counts()
 
@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.cost_map_page.mark_dirty()
         self.dashboard_page.mark_dirty()
         self.budget_page.mark_dirty()
+        self.review_page.mark_dirty()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -338,6 +339,7 @@ class MainWindow(QMainWindow):
         self.portfolio_page.shutdown()
         self.dashboard_page.shutdown()
         self.budget_page.shutdown()
+        self.review_page.shutdown()
         cancel_all()
         # Let running queries finish so no worker touches the engine after it is disposed.
         wait_for_all(5000)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -64,12 +63,6 @@ def test_ctrl_number_switches_page(window: MainWindow, qtbot: QtBot, key: Qt.Key
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() == page
     assert window.nav.currentRow() == page
-
-
-def test_placeholders_say_they_come_later(window: MainWindow) -> None:
-    for page in (window.review_page,):
-        texts = " ".join(label.text() for label in page.findChildren(QLabel))
-        assert "latere versie" in texts
 
 
 def test_ctrl_f_focuses_search(window: MainWindow, qtbot: QtBot) -> None:
