@@ -108,3 +108,31 @@ def test_cancel_saves_nothing(dialog: ImportDialog, qtbot: QtBot, sample_engine:
     assert "geannuleerd" in dialog.result_label.text()
     assert "niets opgeslagen" in dialog.result_label.text()
     assert not dialog.running and dialog.close_button.isEnabled()
+
+
+def test_xml_messages_import_through_the_dialog(qtbot, tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    """iJw/iWmo messages go through the same dialog (and the same all-or-nothing import)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from sdesk.services.db import open_database
+    from sdesk.services.demo import generate_demo
+    from sdesk.services.istandaarden import export_istandaarden
+    from sdesk.ui.dialogs.import_dialog import ImportDialog
+
+    source = open_database(tmp_path / "bron.sqlite")
+    generate_demo(source, size="tiny", seed=1)
+    export_istandaarden(source, tmp_path / "xml")
+    source.dispose()
+    files = sorted(str(p) for p in (tmp_path / "xml").rglob("*301_*.xml"))
+    engine = open_database(tmp_path / "doel.sqlite")
+    dialog = ImportDialog(engine)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
+    dialog.xml_button.click()
+    assert len(dialog._sources) == len(files) > 10
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000) as done:
+        dialog.start_import()
+    assert done.args[0].ok
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM allocation").scalar() > 10
+    engine.dispose()

@@ -62,16 +62,19 @@ class ImportDialog(QDialog):
         self.resize(820, 560)
         intro = QLabel(
             "Kies een map met CSV-bestanden, een Excel-werkmap (.xlsx) of losse CSV-bestanden "
-            "in het uitwisselformaat van sdesk. Een import is alles of niets: bevat één regel "
-            "een fout, dan wordt niets opgeslagen en ziet u hieronder alle fouten.")
+            "in het uitwisselformaat van sdesk, of iJw/iWmo-berichten (.xml, een .zip of een map "
+            "vol berichten). Een import is alles of niets: bevat één regel een fout, dan wordt "
+            "niets opgeslagen en ziet u hieronder alle fouten.")
         intro.setWordWrap(True)
 
         self.folder_button = QPushButton("Map kiezen…")
         self.workbook_button = QPushButton("Excel-bestand kiezen…")
         self.csv_button = QPushButton("CSV-bestanden kiezen…")
+        self.xml_button = QPushButton("iJw/iWmo-berichten kiezen…")
         self.clear_button = QPushButton("Lijst leegmaken")
         choose_row = QHBoxLayout()
-        for button in (self.folder_button, self.workbook_button, self.csv_button):
+        for button in (self.folder_button, self.workbook_button, self.csv_button,
+                       self.xml_button):
             choose_row.addWidget(button)
         choose_row.addStretch(1)
         choose_row.addWidget(self.clear_button)
@@ -126,6 +129,7 @@ class ImportDialog(QDialog):
         self.folder_button.clicked.connect(self._on_folder_clicked)
         self.workbook_button.clicked.connect(self._on_workbook_clicked)
         self.csv_button.clicked.connect(self._on_csv_clicked)
+        self.xml_button.clicked.connect(self._on_xml_clicked)
         self.clear_button.clicked.connect(lambda: self.set_sources([]))
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.cancel_import)
@@ -196,6 +200,14 @@ class ImportDialog(QDialog):
     def _on_csv_clicked(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "CSV-bestanden kiezen", self._start_dir(),
                                                 "CSV-bestanden (*.csv)")
+        if names:
+            self._remember_dir(Path(names[0]))
+            self.set_sources([Path(n) for n in names])
+
+    def _on_xml_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "iJw/iWmo-berichten kiezen",
+                                                self._start_dir(),
+                                                "Berichten (*.xml *.zip)")
         if names:
             self._remember_dir(Path(names[0]))
             self.set_sources([Path(n) for n in names])
