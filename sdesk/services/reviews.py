@@ -273,6 +273,8 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
     if decision not in DECISIONS:
         raise ReviewError(f"Onbekend besluit '{decision}'; kies uit "
                           f"{', '.join(DECISIONS)}.")
+    if isinstance(rules, str):  # "ending_soon,stacking" as stored
+        rules = [r for r in rules.split(",") if r]
     rule_ids = check_rule_ids(list(rules))
     label = decision_label(decision)
     with engine.begin() as conn:
