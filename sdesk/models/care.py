@@ -58,7 +58,8 @@ class Claim(Base):
     __table_args__ = (
         CheckConstraint("period_end >= period_start", name="period_order"),
         Index("ix_claim_allocation_period", "allocation_id", "period_start"),
-        Index("ix_claim_period", "period_start"),
+        # Covering: sums of claims over a date window read the index only (worklist, KPIs).
+        Index("ix_claim_period", "period_start", "allocation_id", "amount_cents", "rejected"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
