@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,59 @@ def export_purpose(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(purpose_dialog, "ask_purpose", answer)
     return asked
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tiny demo municipality for the screen tests, copied for each test that uses it
+    (generating it takes a moment)."""
+    import os
+
+    from sdesk.services.db import open_database
+    from sdesk.services.demo import generate_demo
+
+    home = tmp_path_factory.mktemp("demo_home")
+    previous = os.environ.get("SDESK_HOME")
+    os.environ["SDESK_HOME"] = str(home)
+    try:
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+        engine = open_database(path)
+        generate_demo(engine, size="tiny", seed=1)
+        engine.dispose()
+    finally:
+        if previous is None:
+            os.environ.pop("SDESK_HOME", None)
+        else:
+            os.environ["SDESK_HOME"] = previous
+    return path
+
+
+@pytest.fixture
+def demo_engine(demo_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    import shutil
+
+    from sdesk.services.db import open_database
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, path)
+    engine = open_database(path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Message boxes are recorded instead of blocking the test."""
+    from typing import Any
+
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, record)
+    return shown

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -23,55 +23,6 @@ from sdesk.ui.pages.budget_page import BudgetPage, BudgetTableModel
 CONTROLLER = Actor("Carla Controller", "controller")
 AT = date(2026, 10, 31)  # the demo's last day with claims
 WAIT = 30_000
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import os
-
-    from sdesk.services.db import open_database
-    from sdesk.services.demo import generate_demo
-
-    home = tmp_path_factory.mktemp("demo_home")
-    previous = os.environ.get("SDESK_HOME")
-    os.environ["SDESK_HOME"] = str(home)
-    try:
-        path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-        engine = open_database(path)
-        generate_demo(engine, size="tiny", seed=1)
-        engine.dispose()
-    finally:
-        if previous is None:
-            os.environ.pop("SDESK_HOME", None)
-        else:
-            os.environ["SDESK_HOME"] = previous
-    return path
-
-
-@pytest.fixture
-def demo_engine(demo_template: Path, tmp_path: Path) -> Iterator[Engine]:
-    import shutil
-
-    from sdesk.services.db import open_database
-
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    engine = open_database(path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    shown: list[tuple[str, str]] = []
-
-    def record(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
-        shown.append((title, text))
-        return QMessageBox.StandardButton.Ok
-
-    for kind in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, kind, record)
-    return shown
 
 
 @pytest.fixture
