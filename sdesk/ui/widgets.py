@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QDateEdit, QLabel, QMessageBox, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
 
 from sdesk.services.errors import SdeskError
 
@@ -72,3 +80,21 @@ def show_failure(parent: QWidget | None, title: str, exc: BaseException) -> None
         QMessageBox.critical(parent, title,
                              f"Er is een onverwachte fout opgetreden:\n{type(exc).__name__}: "
                              f"{exc}")
+
+
+def busy_indicator() -> QProgressBar:
+    """A small endless bar next to a page heading while background work runs."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setFixedSize(90, 10)
+    bar.hide()
+    return bar
+
+
+def status_line(style: str = "color: palette(dark);") -> QLabel:
+    """A muted status text that never widens its page (long text is cut off)."""
+    label = QLabel()
+    label.setStyleSheet(style)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label

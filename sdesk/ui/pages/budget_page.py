@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStyle,
@@ -44,11 +42,13 @@ from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns_to_view, make_table
 from sdesk.ui.widgets import (
     DUTCH,
+    busy_indicator,
     date_edit,
     euro_spin,
     from_qdate,
     page_heading,
     show_failure,
+    status_line,
     to_qdate,
 )
 from sdesk.ui.workers import Task, TaskState, run_in_background
@@ -220,16 +220,8 @@ class BudgetPage(QWidget):
 
     def _build_ui(self) -> None:
         heading = page_heading("Begroting")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedSize(90, 10)
-        self.busy_bar.hide()
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet("color: palette(dark);")
-        # A long status must not widen the page: it is cut off, and whole in the tooltip.
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                        QSizePolicy.Policy.Preferred)
+        self.busy_bar = busy_indicator()
+        self.status_label = status_line()
         self.export_button = QPushButton("Excel voor de raad…")
         self.export_button.setToolTip("Begroting (met formules), kengetallen en trends van "
                                       "dit jaar tot de peildatum als Excel-werkmap")

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -51,7 +50,15 @@ from sdesk.ui.kpi_format import (
     value_text,
 )
 from sdesk.ui.pages.team_page import TeamPanel
-from sdesk.ui.widgets import date_edit, from_qdate, page_heading, show_failure, to_qdate
+from sdesk.ui.widgets import (
+    busy_indicator,
+    date_edit,
+    from_qdate,
+    page_heading,
+    show_failure,
+    status_line,
+    to_qdate,
+)
 from sdesk.ui.workers import Task, TaskState, run_in_background
 
 if TYPE_CHECKING:
@@ -234,16 +241,8 @@ class DashboardPage(QWidget):
 
     def _build_ui(self) -> None:
         heading = page_heading("Dashboard")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedSize(90, 10)
-        self.busy_bar.hide()
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet("color: palette(dark);")
-        # A long status must not widen the page: it is cut off, and whole in the tooltip.
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                        QSizePolicy.Policy.Preferred)
+        self.busy_bar = busy_indicator()
+        self.status_label = status_line()
         self.export_button = QPushButton("Excel voor de raad…")
         self.export_button.setToolTip("Kengetallen, trends en begroting als Excel-werkmap, "
                                       "met de gekozen periode, wet en team")

@@ -30,10 +30,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -47,12 +45,14 @@ from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns, fit_columns_to_view, fit_height, make_table
 from sdesk.ui.widgets import (
     DUTCH,
+    busy_indicator,
     date_edit,
     euro_spin,
     from_qdate,
     page_heading,
     section_title,
     show_failure,
+    status_line,
     to_qdate,
 )
 from sdesk.ui.workers import Task, TaskState, run_in_background
@@ -221,15 +221,8 @@ class ReviewPage(QWidget):
 
     def _build_ui(self) -> None:
         heading = page_heading("Afschaling")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedSize(90, 10)
-        self.busy_bar.hide()
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet(_MUTED_STYLE)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                        QSizePolicy.Policy.Preferred)
+        self.busy_bar = busy_indicator()
+        self.status_label = status_line(_MUTED_STYLE)
         self.at_edit = date_edit()
         self.at_edit.setToolTip("De toewijzingen die op deze dag lopen; standaard de laatste "
                                 "dag met gegevens")
