@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.costs import EURO_UNIT, annual_run_rates_cents
+from sdesk.services.costs import EURO_UNIT, annual_run_rates_cents, daily_rates
 from sdesk.services.errors import SdeskError
 from sdesk.services.frames import REMOVED, fetch_rows
 from sdesk.services.kpis import _weekly_volume  # the heavy_share KPI's weekly volume
@@ -322,9 +322,9 @@ def default_ladder(engine: Engine, at: date, used: pd.DataFrame | None = None
     `at`, dearest first; products without a tariff on `at` are left out. Cheaper rungs with
     the same unit are the lighter products.
 
-    `used` (columns law, category, product_code, description) says which products are used
-    where; by default every allocation that was not removed (a scan of the allocations; the
-    worklist passes the allocations it has read anyway)."""
+    `used` (columns law, category, product_code, label; one row per product) says which
+    products are used where; by default those of every allocation that was not removed (the
+    worklist passes those of the allocations around its peildatum)."""
     tariffs = tariffs_on(engine, at)
     if used is None:
         used = pd.DataFrame.from_records(fetch_rows(
@@ -333,10 +333,6 @@ def default_ladder(engine: Engine, at: date, used: pd.DataFrame | None = None
                     f"AND COALESCE(change_reason, '') <> '{REMOVED}' "
                     "GROUP BY law, category, product_code"),
             columns=["law", "category", "product_code", "label"])
-    else:
-        used = used[used["product_code"].notna()]
-        used = (used.groupby(["law", "category", "product_code"], as_index=False, sort=False)
-                ["description"].min().rename(columns={"description": "label"}))
     steps = used.merge(tariffs, on=["law", "product_code"], how="inner")
     steps = steps.sort_values(["law", "category", "cents", "product_code"],
                               ascending=[True, True, False, True], kind="mergesort")
@@ -475,11 +471,12 @@ PREPARED = ("run_rate_cents", "weekly_units", "law_code", "law_category_code",
             "person_category_code", "provider_code", "product_key")
 
 
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+def prepare(frame: pd.DataFrame, daily_cents: np.ndarray | None = None) -> pd.DataFrame:
     """Add the columns that depend on the allocations alone (PREPARED), so a caller that keeps
     the frame (the worklist, per data version) computes them once: the annual run-rate, the
     weekly volume in dagdelen or hours, and integer codes of law, (law, category), (person,
-    law, category), provider (-1: none) and (law, category, product, unit, tariff)."""
+    law, category), provider (-1: none) and (law, category, product, unit, tariff).
+    `daily_cents`: costs.daily_rates(frame) when the caller has it already."""
     weekly = _weekly_volume(frame)
     unit = frame["unit"].to_numpy(dtype=object)
     law = codes_of(frame["law"].to_numpy(dtype=object))
@@ -487,7 +484,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     person = (frame["person_id"].to_numpy(dtype=np.int64),
               int(frame["person_id"].max()) + 1 if len(frame) else 1)
     return frame.assign(
-        run_rate_cents=annual_run_rates_cents(frame),
+        run_rate_cents=(daily_rates(frame) if daily_cents is None else daily_cents) * 365.0,
         weekly_units=np.where(unit == MINUTE_UNIT, weekly / 60.0, weekly),
         law_code=law[0],
         law_category_code=combine_codes(law, category),

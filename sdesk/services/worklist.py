@@ -35,7 +35,6 @@ per rule, cents); `Worklist.rows` turns it into frozen `Candidate` objects on fi
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -47,15 +46,23 @@ from sqlalchemy import Engine
 
 from sdesk.services import audit
 from sdesk.services.actor import Actor, pseudonym
-from sdesk.services.costs import commitments_cents
+from sdesk.services.costs import daily_rates, overlap_days
 from sdesk.services.data_version import current as data_version
 from sdesk.services.directory import FREQUENCY_TEXT, omvang_text
 from sdesk.services.exchange_format import CATEGORY_CODELIST, LAWS
 from sdesk.services.frames import (
-    allocation_spans,
+    PERSON_COLUMNS,
+    SPAN_COLUMNS,
     allocations_active_on,
-    claims_in_windows,
+    claim_sums_frame,
+    claim_sums_query,
+    ended_allocations_query,
     fetch_rows,
+    persons_active_query,
+    persons_frame,
+    products_used_query,
+    read_aside,
+    spans_frame,
 )
 from sdesk.services.review_rules import (
     ENDING_SOON,
@@ -301,47 +308,45 @@ def forget(engine: Engine) -> None:
 
 def _load_inputs(engine: Engine, at: date, params: RuleParameters
                  ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
-    """The allocations active on `at`, sorted by law and toewijzingnummer, with their claim
-    sums (utilisation and no-claims windows), commitment over the utilisation window, the
-    start of their spell, the PREPARED rule columns and their omvang text; and the default
-    product ladder, built from the products of these allocations and of those that ended
-    within the long-duration horizon (a product nobody got in that time is no step-down)."""
+    """The allocations active on `at`, sorted by law and toewijzingnummer, with their persons,
+    claim sums (utilisation and no-claims windows), commitment over the utilisation window,
+    the start of their spell, the PREPARED rule columns and their omvang text; and the
+    default product ladder, built from the products of these allocations and of those that
+    ended within the long-duration horizon (a product nobody got in that time is no
+    step-down). SQLite sums the claims and finds the persons in a worker thread meanwhile."""
     claim_windows = windows(at, params)
     util_window = claim_windows[LOW_UTILISATION]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # SQLite releases the GIL while it aggregates; the allocations are read meanwhile.
-        claims_job = pool.submit(claims_in_windows, engine,
-                                 [util_window, claim_windows[NO_CLAIMS]], skip_removed=False)
+    since = history_from(at, params)
+    aside = {"claims": claim_sums_query(util_window, claim_windows[NO_CLAIMS]),
+             "persons": persons_active_query(at),
+             "ended": ended_allocations_query(since, at),
+             "products": products_used_query(since, at)}
+    with read_aside(engine, aside) as side_rows:
         active = allocations_active_on(engine, at)
-        ended = allocation_spans(engine, history_from(at, params), at)
-        claims = claims_job.result()
-    spans = pd.concat([ended, active[["id", "person_id", "law", "category", "start_date",
-                                      "end_date", "product_code", "description"]]],
+        order = np.lexsort((active["toewijzingnummer"].to_numpy(dtype=object).astype(str),
+                            active["law"].to_numpy(dtype=object).astype(str)))
+        active = active.take(order).reset_index(drop=True)
+        daily = daily_rates(active)
+        frame = prepare(active.assign(
+            commitment_cents=daily * overlap_days(active, *util_window),
+            omvang=_omvang_texts(active["volume"].to_numpy(), active["unit"].to_numpy(),
+                                 active["frequency"].to_numpy(),
+                                 active["budget_cents"].to_numpy())), daily)
+        rows = side_rows()
+    ids = frame["id"].to_numpy()
+    spans = pd.concat([spans_frame(rows["ended"]), active[list(SPAN_COLUMNS)]],
                       ignore_index=True)
-    spells = spell_starts(spans)
-    ladder = default_ladder(engine, at, used=spans)
-    order = np.lexsort((active["toewijzingnummer"].to_numpy(dtype=object).astype(str),
-                        active["law"].to_numpy(dtype=object).astype(str)))
-    active = active.take(order).reset_index(drop=True)
-    sums = claims.set_index("allocation_id").reindex(active["id"].to_numpy())
-    frame = active.assign(
-        realised_cents=sums["amount_cents_0"].fillna(0).to_numpy(dtype="int64"),
-        no_claims_lines=sums["lines_1"].fillna(0).to_numpy(dtype="int64"),
-        commitment_cents=commitments_cents(active, *util_window),
-        spell_start=spells.reindex(active["id"].to_numpy()).to_numpy(),
-        person_name=_names(active["last_name"], active["first_name"]),
-        omvang=_omvang_texts(active["volume"].to_numpy(), active["unit"].to_numpy(),
-                             active["frequency"].to_numpy(),
-                             active["budget_cents"].to_numpy()))
-    return prepare(frame), ladder
-
-
-def _names(last: pd.Series, first: pd.Series) -> np.ndarray:
-    """"Achternaam, Voornaam" (None without either)."""
-    return np.asarray([", ".join(x for x in (a, b) if isinstance(x, str) and x) or None
-                       for a, b in zip(last.to_numpy(dtype=object),
-                                       first.to_numpy(dtype=object), strict=True)],
-                      dtype=object)
+    ladder = default_ladder(engine, at, used=pd.DataFrame(
+        rows["products"], columns=["law", "category", "product_code", "label"]))
+    sums = claim_sums_frame(rows["claims"]).set_index("allocation_id").reindex(ids)
+    persons = persons_frame(rows["persons"]).reindex(frame["person_id"].to_numpy())
+    frame = frame.assign(
+        spell_start=spell_starts(spans).reindex(ids).to_numpy(),
+        realised_cents=sums["amount_cents"].fillna(0).to_numpy(dtype="int64"),
+        no_claims_lines=sums["lines"].fillna(0).to_numpy(dtype="int64"),
+        household_id=persons["household_id"].to_numpy(dtype="int64"),
+        **{c: persons[c].to_numpy(dtype=object) for c in PERSON_COLUMNS[1:]})
+    return frame, ladder
 
 
 def _inputs(engine: Engine, at: date, params: RuleParameters
