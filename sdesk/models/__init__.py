@@ -1,6 +1,7 @@
 """SQLAlchemy ORM only. Imports sqlalchemy and the standard library, never Qt."""
 
 from sdesk.models.base import Base
+from sdesk.models.cache import StoredFrame
 from sdesk.models.care import Allocation, Claim, RealisationMonth
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
@@ -26,6 +27,7 @@ __all__ = [
     "PriceIndex",
     "RealisationMonth",
     "Review",
+    "StoredFrame",
     "Tariff",
     "Team",
 ]

@@ -21,6 +21,9 @@ class Review(Base):
     new_volume: Mapped[float | None] = mapped_column(Float)
     new_end_date: Mapped[date | None] = mapped_column(Date)
     expected_annual_saving_cents: Mapped[int | None] = mapped_column(Integer)
+    # The allocation's annual run-rate when the decision was taken: the backoffice may change
+    # the allocation in place afterwards. NULL for reviews recorded before sdesk kept it.
+    annual_cost_before_cents: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
 
 

@@ -29,9 +29,9 @@ refused, as are unknown decisions and rule ids.
 Business case (`business_case`), over the reviews with a review date in [since, at] (since
 defaults to the start of the twelve months up to `at`), per review:
 
-- annual cost before = the allocation's annual run-rate (from the allocation as it is stored;
-  when the backoffice changes the allocation in place rather than ending it and issuing a new
-  one, this is the new run-rate -- see the report's schema note);
+- annual cost before = the allocation's annual run-rate when the decision was recorded (kept
+  with the review, so a backoffice that later changes the allocation in place does not change
+  it); reviews recorded before sdesk kept it use the allocation as it is stored now;
 - days since = at - review date (days);
 - baseline = annual cost before / 365 x days since;
 - paid after = claims (not rejected) of the allocation and of its successors (allocations of
@@ -287,7 +287,8 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
             if new_product_code or new_volume is not None:
                 raise ReviewError(f"Bij '{label}' horen geen nieuw product en geen nieuw "
                                   f"volume (alleen eventueel een nieuwe einddatum).")
-            _what_if(conn, a, review_date, None, None, new_end_date)  # checks the end date
+            # Checks the end date too.
+            result = _what_if(conn, a, review_date, None, None, new_end_date)
             saving = 0
         elif decision == Decision.SCALE_DOWN.value:
             if not new_product_code and new_volume is None:
@@ -313,12 +314,13 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
             saving = result.annual_run_rate_before_cents
         review_id = conn.exec_driver_sql(
             "INSERT INTO review (allocation_id, review_date, employee_id, rules, decision, "
-            "new_product_code, new_volume, new_end_date, expected_annual_saving_cents, notes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "new_product_code, new_volume, new_end_date, expected_annual_saving_cents, "
+            "annual_cost_before_cents, notes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (a.id, review_date.isoformat(), actor.employee_id, ",".join(rule_ids), decision,
              new_product_code or None, new_volume,
              new_end_date.isoformat() if new_end_date else None, int(saving),
-             notes or None)).scalar_one()
+             result.annual_run_rate_before_cents, notes or None)).scalar_one()
         audit.record(conn, actor, audit.CHANGE,
                      f"beoordeling {review_id}: toewijzing {a.toewijzingnummer} ({a.law}) "
                      f"{decision} op {review_date}")
@@ -507,8 +509,9 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
         "SELECT r.id, r.review_date, a.toewijzingnummer, a.law, r.decision, "
         "COALESCE(re.name, ae.name), COALESCE(rt.name, tt.name), "
         "COALESCE(re.external_id, ae.external_id), r.expected_annual_saving_cents, "
-        "a.start_date, a.end_date, a.volume, a.unit, a.frequency, a.tariff_cents, "
-        "a.budget_cents FROM review r JOIN allocation a ON a.id = r.allocation_id "
+        "r.annual_cost_before_cents, a.start_date, a.end_date, a.volume, a.unit, "
+        "a.frequency, a.tariff_cents, a.budget_cents "
+        "FROM review r JOIN allocation a ON a.id = r.allocation_id "
         "LEFT JOIN employee re ON re.id = r.employee_id "
         "LEFT JOIN team rt ON rt.id = re.team_id "
         "LEFT JOIN employee ae ON ae.id = a.employee_id "
@@ -526,12 +529,15 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
     reviews = pd.DataFrame.from_records(
         fetch_rows(engine, sql, tuple(params)),
         columns=["review_id", "review_date", "toewijzingnummer", "law", "decision",
-                 "employee", "team", "employee_external_id", "expected", *_COST_COLUMNS])
+                 "employee", "team", "employee_external_id", "expected", "cost_before",
+                 *_COST_COLUMNS])
     reviews["start_date"] = pd.to_datetime(reviews["start_date"])
     reviews["end_date"] = pd.to_datetime(reviews["end_date"])
     for column in ("volume", "tariff_cents", "budget_cents"):
         reviews[column] = pd.to_numeric(reviews[column]).astype("float64")
     run_rate = annual_run_rates_cents(reviews) if len(reviews) else np.zeros(0)
+    kept = pd.to_numeric(reviews["cost_before"]).to_numpy(dtype="float64")
+    run_rate = np.where(np.isnan(kept), run_rate, kept)
     paid = _paid_after(engine, reviews, at)
 
     results = []

@@ -19,12 +19,15 @@ Identity: `person` is the source person id for roles that see identity and
 pseudonym(person id) for the controller; name and BSN are only filled for roles that see
 identity (actor.sees_identity).
 
-Speed: the allocations active on `at` (frames.allocations_active_on), the ended allocations
-the spell rule needs and the claim sums of the two windows (frames.claims_in_windows, one SQL
-pass) are read once and kept in memory per database, data version (sdesk.services
-.data_version: every import bumps it), peildatum and windows; reviews, employees and labels are
-read fresh on every call. Everything else is vectorised with pandas/numpy, so a second call
-with other filters or rule parameters skips the SQL. `forget(engine)` drops the cache.
+Speed: the inputs -- the allocations active on `at` with their persons, the claim sums of the
+two windows, the start of each allocation's spell and the products in use -- are gathered by
+`_load_inputs` in one pass: SQLite sums the claims and reads persons, ended allocations and
+products in worker threads while this thread reads the active allocations (frames.read_aside).
+They are kept per data version (sdesk.services.data_version: every import bumps it), peildatum,
+windows and history, in memory and in the database (stored_frames), so a new process reads
+them back instead of gathering them again. Reviews, employees and labels are read fresh on
+every call. Everything else is vectorised with pandas/numpy, so a call with other filters or
+rule parameters skips the SQL. `forget(engine)` drops what is kept.
 
 Every call is written to the audit log as a view (DESIGN 8) with the number of rows shown.
 
@@ -44,7 +47,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services import audit
+from sdesk.services import audit, stored_frames
 from sdesk.services.actor import Actor, pseudonym
 from sdesk.services.costs import daily_rates, overlap_days
 from sdesk.services.data_version import current as data_version
@@ -299,11 +302,14 @@ def _data_key(engine: Engine) -> tuple[int, int, int]:
     return (data_version(engine), int(rows[0][0]), int(rows[0][1]))
 
 
-def forget(engine: Engine) -> None:
-    """Drop everything cached for this database (tests; after writes that skip the version)."""
+def forget(engine: Engine, stored: bool = True) -> None:
+    """Drop everything cached for this database in memory and, unless stored=False, what is
+    stored in it (tests; after writes that skip the data version)."""
     with _cache_lock:
         for key in [k for k in _cache if k[1] == str(engine.url)]:
             del _cache[key]
+    if stored:
+        stored_frames.drop(engine, STORED_KIND)
 
 
 def _load_inputs(engine: Engine, at: date, params: RuleParameters
@@ -351,10 +357,36 @@ def _load_inputs(engine: Engine, at: date, params: RuleParameters
 
 def _inputs(engine: Engine, at: date, params: RuleParameters
             ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
+    """_load_inputs, kept in memory and in the database (stored_frames) per data key,
+    peildatum, windows and history: a new process reads them back instead of gathering them
+    from the allocations and claims again."""
     claim_windows = windows(at, params)
-    key = ("inputs", str(engine.url), _data_key(engine), at, claim_windows[LOW_UTILISATION],
-           claim_windows[NO_CLAIMS], history_from(at, params))
-    return _cached(key, lambda: _load_inputs(engine, at, params))
+    version = (_data_key(engine), at, claim_windows[LOW_UTILISATION], claim_windows[NO_CLAIMS],
+               history_from(at, params))
+    stored_key = repr(version)
+
+    def build() -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
+        found = stored_frames.load(engine, STORED_KIND, stored_key)
+        if found is not None:
+            frame, ladder = found
+            return frame, _ladder_from_json(ladder)
+        frame, ladder = _load_inputs(engine, at, params)
+        stored_frames.save(engine, STORED_KIND, stored_key, frame, _ladder_to_json(ladder))
+        return frame, ladder
+    return _cached(("inputs", str(engine.url), *version), build)
+
+
+STORED_KIND = "worklist_inputs"
+
+
+def _ladder_to_json(ladder: dict[tuple[str, str], tuple[LadderStep, ...]]) -> list[Any]:
+    return [[law, category, [[s.product_code, s.tariff_cents, s.unit, s.label] for s in steps]]
+            for (law, category), steps in ladder.items()]
+
+
+def _ladder_from_json(items: list[Any]) -> dict[tuple[str, str], tuple[LadderStep, ...]]:
+    return {(law, category): tuple(LadderStep(*step) for step in steps)
+            for law, category, steps in items}
 
 
 def _pseudonyms(engine: Engine, at: date, params: RuleParameters,

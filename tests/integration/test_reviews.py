@@ -326,6 +326,29 @@ def test_business_case_by_hand(decided: Engine) -> None:
     assert [g.name for g in case.by_employee] == ["Piet Pieters", "Sanne de Vries"]
 
 
+def test_cost_before_is_kept_when_the_backoffice_changes_in_place(
+        decided: Engine, tmp_path: Path) -> None:
+    """The backoffice carries out B4's decision by lowering its volume to 1 hour instead of
+    ending it: the business case still counts the 2 hours it cost when the decision was
+    taken (728,000 a year), not the new 364,000."""
+    changed = {"toewijzingen": [HEADER, *[r for r in DATA["toewijzingen"][1:]
+                                          if r[0] != "B4"]]}
+    b4 = next(r for r in DATA["toewijzingen"] if r[0] == "B4")
+    changed["toewijzingen"].append([*b4[:8], "1", *b4[9:]])
+    assert import_sources(decided, [write_folder(tmp_path / "inplace", changed)]).ok
+    case = business_case(decided, AT, fte=0.5, cost_per_fte_cents=8_000_000)
+    b4_result = next(r for r in case.reviews if r.toewijzingnummer == "B4")
+    assert b4_result.annual_cost_before_cents == 2 * 7000 * 52
+    assert b4_result.baseline_cents == round(2 * 7000 * 52 / 365 * 46)
+    assert b4_result.realised_saving_cents == round(B4_FLOAT)
+    # A review recorded before sdesk kept the cost falls back to the allocation as stored.
+    with decided.begin() as conn:
+        conn.exec_driver_sql("UPDATE review SET annual_cost_before_cents = NULL")
+    case = business_case(decided, AT, fte=0.5, cost_per_fte_cents=8_000_000)
+    b4_result = next(r for r in case.reviews if r.toewijzingnummer == "B4")
+    assert b4_result.annual_cost_before_cents == 1 * 7000 * 52
+
+
 def test_business_case_filters_and_refusals(decided: Engine) -> None:
     zuid = business_case(decided, AT, 1.0, 8_000_000, team="Zuid")
     assert [r.toewijzingnummer for r in zuid.reviews] == ["B2"]

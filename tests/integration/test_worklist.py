@@ -310,3 +310,56 @@ def test_viewing_the_worklist_is_audited(wl_db: Engine) -> None:
     assert (event.user, event.role, event.row_count) == ("Carla", "controller", 2)
     assert event.object == "werklijst afschaling op 2025-06-30 (filters: team Zuid)"
     assert audit.verify(wl_db).ok
+
+
+def _hand_rows() -> list[tuple]:
+    return [("W30", 2 * 4650 * 52), ("W40", W40_SAVING), ("W10", round(3 * 3450 * 52 * 0.25)),
+            ("W20", 3 * (7800 - 7000) * 52), ("J10", round(1 * 7800 * 52 * 0.25))]
+
+
+def _stored_keys(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.exec_driver_sql(
+            "SELECT key FROM stored_frame WHERE kind = 'worklist_inputs'")]
+
+
+def test_a_new_session_reads_the_stored_inputs(wl_db: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from sdesk.services import worklist as worklist_module
+
+    first = worklist(wl_db, KM, AT, PARAMS)
+    assert len(_stored_keys(wl_db)) == 1
+    # As a new process: nothing in memory, and gathering from the tables is not allowed.
+    worklist_module.forget(wl_db, stored=False)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the stored inputs were not used")
+    monkeypatch.setattr(worklist_module, "_load_inputs", refuse)
+    again = worklist(wl_db, KM, AT, PARAMS)
+    assert [(c.toewijzingnummer, c.expected_saving_cents) for c in again.rows] == _hand_rows()
+    assert again.rows == first.rows
+    assert again.rows[0].person_name == "Claes, Cor" and again.rows[0].bsn == "999999990"
+
+
+def test_an_import_makes_the_stored_inputs_stale(wl_db: Engine, tmp_path: Path) -> None:
+    worklist(wl_db, KM, AT, PARAMS)
+    changed = json.loads(json.dumps(DATA))
+    w20 = next(r for r in changed["toewijzingen"] if r[0] == "W20")
+    w20[8] = "2"  # 2 hours a week instead of 3
+    assert import_sources(wl_db, [write_folder(tmp_path / "changed", changed)]).ok
+    w = worklist(wl_db, KM, AT, PARAMS)
+    rows = {c.toewijzingnummer: c for c in w.rows}
+    assert rows["W20"].annual_cost_cents == 2 * 7800 * 52
+    assert rows["W20"].expected_saving_cents == 2 * (7800 - 7000) * 52
+    assert len(_stored_keys(wl_db)) == 2  # the old data version's entry and the new one
+
+
+def test_a_damaged_stored_entry_is_computed_again(wl_db: Engine) -> None:
+    from sdesk.services import worklist as worklist_module
+
+    worklist(wl_db, KM, AT, PARAMS)
+    with wl_db.begin() as conn:
+        conn.exec_driver_sql("UPDATE stored_frame SET payload = x'00ff'")
+    worklist_module.forget(wl_db, stored=False)
+    w = worklist(wl_db, KM, AT, PARAMS)
+    assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
