@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 
 REMOVED = "13"
 
@@ -150,6 +151,12 @@ def read_aside(engine: Engine, queries: Mapping[str, Query]
                 cursor.execute("DROP TABLE IF EXISTS temp.sdesk_aside")
                 cursor.close()
 
+    if not isinstance(engine.pool, QueuePool):
+        # SQLCipher engines keep one connection per thread in a small pool that closes the
+        # oldest when more threads come: read one after the other on this thread instead.
+        yield lambda: {name: fetch_rows(engine, sql, params)
+                       for name, (sql, params) in queries.items()}
+        return
     gates = {name: threading.Event() for name in queries}
     with ThreadPoolExecutor(max_workers=len(queries)) as pool:
         jobs = {name: pool.submit(work, sql, params, gates[name])
@@ -192,16 +199,25 @@ def claim_sums_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype("int64")
 
 
+# "Achternaam, Voornaam", either alone when the other is missing, NULL without both.
+_NAME_SQL = ("CASE WHEN COALESCE(p.last_name, '') <> '' AND COALESCE(p.first_name, '') <> '' "
+             "THEN p.last_name || ', ' || p.first_name "
+             "ELSE NULLIF(COALESCE(p.last_name, '') || COALESCE(p.first_name, ''), '') END")
+
+
 def persons_active_query(at: date) -> Query:
     """The persons with an allocation active on `at`; rows for persons_frame. The name is
     "Achternaam, Voornaam", either alone when the other is missing, NULL without both."""
-    return ("SELECT p.id, p.household_id, p.external_id, p.bsn, "
-            "CASE WHEN COALESCE(p.last_name, '') <> '' AND COALESCE(p.first_name, '') <> '' "
-            "THEN p.last_name || ', ' || p.first_name "
-            "ELSE NULLIF(COALESCE(p.last_name, '') || COALESCE(p.first_name, ''), '') END "
-            "FROM person p WHERE p.id IN (SELECT person_id FROM allocation "
+    return ("SELECT p.id, p.household_id, p.external_id, p.bsn, " + _NAME_SQL
+            + " FROM person p WHERE p.id IN (SELECT person_id FROM allocation "
             "WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?) "
             f"AND COALESCE(change_reason, '') <> '{REMOVED}')", (at.isoformat(),) * 2)
+
+
+def persons_by_id_query() -> str:
+    """The persons whose ids are in the JSON array bound as the one parameter."""
+    return ("SELECT p.id, p.household_id, p.external_id, p.bsn, " + _NAME_SQL
+            + " FROM json_each(?) j JOIN person p ON p.id = j.value")
 
 
 PERSON_COLUMNS = ("household_id", "person_external_id", "bsn", "person_name")
@@ -270,7 +286,8 @@ def products_used_query(since: date, at: date) -> Query:
     """The products (law, category, product_code, the first description as label) of the
     allocations that touch [since, at]; rows for review_rules.default_ladder's `used`."""
     return ("SELECT law, category, product_code, MIN(description) FROM allocation "
-            "WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?) "
+            "WHERE start_date <= ? AND (end_date IS NULL OR (end_date >= ? "
+            "AND end_date >= start_date)) "
             f"AND product_code IS NOT NULL AND COALESCE(change_reason, '') <> '{REMOVED}' "
             "GROUP BY law, category, product_code", (at.isoformat(), since.isoformat()))
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from sdesk.services.db import busy_timeout_ms
 
@@ -103,7 +103,7 @@ def save(engine: Engine, kind: str, key: str, frame: pd.DataFrame, extra: Any = 
                     "DELETE FROM stored_frame WHERE kind = ? AND key NOT IN (SELECT key FROM "
                     "stored_frame WHERE kind = ? ORDER BY created_at DESC, rowid DESC "
                     "LIMIT ?)", (kind, kind, keep))
-        except OperationalError:
+        except SQLAlchemyError:  # busy, read-only, full disk: a cache is not worth an error
             return False
         finally:
             conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_timeout_ms()}")

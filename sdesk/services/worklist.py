@@ -37,6 +37,7 @@ per rule, cents); `Worklist.rows` turns it into frozen `Candidate` objects on fi
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -62,6 +63,7 @@ from sdesk.services.frames import (
     ended_allocations_query,
     fetch_rows,
     persons_active_query,
+    persons_by_id_query,
     persons_frame,
     products_used_query,
     read_aside,
@@ -345,7 +347,12 @@ def _load_inputs(engine: Engine, at: date, params: RuleParameters
     ladder = default_ladder(engine, at, used=pd.DataFrame(
         rows["products"], columns=["law", "category", "product_code", "label"]))
     sums = claim_sums_frame(rows["claims"]).set_index("allocation_id").reindex(ids)
-    persons = persons_frame(rows["persons"]).reindex(frame["person_id"].to_numpy())
+    persons = persons_frame(rows["persons"])
+    missing = np.setdiff1d(frame["person_id"].to_numpy(), persons.index.to_numpy())
+    if len(missing):  # an import committed between the two reads: read those by id
+        persons = pd.concat([persons, persons_frame(fetch_rows(
+            engine, persons_by_id_query(), (json.dumps(missing.tolist()),)))])
+    persons = persons.reindex(frame["person_id"].to_numpy())
     frame = frame.assign(
         spell_start=spell_starts(spans).reindex(ids).to_numpy(),
         realised_cents=sums["amount_cents"].fillna(0).to_numpy(dtype="int64"),
@@ -361,8 +368,8 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
     peildatum, windows and history: a new process reads them back instead of gathering them
     from the allocations and claims again."""
     claim_windows = windows(at, params)
-    version = (_data_key(engine), at, claim_windows[LOW_UTILISATION], claim_windows[NO_CLAIMS],
-               history_from(at, params))
+    version = (INPUTS_FORMAT, _data_key(engine), at, claim_windows[LOW_UTILISATION],
+               claim_windows[NO_CLAIMS], history_from(at, params))
     stored_key = repr(version)
 
     def build() -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
@@ -377,6 +384,9 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
 
 
 STORED_KIND = "worklist_inputs"
+# Part of the stored key: raise it whenever _load_inputs computes something differently, so a
+# new version of sdesk never reads inputs stored by an older one.
+INPUTS_FORMAT = 1
 
 
 def _ladder_to_json(ladder: dict[tuple[str, str], tuple[LadderStep, ...]]) -> list[Any]:

@@ -363,3 +363,40 @@ def test_a_damaged_stored_entry_is_computed_again(wl_db: Engine) -> None:
     worklist_module.forget(wl_db, stored=False)
     w = worklist(wl_db, KM, AT, PARAMS)
     assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
+
+
+def test_an_encrypted_database_gives_the_same_worklist(wl_db: Engine, db_path: Path) -> None:
+    """SQLCipher engines keep one connection per thread: the worklist reads without workers
+    there, with the same result."""
+    from sdesk.services.db import open_database
+    from sdesk.services.encryption import encrypt
+
+    wl_db.dispose()
+    encrypt(db_path, "geheim wachtwoord 123")
+    encrypted = open_database(db_path, passphrase="geheim wachtwoord 123")
+    try:
+        for _ in range(3):
+            w = worklist(encrypted, KM, AT, PARAMS)
+            assert [(c.toewijzingnummer, c.expected_saving_cents)
+                    for c in w.rows] == _hand_rows()
+            from sdesk.services import worklist as worklist_module
+            worklist_module.forget(encrypted)
+    finally:
+        encrypted.dispose()
+
+
+def test_persons_added_by_an_import_during_the_read_are_found(
+        wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The persons are read on another connection; when an import commits in between, the
+    persons that query did not see are read by id."""
+    from sdesk.services import worklist as worklist_module
+
+    real = worklist_module.persons_active_query
+
+    def without_pc(at: date) -> tuple[str, tuple[object, ...]]:
+        sql, params = real(at)
+        return sql + " AND p.external_id <> 'PC'", params
+    monkeypatch.setattr(worklist_module, "persons_active_query", without_pc)
+    rows = {c.toewijzingnummer: c for c in worklist(wl_db, KM, AT, PARAMS).rows}
+    assert rows["W30"].person == "PC" and rows["W30"].person_name == "Claes, Cor"
+    assert rows["W30"].expected_saving_cents == 2 * 4650 * 52
