@@ -199,7 +199,9 @@ def claim_sums_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype("int64")
 
 
-# "Achternaam, Voornaam", either alone when the other is missing, NULL without both.
+# "Achternaam, Voornaam", either alone when the other is missing, NULL without both: the rule
+# of directory._display_name, in SQL so the worker thread builds the names (a test keeps the
+# two in step).
 _NAME_SQL = ("CASE WHEN COALESCE(p.last_name, '') <> '' AND COALESCE(p.first_name, '') <> '' "
              "THEN p.last_name || ', ' || p.first_name "
              "ELSE NULLIF(COALESCE(p.last_name, '') || COALESCE(p.first_name, ''), '') END")
@@ -259,11 +261,8 @@ def allocations_active_on(engine: Engine, at: date) -> pd.DataFrame:
         "WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?) "
         f"AND COALESCE(change_reason, '') <> '{REMOVED}'"), (at.isoformat(), at.isoformat()))
     frame = _object_frame(rows, ACTIVE_COLUMNS)
-    frame["id"] = frame["id"].astype("int64")
-    frame["person_id"] = frame["person_id"].astype("int64")
+    _type_ids_and_dates(frame)
     frame["employee_id"] = pd.to_numeric(frame["employee_id"]).astype("float64")
-    frame["start_date"] = _dates(frame["start_date"])
-    frame["end_date"] = _dates(frame["end_date"])
     for column in ("volume", "tariff_cents", "budget_cents"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
@@ -295,8 +294,13 @@ def products_used_query(since: date, at: date) -> Query:
 def spans_frame(rows: list[tuple]) -> pd.DataFrame:
     """SPAN_COLUMNS: id and person_id int64, start_date/end_date datetime64, text object."""
     frame = _object_frame(rows, SPAN_COLUMNS)
+    _type_ids_and_dates(frame)
+    return frame
+
+
+def _type_ids_and_dates(frame: pd.DataFrame) -> None:
+    """id and person_id to int64, start_date and end_date to datetime64 (NaT when absent)."""
     frame["id"] = frame["id"].astype("int64")
     frame["person_id"] = frame["person_id"].astype("int64")
     frame["start_date"] = _dates(frame["start_date"])
     frame["end_date"] = _dates(frame["end_date"])
-    return frame

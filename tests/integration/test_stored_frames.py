@@ -40,3 +40,19 @@ def test_a_locked_database_is_not_waited_for(engine: Engine, db_path: Path) -> N
     assert stored_frames.save(engine, "test", "k", FRAME) is True
     with engine.connect() as conn:  # the usual busy timeout is back on the connection
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_names_in_sql_follow_the_directory_rule() -> None:
+    """The worklist builds names in SQL (frames._NAME_SQL); they must read as everywhere else
+    (directory._display_name), with NULL where that gives an empty text."""
+    from sdesk.services.directory import _display_name
+    from sdesk.services.frames import _NAME_SQL
+
+    conn = sqlite3.connect(":memory:")
+    cases = [("Vos", "Anna"), ("Vos", None), (None, "Anna"), ("", "Anna"), ("Vos", ""),
+             (None, None), ("", "")]
+    for last, first in cases:
+        got = conn.execute(f"SELECT {_NAME_SQL} FROM (SELECT ? AS last_name, "
+                           "? AS first_name) p", (last, first)).fetchone()[0]
+        assert got == (_display_name(last, first) or None), (last, first)
+    conn.close()
