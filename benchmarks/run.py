@@ -133,34 +133,50 @@ print(json.dumps([time.perf_counter() - start, len(work)]))
 
 
 def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
+    """The afschaling worklist. An import (and the demo) prepares the inputs for the screen's
+    default peildatum, the last day with data; any other peildatum is computed on first use."""
     import dataclasses
     import subprocess
 
     import pandas as pd
 
+    from sdesk.services.kpi_data import last_day_with_data
     from sdesk.services.review_workbook import write_worklist_workbook
-    from sdesk.services.worklist import forget, worklist
+    from sdesk.services.worklist import forget, prepare_default_inputs, worklist
 
-    at = date(DEMO_UNTIL.year, 6, 30)
-    firsts = []
-    for _ in range(3):  # the first computation after a data change, three times
+    default_at = last_day_with_data(engine)
+    assert default_at is not None
+    prepares = []
+    for _ in range(3):  # what an import adds: gathering and storing the inputs
         forget(engine)
-        firsts.append(_timed(lambda: worklist(engine, SYSTEM, at)))
-    work = firsts[-1][1]
-    first = statistics.median(t for t, _ in firsts)
-    # A new process (the command line, the application after a restart): the inputs stored
-    # in the database by the computation above are read back.
+        prepares.append(_timed(lambda: prepare_default_inputs(engine))[0])
+    after_import = [_timed(lambda: worklist(engine, SYSTEM, default_at))[0]]
+    # A new process (the command line, the application after a restart) reads the stored
+    # inputs back.
     sessions = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", _NEW_SESSION, str(db), at.isoformat()],
+        out = subprocess.run([sys.executable, "-c", _NEW_SESSION, str(db),
+                              default_at.isoformat()],
                              check=True, capture_output=True, text=True).stdout
         sessions.append(json.loads(out.strip().splitlines()[-1])[0])
-    warm = [_timed(lambda: worklist(engine, SYSTEM, at))[0] * 1000 for _ in range(3)]
-    rows = [("worklist, new session", f"{statistics.median(sessions) * 1000:.0f} ms",
-             f"{len(work):,} candidates, stored inputs, median of 3 processes; target < 1 s"),
-            ("worklist, first after a data change", f"{first * 1000:.0f} ms",
-             "reads allocations and claims, stores the inputs; median of 3"),
-            ("worklist warm", f"{min(warm):.0f} ms", "same peildatum, other filters")]
+    other_at = date(DEMO_UNTIL.year, 6, 30)
+    firsts = []
+    for _ in range(3):  # a peildatum nothing was prepared for
+        forget(engine)
+        firsts.append(_timed(lambda: worklist(engine, SYSTEM, other_at)))
+    work = firsts[-1][1]
+    warm = [_timed(lambda: worklist(engine, SYSTEM, other_at))[0] * 1000 for _ in range(3)]
+    rows = [("worklist after an import", f"{after_import[0] * 1000:.0f} ms",
+             f"default peildatum {default_at:%d-%m-%Y}, prepared by the import; "
+             "target < 1 s"),
+            ("worklist, new session", f"{statistics.median(sessions) * 1000:.0f} ms",
+             "default peildatum, stored inputs, median of 3 processes; target < 1 s"),
+            ("worklist, another peildatum", f"{statistics.median(t for t, _ in firsts) * 1000:.0f}"
+             " ms", f"{other_at:%d-%m-%Y}, {len(work):,} candidates, first computation "
+             "(reads allocations and claims, stores the inputs); median of 3"),
+            ("worklist warm", f"{min(warm):.0f} ms", "same peildatum, other filters"),
+            ("worklist preparation in the import", f"{statistics.median(prepares):.1f} s",
+             "gathering and storing the inputs after the import's commit; median of 3")]
     # The export target is for 50,000 rows: repeat the candidates to that size if needed.
     big = work
     if 0 < len(work) < 50_000:

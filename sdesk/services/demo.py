@@ -1224,6 +1224,10 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
     except DBAPIError as exc:  # e.g. a team or employee id the user already has
         raise SdeskError(f"De demo kon niet worden opgeslagen: {exc.orig}") from exc
+    _report(progress, 1.0, "Werklijst afschaling voorbereiden")
+    from sdesk.services.worklist import prepare_default_inputs
+
+    prepare_default_inputs(engine)
     _report(progress, 1.0, "Klaar")
     households, persons, employees, allocations, claims = counts
     return DemoSummary(households=households, persons=persons, employees=employees,

@@ -46,7 +46,23 @@ class ImportResult:
 def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
                    cancelled: CancelFn | None = None, actor: Actor = SYSTEM) -> ImportResult:
     """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks), or iJw/iWmo
-    3.2 messages (.xml files, folders of them, .zip archives): the two cannot be mixed."""
+    3.2 messages (.xml files, folders of them, .zip archives): the two cannot be mixed.
+    After a successful import the afschaling worklist is prepared for its default peildatum
+    (a second or two on a large municipality), so the screen opens on it at once."""
+    result = _import(engine, sources, progress, cancelled, actor)
+    if result.ok:
+        if progress is not None:
+            progress(1.0, "Werklijst afschaling voorbereiden")
+        from sdesk.services.worklist import prepare_default_inputs
+
+        prepare_default_inputs(engine)
+        if progress is not None:
+            progress(1.0, "Import voltooid")
+    return result
+
+
+def _import(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None,
+            cancelled: CancelFn | None, actor: Actor) -> ImportResult:
     from sdesk.services.istandaarden.detect import source_kind
 
     kinds = {source_kind(Path(s)) for s in sources}
@@ -97,8 +113,6 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
         audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
                      sum(counts.values()))
         step(1.0, "Afronden")
-    if progress is not None:
-        progress(1.0, "Import voltooid")
     return ImportResult(True, [], counts, report.warnings)
 
 

@@ -99,11 +99,8 @@ def _load(engine: Engine, version: int) -> KpiData:
     for column in ("law", "category", "referrer", "unit", "frequency", "end_reason"):
         frame[column] = frame[column].astype("category")
     frame["team_id"] = frame["team_id"].astype("float64")  # NaN when no employee
-    # Claim periods lie within one month, so the newest starts carry the newest ends; this
-    # way the period_start index answers instead of a scan of every claim.
-    until = fetch_rows(engine, "SELECT max(period_end) FROM claim WHERE period_start >= "
-                               "(SELECT date(max(period_start), 'start of month') FROM claim)")
-    data_until = pd.Timestamp(until[0][0]) if until and until[0][0] else pd.Timestamp.today()
+    until = last_day_with_data(engine)
+    data_until = pd.Timestamp(until) if until is not None else pd.Timestamp.today()
     return KpiData(
         version=version, allocations=frame, data_until=data_until.normalize(),
         inhabitants=[tuple(r) for r in fetch_rows(
@@ -134,3 +131,13 @@ def kpi_data(engine: Engine) -> KpiData:
 def forget(engine: Engine) -> None:
     with _cache_lock:
         _cache.pop(str(engine.url), None)
+
+
+def last_day_with_data(engine: Engine) -> date | None:
+    """The end of the newest claim period (None without claims): the dashboard's data_until
+    and the worklist's default peildatum."""
+    # Claim periods lie within one month, so the newest starts carry the newest ends; this
+    # way the period_start index answers instead of a scan of every claim.
+    until = fetch_rows(engine, "SELECT max(period_end) FROM claim WHERE period_start >= "
+                               "(SELECT date(max(period_start), 'start of month') FROM claim)")
+    return date.fromisoformat(until[0][0]) if until and until[0][0] else None

@@ -6,8 +6,10 @@ to gather from the allocations and claims of a large municipality, and a new pro
 stored in the database file itself, so they are encrypted with it and never outlive it.
 
 The format is numpy's .npz without pickles (a database file from elsewhere cannot make us run
-code): numeric and datetime columns as arrays, text columns as JSON, plus a JSON header with
-the column order and a JSON `extra`. A frame with values JSON cannot hold is not stored.
+code): numeric and datetime columns as arrays; text columns as their strings joined by a
+separator they do not contain plus a mask of the missing (None) values, or, when they hold
+anything else, as JSON; and a JSON header with the column order and a JSON `extra`. A frame
+with values JSON cannot hold is not stored.
 Everything here is a cache: a missing, damaged or unreadable entry just means "compute".
 """
 
@@ -38,6 +40,11 @@ def encode(frame: pd.DataFrame, extra: Any = None) -> bytes | None:
         for i, (name, column) in enumerate(frame.items()):
             values = column.to_numpy()
             if values.dtype == object:  # text: object or pandas' string type
+                joined = _joined(values, keeps_missing=column.dtype == object)
+                if joined is not None:
+                    arrays[f"c{i}"], arrays[f"m{i}"] = joined
+                    columns.append([str(name), "joined", column.dtype.name])
+                    continue
                 arrays[f"c{i}"] = _text_array(json.dumps(values.tolist()))
                 columns.append([str(name), "json", column.dtype.name])
             else:
@@ -61,7 +68,9 @@ def decode(payload: bytes) -> tuple[pd.DataFrame, Any]:
             data: dict[str, pd.Series] = {}
             for i, (name, kind, dtype) in enumerate(header["columns"]):
                 values = stored[f"c{i}"]
-                if kind == "json":
+                if kind == "joined":
+                    values = _split(values, stored[f"m{i}"])
+                elif kind == "json":
                     items = json.loads(_text(values))
                     values = np.empty(len(items), dtype=object)
                     values[:] = items
@@ -71,6 +80,36 @@ def decode(payload: bytes) -> tuple[pd.DataFrame, Any]:
     except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
         raise ValueError(f"geen opgeslagen tabel: {exc}") from exc
     return pd.DataFrame(data, index=index, copy=False), header["extra"]
+
+
+# Joining strings is ten times faster than JSON (a quarter second on the worklist's inputs);
+# the unit separator does not occur in the texts sdesk keeps, and a column where it does goes
+# to JSON instead.
+_SEPARATOR = "\x1f"
+
+
+def _joined(values: np.ndarray, keeps_missing: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """(joined UTF-8 text, missing mask) of an array of strings and missing values; None when
+    it holds anything else or a string with the separator. Missing values come back as None:
+    with keeps_missing (an object column, where None and NaN differ) only None is allowed."""
+    missing = pd.isna(values)
+    if keeps_missing and any(v is not None for v in values[missing]):
+        return None
+    present = values[~missing]
+    try:
+        text = _SEPARATOR.join(present)
+    except TypeError:
+        return None
+    if text.count(_SEPARATOR) != max(len(present) - 1, 0):
+        return None
+    return _text_array(text), missing
+
+
+def _split(text: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    values = np.full(len(missing), None, dtype=object)
+    if not missing.all():
+        values[~missing] = _text(text).split(_SEPARATOR)
+    return values
 
 
 def _text_array(text: str) -> np.ndarray:

@@ -38,6 +38,7 @@ per rule, cents); `Worklist.rows` turns it into frozen `Candidate` objects on fi
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from sdesk.services import audit, stored_frames
 from sdesk.services.actor import Actor, pseudonym
@@ -82,6 +84,7 @@ from sdesk.services.review_rules import (
     RULE_IDS,
     STACKING,
     LadderStep,
+    ProductLadder,
     ReviewError,
     RuleOutcome,
     RuleParameters,
@@ -198,6 +201,9 @@ class Worklist:
     frame: pd.DataFrame
     summary: WorklistSummary
     explanations: dict[str, str]  # rule id -> Dutch explanation with these parameters
+    # The product ladder the rules used (the user's, or the default one of the products used
+    # around the peildatum); the what-if panel offers its lighter rungs.
+    ladder: ProductLadder
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -274,6 +280,7 @@ def _opt_day(value: Any) -> date | None:
 
 # -- reading ----------------------------------------------------------------------------------
 
+log = logging.getLogger(__name__)
 _cache: dict[tuple, Any] = {}
 _cache_lock = threading.Lock()
 # Entries kept per kind (the first key element); the allocation frames are the big ones
@@ -381,6 +388,24 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
         stored_frames.save(engine, STORED_KIND, stored_key, frame, _ladder_to_json(ladder))
         return frame, ladder
     return _cached(("inputs", str(engine.url), *version), build)
+
+
+def prepare_default_inputs(engine: Engine) -> date | None:
+    """Gather and store the inputs for the screen's default peildatum (the last day with
+    data) and the default rule parameters, so the first worklist after an import or a demo
+    reads them back instead of gathering them (DESIGN 7: summaries refreshed on import).
+    Returns that peildatum; None when there are no claims yet, or when the database would
+    not let us (a cache must never fail the import that calls this)."""
+    from sdesk.services.kpi_data import last_day_with_data
+
+    try:
+        at = last_day_with_data(engine)
+        if at is not None:
+            _inputs(engine, at, RuleParameters().validate())
+    except SQLAlchemyError:
+        log.warning("Werklijst niet voorbereid", exc_info=True)
+        return None
+    return at
 
 
 STORED_KIND = "worklist_inputs"
@@ -518,7 +543,8 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
         by_rule={r: int(fired[idx, j].sum()) for j, r in enumerate(RULE_IDS)})
     return Worklist(at=at, params=params, filters=filters, sees_identity=actor.sees_identity,
                     frame=rows, summary=summary,
-                    explanations={r: rule_explanation(r, params) for r in RULE_IDS})
+                    explanations={r: rule_explanation(r, params) for r in RULE_IDS},
+                    ladder=ladder)
 
 
 def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParameters,

@@ -397,6 +397,54 @@ def test_persons_added_by_an_import_during_the_read_are_found(
         sql, params = real(at)
         return sql + " AND p.external_id <> 'PC'", params
     monkeypatch.setattr(worklist_module, "persons_active_query", without_pc)
+    worklist_module.forget(wl_db)  # the import prepared the inputs already: gather anew
     rows = {c.toewijzingnummer: c for c in worklist(wl_db, KM, AT, PARAMS).rows}
     assert rows["W30"].person == "PC" and rows["W30"].person_name == "Claes, Cor"
     assert rows["W30"].expected_saving_cents == 2 * 4650 * 52
+
+
+def test_an_import_prepares_the_worklist_for_the_last_day_with_data(
+        wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newest claim period ends on 2025-06-30 (AT), the screen's default peildatum: the
+    import stored the inputs for it, so a new session computes nothing."""
+    from sdesk.services import worklist as worklist_module
+    from sdesk.services.kpi_data import last_day_with_data
+
+    assert last_day_with_data(wl_db) == AT
+    keys = _stored_keys(wl_db)
+    assert len(keys) == 1 and repr(AT) in keys[0]
+    worklist_module.forget(wl_db, stored=False)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the inputs were not prepared by the import")
+    monkeypatch.setattr(worklist_module, "_load_inputs", refuse)
+    w = worklist(wl_db, KM, AT, PARAMS)
+    assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
+
+
+def test_a_failed_preparation_never_fails_the_import(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from sdesk.services import worklist as worklist_module
+
+    def busy(*_args: object) -> None:
+        raise OperationalError("INSERT", (), Exception("database is locked"))
+    monkeypatch.setattr(worklist_module, "_load_inputs", busy)
+    result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)])
+    assert result.ok and result.counts["toewijzingen"] == 7
+    assert _stored_keys(engine) == []
+    monkeypatch.undo()
+    w = worklist(engine, KM, AT, PARAMS)  # computed on first use instead
+    assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
+
+
+def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> None:
+    from sdesk.services.kpi_data import last_day_with_data
+    from sdesk.services.worklist import prepare_default_inputs
+
+    data = {**DATA, "declaraties": DATA["declaraties"][:1]}
+    assert import_sources(engine, [write_folder(tmp_path / "wl", data)]).ok
+    assert last_day_with_data(engine) is None
+    assert prepare_default_inputs(engine) is None
+    assert _stored_keys(engine) == []

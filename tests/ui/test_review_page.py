@@ -284,3 +284,38 @@ def test_rule_parameters_dialog_refuses_and_applies(
     assert page.model.rowCount() == len(expected) >= count
     assert f"Einddatum nadert {group_thousands(expected.summary.by_rule['ending_soon'])}" in (
         page.summary_label.text())
+
+
+def _claim_up_to(engine: Engine, last_day: date) -> None:
+    """A claim for the month ending on last_day, as an import would add it."""
+    from sdesk.services.data_version import bump
+
+    with engine.begin() as conn:
+        allocation = conn.exec_driver_sql("SELECT min(id) FROM allocation").scalar()
+        conn.exec_driver_sql(
+            "INSERT INTO claim (claim_key, allocation_id, period_start, period_end, "
+            "amount_cents, rejected) VALUES (?, ?, ?, ?, 100, 0)",
+            (f"test-{last_day}", allocation, last_day.replace(day=1).isoformat(),
+             last_day.isoformat()))
+        bump(conn)
+
+
+def test_peildatum_follows_new_data_until_the_user_picks_one(
+        page: ReviewPage, qtbot: QtBot, demo_engine: Engine) -> None:
+    team = page.team_combo.itemData(1)
+    _choose(qtbot, page, page.team_combo, team)
+    _claim_up_to(demo_engine, date(2026, 11, 30))
+    with qtbot.waitSignal(page.worklist_loaded, timeout=WAIT):
+        page.mark_dirty()  # what the main window does after an import
+    assert page.at() == date(2026, 11, 30)
+    assert page.review_date_edit.date() == to_qdate(date(2026, 11, 30))
+    assert page.team_combo.currentData() == team  # the filters stay
+    assert page.worklist is not None and page.worklist.at == date(2026, 11, 30)
+
+    with qtbot.waitSignal(page.worklist_loaded, timeout=WAIT):
+        page.set_at(date(2026, 9, 30))
+    _claim_up_to(demo_engine, date(2026, 12, 31))
+    with qtbot.waitSignal(page.worklist_loaded, timeout=WAIT):
+        page.mark_dirty()
+    assert page.at() == date(2026, 9, 30)  # the user's choice stands
+    assert page.worklist is not None and page.worklist.at == date(2026, 9, 30)

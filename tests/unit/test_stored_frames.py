@@ -3,6 +3,8 @@ cannot be stored is refused; a damaged payload is reported as such."""
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date
 
 import numpy as np
@@ -52,3 +54,26 @@ def test_values_json_cannot_hold_are_not_stored() -> None:
 def test_damaged_payload(payload: bytes) -> None:
     with pytest.raises(ValueError, match="geen opgeslagen tabel"):
         decode(payload)
+
+
+def test_text_columns_are_joined_and_fall_back_to_json_when_they_must() -> None:
+    columns = {
+        "plain": ["a", "", None, "é"],
+        "empty": [None, None, None, None],
+        "nan": ["a", np.nan, None, "b"],  # NaN and None both kept
+        "separator": ["a\x1fb", "c", None, ""],
+        "number": ["a", 1, None, "b"],
+    }
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+    frame["string"] = pd.Series(["x", None, "z", ""], dtype="str")
+    payload = encode(frame) or b""
+    with np.load(io.BytesIO(payload)) as stored:
+        kinds = {name: kind for name, kind, _ in json.loads(
+            stored["__header__"].tobytes())["columns"]}
+    assert kinds == {"plain": "joined", "empty": "joined", "nan": "json", "separator": "json",
+                     "number": "json", "string": "joined"}
+    back, _ = decode(payload)
+    pd.testing.assert_frame_equal(back, frame)
+    assert back["plain"].tolist() == ["a", "", None, "é"]
+    assert back["nan"][2] is None and isinstance(back["nan"][1], float)
+    assert back["separator"][0] == "a\x1fb" and back["number"][1] == 1

@@ -866,8 +866,6 @@ def _import(engine: Engine, sources: Sequence[Path], step: Callable[..., None],
         audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
                      counts["toewijzingen"] + counts["declaraties"])
         step(1.0, "Afronden")
-    if progress is not None:
-        progress(1.0, "Import voltooid")
     return ImportResult(True, [], dict(counts), report.warnings)
 
 

@@ -189,7 +189,6 @@ class ReviewPage(QWidget):
         self._generation = 0
         self._what_if_generation = 0
         self._case_generation = 0
-        self._ladders: dict[date, dict[tuple[str, str], tuple[LadderStep, ...]]] = {}
         self._splitter_sized = False
         self._restoring = False
         self.params: RuleParameters | None = None
@@ -576,8 +575,8 @@ class ReviewPage(QWidget):
 
     def mark_dirty(self) -> None:
         self._dirty = True
+        self._staff_loaded = False  # an import may bring staff and a new last day with data
         self._case_dirty = True
-        self._ladders.clear()
         if self.isVisible():
             self.reload()
 
@@ -594,10 +593,10 @@ class ReviewPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> tuple[date, list[Any], list[str]]:
-            from sdesk.services.kpi_data import kpi_data
+            from sdesk.services.kpi_data import last_day_with_data
             from sdesk.services.staff import list_employees, list_teams
 
-            data_end = kpi_data(engine).data_until.date()
+            data_end = last_day_with_data(engine) or date.today()
             return data_end, list_employees(engine, "klantmanager"), list_teams(engine)
 
         self._generation += 1
@@ -607,14 +606,17 @@ class ReviewPage(QWidget):
             if generation != self._generation:
                 return
             data_end, employees, teams = result
+            # The peildatum follows the data (after an import too) until the user picks one.
+            following = self._data_end is None or self.at() == self._data_end
             self._data_end = data_end
             self._staff_loaded = True
             self._fill_staff(employees, teams)
-            self._set_date(self.at_edit, data_end)
-            self._set_date(self.review_date_edit, data_end)
-            from sdesk.services.periods import last_twelve_months
+            if following:
+                self._set_date(self.at_edit, data_end)
+                self._set_date(self.review_date_edit, data_end)
+                from sdesk.services.periods import last_twelve_months
 
-            self._set_date(self.since_edit, last_twelve_months(data_end)[0])
+                self._set_date(self.since_edit, last_twelve_months(data_end)[0])
             self.load_worklist()
             if self.tabs.currentIndex() == TAB_CASE:
                 self.load_case()
@@ -628,7 +630,6 @@ class ReviewPage(QWidget):
     def set_at(self, at: date) -> None:
         self._set_date(self.at_edit, at)
         self._set_date(self.review_date_edit, at)
-        self._ladders.clear()
         self._case_dirty = True
         self.load_worklist()
 
@@ -650,25 +651,18 @@ class ReviewPage(QWidget):
         self._debounce.stop()
         engine, actor, at, params = self._engine, self._actor, self.at(), self.params
         filters = self.filters()
-        need_ladder = at not in self._ladders
 
-        def op(_state: TaskState) -> tuple[Worklist, Any]:
-            from sdesk.services.review_rules import default_ladder
+        def op(_state: TaskState) -> Worklist:
             from sdesk.services.worklist import worklist
 
-            result = worklist(engine, actor, at, params, **filters)
-            ladder = default_ladder(engine, at) if need_ladder else None
-            return result, ladder
+            return worklist(engine, actor, at, params, **filters)
 
         self._generation += 1
         generation = self._generation
 
-        def deliver(result: tuple[Worklist, Any]) -> None:
+        def deliver(wl: Worklist) -> None:
             if generation != self._generation:
                 return
-            wl, ladder = result
-            if ladder is not None:
-                self._ladders[at] = ladder
             self._show_worklist(wl)
             if after is not None:
                 after()
@@ -692,9 +686,7 @@ class ReviewPage(QWidget):
         """Lighter rungs of the candidate's product ladder: same unit, a lower tariff."""
         if c.volume is None or self.worklist is None:
             return []
-        ladder = (self.params.ladder if self.params is not None
-                  and self.params.ladder is not None else self._ladders.get(self.worklist.at))
-        steps = (ladder or {}).get((c.law, c.category), ())
+        steps = self.worklist.ladder.get((c.law, c.category), ())
         tariff = self._tariff(c)
         return [s for s in steps if s.product_code != c.product_code
                 and (s.unit is None or c.unit is None or s.unit == c.unit)
@@ -959,7 +951,8 @@ class ReviewPage(QWidget):
         return None if value != value else float(value)  # NaN
 
     def _fill_staff(self, employees: list[Any], teams: list[str]) -> None:
-        for combo in (self.team_combo, self.employee_combo):
+        chosen = {combo: combo.currentData() for combo in (self.team_combo, self.employee_combo)}
+        for combo in chosen:
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
@@ -968,7 +961,8 @@ class ReviewPage(QWidget):
         for e in employees:
             self.employee_combo.addItem(f"{e.name} ({e.team})" if e.team else e.name,
                                         e.external_id)
-        for combo in (self.team_combo, self.employee_combo):
+        for combo, value in chosen.items():  # a refill after an import keeps the filters
+            combo.setCurrentIndex(max(combo.findData(value), 0))
             combo.blockSignals(False)
 
     def _start(self, op: Any, deliver: Any, fail: Any) -> Task:
