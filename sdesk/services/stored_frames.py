@@ -40,7 +40,8 @@ def encode(frame: pd.DataFrame, extra: Any = None) -> bytes | None:
         for i, (name, column) in enumerate(frame.items()):
             values = column.to_numpy()
             if values.dtype == object:  # text: object or pandas' string type
-                joined = _joined(values, keeps_missing=column.dtype == object)
+                joined = _joined(values, None if column.dtype == object
+                                 else column.isna().to_numpy())
                 if joined is not None:
                     arrays[f"c{i}"], arrays[f"m{i}"] = joined
                     columns.append([str(name), "joined", column.dtype.name])
@@ -88,16 +89,20 @@ def decode(payload: bytes) -> tuple[pd.DataFrame, Any]:
 _SEPARATOR = "\x1f"
 
 
-def _joined(values: np.ndarray, keeps_missing: bool) -> tuple[np.ndarray, np.ndarray] | None:
-    """(joined UTF-8 text, missing mask) of an array of strings and missing values; None when
-    it holds anything else or a string with the separator. Missing values come back as None:
-    with keeps_missing (an object column, where None and NaN differ) only None is allowed."""
-    missing = pd.isna(values)
-    if keeps_missing and any(v is not None for v in values[missing]):
-        return None
-    present = values[~missing]
+def _joined(values: np.ndarray, missing: np.ndarray | None) -> tuple[np.ndarray,
+                                                                      np.ndarray] | None:
+    """(joined UTF-8 text, missing mask) of an object array of strings and None (`missing`
+    None), or of strings and the missing values `missing` marks (pandas' string type, whose
+    missing values are NaN); None when it holds anything else or a string with the
+    separator."""
+    if missing is None:
+        try:
+            missing = np.asarray(np.equal(values, None), dtype=bool)
+        except TypeError:  # pd.NA will not say whether it equals None
+            return None
+    present = values[~missing] if missing.any() else values
     try:
-        text = _SEPARATOR.join(present)
+        text = _SEPARATOR.join(present.tolist())
     except TypeError:
         return None
     if text.count(_SEPARATOR) != max(len(present) - 1, 0):
