@@ -210,21 +210,22 @@ class Worklist:
 
     @cached_property
     def _columns(self) -> dict[str, np.ndarray]:
-        """The frame's columns as arrays (reading one row of a DataFrame is slow); dates as
-        datetime.date or None."""
-        out = {}
-        for name in self.frame.columns:
-            column = self.frame[name]
-            if pd.api.types.is_datetime64_any_dtype(column):
-                out[name] = np.asarray([None if pd.isna(d) else d for d in column.dt.date],
-                                       dtype=object)
-            else:
-                out[name] = column.to_numpy()
-        return out
+        """The frame's columns as arrays (reading one row of a DataFrame is slow)."""
+        return {name: column.to_numpy() for name, column in self.frame.items()}
 
     @cached_property
     def rows(self) -> tuple[Candidate, ...]:
+        """Every row as a Candidate: for small lists and tests (tens of thousands of
+        candidates take seconds; a table builds the rows it shows with `candidate`)."""
         return tuple(self.candidate(i) for i in range(len(self.frame)))
+
+    def find(self, toewijzingnummer: str, law: str | None = None) -> int | None:
+        """The row of the allocation (of the law, when given), or None."""
+        hits = self.frame["toewijzingnummer"].to_numpy(dtype=object) == toewijzingnummer
+        if law is not None:
+            hits &= self.frame["law"].to_numpy(dtype=object) == law
+        found = np.flatnonzero(hits)
+        return int(found[0]) if len(found) else None
 
     def candidate(self, index: int) -> Candidate:
         """Row `index` of the sorted worklist as a frozen Candidate (for lazy table models)."""

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QThreadPool
@@ -319,3 +320,48 @@ def test_peildatum_follows_new_data_until_the_user_picks_one(
         page.mark_dirty()
     assert page.at() == date(2026, 9, 30)  # the user's choice stands
     assert page.worklist is not None and page.worklist.at == date(2026, 9, 30)
+
+
+def test_rows_are_built_only_when_shown(page: ReviewPage) -> None:
+    """A long worklist (the demo's, ten times over) builds Candidates only for the rows the
+    table shows and the 200 its column widths measure."""
+    import dataclasses
+
+    wl = page.worklist
+    assert wl is not None
+    long = dataclasses.replace(wl, frame=pd.concat([wl.frame] * 10, ignore_index=True))
+    page._show_worklist(long)
+    assert page.model.rowCount() == len(long) == 10 * len(wl)
+    built = page.model._rows._built  # type: ignore[attr-defined]
+    assert 0 < len(built) <= 250 < len(long)
+    assert page.model.row_at(len(long) - 1) == long.candidate(len(long) - 1)
+
+
+def test_sorting_matches_the_columns(page: ReviewPage) -> None:
+    """Sorting uses keys computed from the worklist's columns, which must order the rows
+    exactly as the columns' own sort keys do (ties keep the worklist's order)."""
+    from PySide6.QtCore import Qt
+
+    from sdesk.ui.table_models import RowTableModel
+
+    wl = page.worklist
+    assert wl is not None and len(wl) > 10
+    everyone = wl.rows
+    for column, spec in enumerate(CandidateTableModel.columns):
+        key = RowTableModel._sort_key(spec)
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            page.model.sort(column, order)
+            expected = sorted(everyone, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+            shown = [page.model.row_at(n).allocation_id for n in range(len(wl))]
+            assert shown == [c.allocation_id for c in expected], (spec.header, order)
+
+
+def test_selection_survives_sorting(page: ReviewPage, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    chosen = _select(qtbot, page, lambda c: True)
+    page.model.sort(CandidateTableModel.COL_PROVIDER, Qt.SortOrder.AscendingOrder)
+    assert page.selected_candidate() == chosen
+    n = page.model.find(chosen.toewijzingnummer, chosen.law)
+    assert n is not None and page.model.row_at(n) == chosen
+    assert page.model.find("bestaat niet") is None

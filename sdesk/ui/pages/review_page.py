@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -95,6 +97,33 @@ def rules_text(c: Candidate) -> str:
     return ", ".join(rule_title(r) for r in c.rules)
 
 
+class _CandidateRows(Sequence["Candidate"]):
+    """The worklist's rows in display order (`order`: frame row numbers), each built as a
+    Candidate only when asked: a table shows a few dozen of tens of thousands, and building
+    them all took seconds on the GUI thread."""
+
+    def __init__(self, wl: Worklist, order: np.ndarray,
+                 built: dict[int, Candidate] | None = None) -> None:
+        self.wl = wl
+        self.order = order
+        self._built = {} if built is None else built
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        index = int(self.order[i])
+        found = self._built.get(index)
+        if found is None:
+            found = self._built[index] = self.wl.candidate(index)
+        return found
+
+    def reordered(self, order: np.ndarray) -> _CandidateRows:
+        return _CandidateRows(self.wl, order, self._built)
+
+
 class CandidateTableModel(RowTableModel["Candidate"]):
     (COL_PERSON, COL_LAW, COL_PRODUCT, COL_PROVIDER, COL_COST, COL_RULES, COL_PROPOSAL,
      COL_SAVING) = range(8)
@@ -115,6 +144,79 @@ class CandidateTableModel(RowTableModel["Candidate"]):
                lambda c: c.expected_saving_cents, numeric=True,
                header_tooltip="Per jaar: het hoogste bedrag van de regels die gelden"),
     )
+
+    def set_worklist(self, wl: Worklist) -> None:
+        """Show the worklist in its own order (expected saving, highest first)."""
+        self.beginResetModel()
+        self._rows = _CandidateRows(wl, np.arange(len(wl)))  # type: ignore[assignment]
+        self.endResetModel()
+
+    def find(self, toewijzingnummer: str, law: str | None = None) -> int | None:
+        """The table row of the allocation, or None."""
+        rows = self._rows
+        if not isinstance(rows, _CandidateRows):
+            return next((n for n, c in enumerate(rows) if c.toewijzingnummer == toewijzingnummer
+                         and (law is None or c.law == law)), None)
+        index = rows.wl.find(toewijzingnummer, law)
+        found = np.flatnonzero(rows.order == index) if index is not None else []
+        return int(found[0]) if len(found) else None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort on keys computed from the worklist's columns, without building a Candidate
+        per row; the same keys as the columns' sort_key (a test holds them together)."""
+        rows = self._rows
+        if not isinstance(rows, _CandidateRows) or not 0 <= column < len(self.columns):
+            super().sort(column, order)
+            return
+        keys = self.sort_keys(rows.wl, column)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        before = [(int(rows.order[i.row()]), i.column()) for i in persistent]
+        # Python's sort is stable for reverse=True too: ties keep the worklist's order.
+        ranked = np.asarray(sorted(range(len(keys)), key=keys.__getitem__,
+                                   reverse=order == Qt.SortOrder.DescendingOrder),
+                            dtype=np.int64)
+        self._rows = rows.reordered(ranked)  # type: ignore[assignment]
+        position = np.empty(len(ranked), dtype=np.int64)
+        position[ranked] = np.arange(len(ranked))
+        self.changePersistentIndexList(
+            persistent, [self.index(int(position[n]), col) for n, col in before])
+        self.layoutChanged.emit()
+
+    @classmethod
+    def sort_keys(cls, wl: Worklist, column: int) -> list[Any]:
+        """Per worklist row (frame order): the sort key of the column."""
+        f = wl.frame
+
+        def text(name: str) -> np.ndarray:
+            values = f[name].to_numpy(dtype=object)
+            return np.where(pd.notna(values), values, "")
+
+        if column == cls.COL_COST:
+            return f["annual_cost_cents"].tolist()
+        if column == cls.COL_SAVING:
+            return f["expected_saving_cents"].tolist()
+        if column == cls.COL_PERSON:
+            bsn = text("bsn")
+            keys = np.where(bsn != "", bsn, text("person"))
+        elif column == cls.COL_LAW:
+            keys = np.asarray([LAW_SHORT.get(law, law) for law in text("law")], dtype=object)
+        elif column == cls.COL_PRODUCT:
+            keys = np.asarray(
+                [f"{code} {description}".strip() if code else
+                 f"Budget – {label or category}" for code, description, label, category in
+                 zip(text("product_code"), text("product_description"),
+                     text("category_label"), text("category"), strict=True)], dtype=object)
+        elif column == cls.COL_PROVIDER:
+            keys = text("provider")
+        elif column == cls.COL_RULES:
+            rules = text("rules")
+            titles = {r: ", ".join(rule_title(x) for x in r.split(",") if x)
+                      for r in set(rules.tolist())}
+            keys = np.asarray([titles[r] for r in rules], dtype=object)
+        else:  # COL_PROPOSAL
+            keys = text("proposal")
+        return [k.casefold() for k in keys.tolist()]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
@@ -288,6 +390,9 @@ class ReviewPage(QWidget):
         self.view = make_table(self.model)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.setAccessibleName("Werklijst afschaling")
+        # Column widths from the first few hundred rows, not a thousand: each row measured is
+        # a Candidate built (the widths are capped anyway).
+        self.view.horizontalHeader().setResizeContentsPrecision(200)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -675,12 +780,12 @@ class ReviewPage(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_candidate(self, toewijzingnummer: str, law: str | None = None) -> bool:
-        for n, c in enumerate(self.model.rows()):
-            if c.toewijzingnummer == toewijzingnummer and (law is None or c.law == law):
-                self.view.selectRow(n)
-                self.view.scrollTo(self.model.index(n, 0))
-                return True
-        return False
+        n = self.model.find(toewijzingnummer, law)
+        if n is None:
+            return False
+        self.view.selectRow(n)
+        self.view.scrollTo(self.model.index(n, 0))
+        return True
 
     def product_options(self, c: Candidate) -> list[LadderStep]:
         """Lighter rungs of the candidate's product ladder: same unit, a lower tariff."""
@@ -1002,7 +1107,7 @@ class ReviewPage(QWidget):
         self.worklist = wl
         self._restoring = True
         try:
-            self.model.set_rows(wl.rows)
+            self.model.set_worklist(wl)
             found = selected is not None and self.select_candidate(selected.toewijzingnummer,
                                                                    selected.law)
         finally:
