@@ -169,12 +169,12 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
 def _cmd_review(args: argparse.Namespace) -> int:
     from sdesk.services.db import open_database
-    from sdesk.services.worklist import worklist, worklist_json
+    from sdesk.services.worklist import default_peildatum, worklist, worklist_json
 
     engine = open_database(Path(args.db), create=False)
     try:
-        work = worklist(engine, _actor(args, engine), args.at or date.today(), law=args.law,
-                        team=args.team, employee=args.employee, rule=args.rule)
+        work = worklist(engine, _actor(args, engine), args.at or default_peildatum(engine),
+                        law=args.law, team=args.team, employee=args.employee, rule=args.rule)
     finally:
         engine.dispose()
     data = worklist_json(work)
@@ -216,9 +216,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             rows = len(overview.allocations) + len(overview.interventions)
         elif args.report == "review":
             from sdesk.services.review_workbook import write_worklist_workbook
-            from sdesk.services.worklist import worklist
+            from sdesk.services.worklist import default_peildatum, worklist
 
-            work = worklist(engine, actor, args.at or date.today(), law=args.law,
+            work = worklist(engine, actor, args.at or default_peildatum(engine), law=args.law,
                             team=args.team)
             write_worklist_workbook(work, out, user=user)
             rows = len(work)
@@ -377,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rev = sub.add_parser("review", help="werklijst afschaling")
     rev.add_argument("--db", default=argparse.SUPPRESS)
-    rev.add_argument("--at", type=_date, help="peildatum (standaard vandaag)")
+    rev.add_argument("--at", type=_date,
+                     help="peildatum (standaard de laatste dag met declaraties)")
     rev.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
     rev.add_argument("--team")
     rev.add_argument("--employee", help="medewerker (naam of id, zoals de werklijst filtert)")
@@ -391,7 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("report", choices=["household", "kpi", "budget", "review"])
     exp.add_argument("household_id", nargs="?", help="bij household: het huishouden")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
-    exp.add_argument("--at", type=_date, help="peildatum")
+    exp.add_argument("--at", type=_date, help="peildatum (standaard vandaag; voor review de "
+                     "laatste dag met declaraties)")
     exp.add_argument("--threshold", type=float, default=100_000.0)
     exp.add_argument("--from", dest="start", type=_date)
     exp.add_argument("--to", dest="end", type=_date)

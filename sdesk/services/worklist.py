@@ -391,12 +391,20 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
     return _cached(("inputs", str(engine.url), *version), build)
 
 
+def default_peildatum(engine: Engine) -> date:
+    """The worklist's peildatum when none is given (screen and `sdesk review`): the last day
+    with data, so the claim windows end where the claims do; today without claims."""
+    from sdesk.services.kpi_data import last_day_with_data
+
+    return last_day_with_data(engine) or date.today()
+
+
 def prepare_default_inputs(engine: Engine) -> date | None:
-    """Gather and store the inputs for the screen's default peildatum (the last day with
-    data) and the default rule parameters, so the first worklist after an import or a demo
-    reads them back instead of gathering them (DESIGN 7: summaries refreshed on import).
-    Returns that peildatum; None when there are no claims yet, or when the database would
-    not let us (a cache must never fail the import that calls this)."""
+    """Gather and store the inputs for the default peildatum (the last day with data) and
+    the default rule parameters, so the first worklist after an import or a demo reads them
+    back instead of gathering them (DESIGN 7: summaries refreshed on import). Returns that
+    peildatum; None when there are no claims yet, or when the database would not let us (a
+    cache must never fail the import that calls this)."""
     from sdesk.services.kpi_data import last_day_with_data
 
     try:

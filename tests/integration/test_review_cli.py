@@ -37,3 +37,14 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
     assert main(["export", "--db", str(db_path), "review", "--at", AT.isoformat(), "--out",
                  str(out), "--purpose", "werkoverleg"]) == 0
     assert "Werklijst" in load_workbook(out, read_only=True).sheetnames
+
+
+def test_review_defaults_to_the_last_day_with_data(engine: Engine, db_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Like the screen: the claim windows end where the demo's claims do (31-10-2026), not
+    today; the demo prepared that list, so the command reads it back."""
+    generate_demo(engine, size="tiny", seed=1)
+    engine.dispose()
+    assert main(["review", "--db", str(db_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["at"] == "2026-10-31" and data["summary"]["candidates"] > 0

@@ -698,10 +698,10 @@ class ReviewPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> tuple[date, list[Any], list[str]]:
-            from sdesk.services.kpi_data import last_day_with_data
             from sdesk.services.staff import list_employees, list_teams
+            from sdesk.services.worklist import default_peildatum
 
-            data_end = last_day_with_data(engine) or date.today()
+            data_end = default_peildatum(engine)
             return data_end, list_employees(engine, "klantmanager"), list_teams(engine)
 
         self._generation += 1
