@@ -50,7 +50,8 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
     After a successful import the afschaling worklist is prepared for its default peildatum
     (a second or two on a large municipality), so the screen opens on it at once."""
     result = _import(engine, sources, progress, cancelled, actor)
-    if result.ok:
+    # After the commit a cancel cannot undo the import; it skips the preparation.
+    if result.ok and not (cancelled is not None and cancelled()):
         if progress is not None:
             progress(1.0, "Werklijst afschaling voorbereiden")
         from sdesk.services.worklist import prepare_default_inputs

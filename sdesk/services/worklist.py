@@ -48,7 +48,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from sdesk.services import audit, stored_frames
 from sdesk.services.actor import Actor, pseudonym
@@ -289,18 +288,30 @@ _cache_lock = threading.Lock()
 _CACHE_ENTRIES = {"inputs": 2, "pseudonyms": 2}
 
 
+_building: dict[tuple, threading.Lock] = {}
+
+
 def _cached(key: tuple, build: Any) -> Any:
     """Keep what only depends on allocations and claims while the data version stands still
-    (every import and the demo bump it; reviews are never cached)."""
+    (every import and the demo bump it; reviews are never cached). Two threads asking for
+    the same key at once (the screen while an import prepares the list) build it once."""
     with _cache_lock:
         found = _cache.get(key)
-    if found is None:
-        found = build()
+        building = _building.setdefault(key, threading.Lock()) if found is None else None
+    if building is None:
+        return found
+    with building:
         with _cache_lock:
-            same_kind = [k for k in _cache if k[0] == key[0]]
-            for old in same_kind[:max(len(same_kind) - _CACHE_ENTRIES[key[0]] + 1, 0)]:
-                del _cache[old]
-            _cache[key] = found
+            found = _cache.get(key)
+        if found is None:
+            found = build()
+            with _cache_lock:
+                same_kind = [k for k in _cache if k[0] == key[0]]
+                for old in same_kind[:max(len(same_kind) - _CACHE_ENTRIES[key[0]] + 1, 0)]:
+                    del _cache[old]
+                _cache[key] = found
+    with _cache_lock:
+        _building.pop(key, None)
     return found
 
 
@@ -411,7 +422,10 @@ def prepare_default_inputs(engine: Engine) -> date | None:
         at = last_day_with_data(engine)
         if at is not None:
             _inputs(engine, at, RuleParameters().validate())
-    except SQLAlchemyError:
+    # Any failure, not only the database's (sqlite3 errors come through the raw cursor
+    # unwrapped; memory; odd data): the import has committed, and calling it failed would
+    # tell the user that nothing was saved.
+    except Exception:
         log.warning("Werklijst niet voorbereid", exc_info=True)
         return None
     return at

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -422,21 +423,36 @@ def test_an_import_prepares_the_worklist_for_the_last_day_with_data(
     assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
 
 
+@pytest.mark.parametrize("error", [sqlite3.OperationalError("database or disk is full"),
+                                   MemoryError()])
 def test_a_failed_preparation_never_fails_the_import(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sqlalchemy.exc import OperationalError
-
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        error: BaseException) -> None:
+    """The raw cursor's sqlite3 errors are not SQLAlchemy's: any failure is caught."""
+    from sdesk.services import frames
     from sdesk.services import worklist as worklist_module
 
-    def busy(*_args: object) -> None:
-        raise OperationalError("INSERT", (), Exception("database is locked"))
-    monkeypatch.setattr(worklist_module, "_load_inputs", busy)
+    def fails(*_args: object) -> None:
+        raise error
+    monkeypatch.setattr(worklist_module, "allocations_active_on", fails)
+    assert frames.allocations_active_on is not fails
     result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)])
     assert result.ok and result.counts["toewijzingen"] == 7
     assert _stored_keys(engine) == []
     monkeypatch.undo()
     w = worklist(engine, KM, AT, PARAMS)  # computed on first use instead
     assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
+
+
+def test_a_cancel_after_the_commit_skips_the_preparation(engine: Engine,
+                                                          tmp_path: Path) -> None:
+    messages: list[str] = []
+    result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)],
+                            progress=lambda _f, m: messages.append(m),
+                            cancelled=lambda: "Afronden" in messages)
+    assert result.ok and result.counts["toewijzingen"] == 7  # too late to undo
+    assert "Werklijst afschaling voorbereiden" not in messages
+    assert _stored_keys(engine) == []
 
 
 def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> None:
@@ -448,3 +464,33 @@ def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> N
     assert last_day_with_data(engine) is None
     assert prepare_default_inputs(engine) is None
     assert _stored_keys(engine) == []
+
+
+def test_two_threads_asking_at_once_gather_the_inputs_once(
+        wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen asking while an import prepares the list: one gathers, the other waits."""
+    import threading
+    import time
+
+    from sdesk.services import worklist as worklist_module
+
+    worklist_module.forget(wl_db)
+    real = worklist_module._load_inputs
+    calls: list[int] = []
+
+    def slow(*args: object) -> object:
+        calls.append(1)
+        time.sleep(0.3)
+        return real(*args)  # type: ignore[arg-type]
+    monkeypatch.setattr(worklist_module, "_load_inputs", slow)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(worklist(wl_db, KM, AT, PARAMS)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(results) == 2
+    assert all([(c.toewijzingnummer, c.expected_saving_cents) for c in r.rows] == _hand_rows()
+               for r in results)  # type: ignore[attr-defined]
+    assert worklist_module._building == {}

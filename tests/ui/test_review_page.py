@@ -20,7 +20,7 @@ from sdesk.services import audit
 from sdesk.services.actor import Actor
 from sdesk.services.reviews import business_case, what_if
 from sdesk.services.worklist import Candidate, worklist
-from sdesk.ui.formatting import euro, group_thousands
+from sdesk.ui.formatting import LAW_SHORT, euro, group_thousands
 from sdesk.ui.kpi_format import decimal
 from sdesk.ui.pages.review_page import TAB_CASE, CandidateTableModel, ReviewPage
 from sdesk.ui.widgets import to_qdate
@@ -339,21 +339,28 @@ def test_rows_are_built_only_when_shown(page: ReviewPage) -> None:
 
 def test_sorting_matches_the_columns(page: ReviewPage) -> None:
     """Sorting uses keys computed from the worklist's columns, which must order the rows
-    exactly as the columns' own sort keys do (ties keep the worklist's order)."""
+    exactly as the columns' own sort keys do; ties keep their order on screen, so one sort
+    builds on the one before."""
     from PySide6.QtCore import Qt
 
     from sdesk.ui.table_models import RowTableModel
 
     wl = page.worklist
     assert wl is not None and len(wl) > 10
-    everyone = wl.rows
+    expected = list(wl.rows)
     for column, spec in enumerate(CandidateTableModel.columns):
         key = RowTableModel._sort_key(spec)
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             page.model.sort(column, order)
-            expected = sorted(everyone, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+            expected.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
             shown = [page.model.row_at(n).allocation_id for n in range(len(wl))]
             assert shown == [c.allocation_id for c in expected], (spec.header, order)
+    # Law, then provider: within a provider the rows stay grouped by law.
+    page.model.sort(CandidateTableModel.COL_LAW, Qt.SortOrder.AscendingOrder)
+    page.model.sort(CandidateTableModel.COL_PROVIDER, Qt.SortOrder.AscendingOrder)
+    pairs = [((c.provider or "").casefold(), LAW_SHORT[c.law].casefold())
+             for c in (page.model.row_at(n) for n in range(len(wl)))]
+    assert pairs == sorted(pairs) and len({law for _, law in pairs}) > 1
 
 
 def test_selection_survives_sorting(page: ReviewPage, qtbot: QtBot) -> None:

@@ -781,7 +781,9 @@ def import_messages(engine: Engine, sources: Sequence[Path], progress: ProgressF
 
     All or nothing: every refusal is reported per file and line (with the national retourcode
     where one exists) and nothing is written; a cancel (ImportCancelled) leaves the database
-    as it was. progress(fraction, message) and cancelled() as for import_sources.
+    as it was. progress(fraction, message) and cancelled() as for import_sources, which
+    calls this for XML sources and then prepares the afschaling worklist; callers should go
+    through import_sources.
     """
     last = [-1.0]
 

@@ -172,8 +172,9 @@ class CandidateTableModel(RowTableModel["Candidate"]):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         before = [(int(rows.order[i.row()]), i.column()) for i in persistent]
-        # Python's sort is stable for reverse=True too: ties keep the worklist's order.
-        ranked = np.asarray(sorted(range(len(keys)), key=keys.__getitem__,
+        # Python's sort is stable for reverse=True too: ties keep their order on screen, so
+        # sorting by one column and then another groups by both.
+        ranked = np.asarray(sorted(rows.order.tolist(), key=keys.__getitem__,
                                    reverse=order == Qt.SortOrder.DescendingOrder),
                             dtype=np.int64)
         self._rows = rows.reordered(ranked)  # type: ignore[assignment]
