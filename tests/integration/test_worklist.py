@@ -324,18 +324,23 @@ def _stored_keys(engine: Engine) -> list[str]:
             "SELECT key FROM stored_frame WHERE kind = 'worklist_inputs'")]
 
 
-def test_a_new_session_reads_the_stored_inputs(wl_db: Engine,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def _new_session_that_may_not_gather(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process: nothing in memory, and gathering from the tables is not allowed."""
     from sdesk.services import worklist as worklist_module
 
-    first = worklist(wl_db, KM, AT, PARAMS)
-    assert len(_stored_keys(wl_db)) == 1
-    # As a new process: nothing in memory, and gathering from the tables is not allowed.
-    worklist_module.forget(wl_db, stored=False)
+    worklist_module.forget(engine, stored=False)
 
     def refuse(*_args: object) -> None:
         raise AssertionError("the stored inputs were not used")
     monkeypatch.setattr(worklist_module, "_load_inputs", refuse)
+
+
+def test_a_new_session_reads_the_stored_inputs(wl_db: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+
+    first = worklist(wl_db, KM, AT, PARAMS)
+    assert len(_stored_keys(wl_db)) == 1
+    _new_session_that_may_not_gather(wl_db, monkeypatch)
     again = worklist(wl_db, KM, AT, PARAMS)
     assert [(c.toewijzingnummer, c.expected_saving_cents) for c in again.rows] == _hand_rows()
     assert again.rows == first.rows
@@ -408,17 +413,12 @@ def test_an_import_prepares_the_worklist_for_the_last_day_with_data(
         wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The newest claim period ends on 2025-06-30 (AT), the screen's default peildatum: the
     import stored the inputs for it, so a new session computes nothing."""
-    from sdesk.services import worklist as worklist_module
     from sdesk.services.kpi_data import last_day_with_data
 
     assert last_day_with_data(wl_db) == AT
     keys = _stored_keys(wl_db)
     assert len(keys) == 1 and repr(AT) in keys[0]
-    worklist_module.forget(wl_db, stored=False)
-
-    def refuse(*_args: object) -> None:
-        raise AssertionError("the inputs were not prepared by the import")
-    monkeypatch.setattr(worklist_module, "_load_inputs", refuse)
+    _new_session_that_may_not_gather(wl_db, monkeypatch)
     w = worklist(wl_db, KM, AT, PARAMS)
     assert [(c.toewijzingnummer, c.expected_saving_cents) for c in w.rows] == _hand_rows()
 
