@@ -22,17 +22,19 @@ identity (actor.sees_identity).
 Speed: the inputs -- the allocations active on `at` with their persons, the claim sums of the
 two windows, the start of each allocation's spell and the products in use -- are gathered by
 `_load_inputs` in one pass: SQLite sums the claims and reads persons, ended allocations and
-products in worker threads while this thread reads the active allocations (frames.read_aside).
+products in a worker thread while this thread reads the active allocations (frames.read_aside).
 They are kept per data version (sdesk.services.data_version: every import bumps it), peildatum,
 windows and history, in memory and in the database (stored_frames), so a new process reads
-them back instead of gathering them again. Reviews, employees and labels are read fresh on
+them back instead of gathering them again; every import and the demo prepare them for the
+default peildatum (prepare_default_inputs). Reviews, employees and labels are read fresh on
 every call. Everything else is vectorised with pandas/numpy, so a call with other filters or
 rule parameters skips the SQL. `forget(engine)` drops what is kept.
 
 Every call is written to the audit log as a view (DESIGN 8) with the number of rows shown.
 
 `Worklist.frame` holds one row per candidate (columns in FRAME_COLUMNS plus `saving_<rule>`
-per rule, cents); `Worklist.rows` turns it into frozen `Candidate` objects on first use.
+per rule, cents); `Worklist.candidate(i)` turns one row into a frozen `Candidate` (tables
+build only the rows they show), `Worklist.rows` all of them (small lists, tests).
 """
 
 from __future__ import annotations

@@ -429,14 +429,16 @@ def test_a_failed_preparation_never_fails_the_import(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         error: BaseException) -> None:
     """The raw cursor's sqlite3 errors are not SQLAlchemy's: any failure is caught."""
-    from sdesk.services import frames
     from sdesk.services import worklist as worklist_module
 
+    calls: list[int] = []
+
     def fails(*_args: object) -> None:
+        calls.append(1)
         raise error
     monkeypatch.setattr(worklist_module, "allocations_active_on", fails)
-    assert frames.allocations_active_on is not fails
     result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)])
+    assert calls == [1]  # the preparation ran and failed
     assert result.ok and result.counts["toewijzingen"] == 7
     assert _stored_keys(engine) == []
     monkeypatch.undo()
