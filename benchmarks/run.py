@@ -24,11 +24,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sdesk.services.actor import SYSTEM
-from sdesk.services.db import open_database
-from sdesk.services.demo import DEMO_UNTIL, generate_demo
-from sdesk.services.exchange_export import export_exchange
-from sdesk.services.importer import import_sources
+from sdesk.services.demo.generator import DEMO_UNTIL, generate_demo
+from sdesk.services.exchange.export import export_exchange
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.db import open_database
 
 Row = tuple[str, str, str]
 
@@ -64,7 +64,7 @@ def step_import(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
 def step_istandaarden(engine: Engine, db: Path, workdir: Path) -> list[Row]:
     """Export the demo as iJw/iWmo 3.2 messages, import them into an empty database."""
-    from sdesk.services.istandaarden import export_istandaarden, import_messages
+    from sdesk.services.exchange.istandaarden import export_istandaarden, import_messages
 
     xml_dir = workdir / "istandaarden"
     seconds, counts = _timed(lambda: export_istandaarden(engine, xml_dir))
@@ -86,7 +86,7 @@ def step_istandaarden(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
 
 def step_household(engine: Engine, db: Path, workdir: Path) -> list[Row]:
-    from sdesk.services.household_overview import household_overview
+    from sdesk.services.household.overview import household_overview
 
     with engine.connect() as conn:
         ids = [r[0] for r in conn.exec_driver_sql("SELECT external_id FROM household")]
@@ -103,7 +103,7 @@ def step_household(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
 
 def step_dashboard(engine: Engine, db: Path, workdir: Path) -> list[Row]:
-    from sdesk.services.kpis import compute_kpis
+    from sdesk.services.kpi.definitions import compute_kpis
 
     year = DEMO_UNTIL.year - 1
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -122,9 +122,9 @@ def step_dashboard(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 _NEW_SESSION = """
 import json, sys, time
 from datetime import date
-from sdesk.services.actor import SYSTEM
-from sdesk.services.db import open_database
-from sdesk.services.worklist import worklist
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.db import open_database
+from sdesk.services.afschaling.worklist import worklist
 engine = open_database(sys.argv[1])
 start = time.perf_counter()
 work = worklist(engine, SYSTEM, date.fromisoformat(sys.argv[2]))
@@ -140,9 +140,9 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
     import pandas as pd
 
-    from sdesk.services.kpi_data import last_day_with_data
-    from sdesk.services.review_workbook import write_worklist_workbook
-    from sdesk.services.worklist import forget, prepare_default_inputs, worklist
+    from sdesk.services.afschaling.workbook import write_worklist_workbook
+    from sdesk.services.afschaling.worklist import forget, prepare_default_inputs, worklist
+    from sdesk.services.kpi.working_set import last_day_with_data
 
     default_at = last_day_with_data(engine)
     assert default_at is not None

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk import __version__
-from sdesk.services.actor import SYSTEM, Actor
-from sdesk.services.errors import SdeskError
+from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.errors import SdeskError
 from sdesk.ui.dialogs.first_start_dialog import FirstStartDialog, StartChoice
 from sdesk.ui.main_window import MainWindow
 from sdesk.ui.workers import TaskState, run_in_background
@@ -35,7 +35,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.users import UserChoice
+    from sdesk.services.platform.users import UserChoice
 
 DEMO_SIZE = "small"
 DEMO_SEED = 1
@@ -66,7 +66,7 @@ def ask_passphrase(parent: QWidget | None, message: str) -> str | None:
 
 def ask_user(parent: QWidget | None, users: list[UserChoice]) -> UserChoice | None:
     """Who is working: the role decides what sdesk shows (names and BSN, or pseudonyms)."""
-    from sdesk.services.users import ROLE_LABELS
+    from sdesk.services.platform.users import ROLE_LABELS
 
     labels = [f"{u.name} – {ROLE_LABELS.get(u.role, u.role)}"
               + (f" ({u.team})" if u.team else "") for u in users]
@@ -116,7 +116,7 @@ class Startup(QObject):
         db_path = self.db_path
 
         def open_db(_state: TaskState) -> Engine:
-            from sdesk.services.db import open_database
+            from sdesk.services.platform.db import open_database
 
             return open_database(db_path, passphrase=passphrase)
 
@@ -142,7 +142,7 @@ class Startup(QObject):
 
     def _pick_user(self, engine: Engine) -> None:
         """Apply the chosen employee's role (DESIGN 8): --user, or a choice at start."""
-        from sdesk.services.users import actor_for, list_users
+        from sdesk.services.platform.users import actor_for, list_users
 
         if self._user:
             actor = actor_for(engine, self._user)
@@ -159,7 +159,7 @@ class Startup(QObject):
         self.window.set_actor(actor)
 
     def _on_open_failed(self, exc: BaseException) -> None:
-        from sdesk.services.db import PassphraseNeeded
+        from sdesk.services.platform.db import PassphraseNeeded
 
         if isinstance(exc, PassphraseNeeded):
             passphrase = self._passphrase_prompt(self.window, str(exc))
@@ -185,7 +185,7 @@ class Startup(QObject):
         self.progress_dialog = dialog
 
         def op(state: TaskState) -> object:
-            from sdesk.services.demo import generate_demo
+            from sdesk.services.demo.generator import generate_demo
 
             return generate_demo(engine, size=DEMO_SIZE, seed=DEMO_SEED, progress=state.progress)
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from sdesk import __version__
 from sdesk.config import default_db_path
-from sdesk.services.errors import SdeskError
+from sdesk.services.platform.errors import SdeskError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.actor import Actor
+    from sdesk.services.platform.actor import Actor
 
 
 def _date(text: str) -> date:
@@ -45,17 +45,17 @@ def _progress_printer(enabled: bool) -> Callable[[float, str], None] | None:
 
 def _actor(args: argparse.Namespace, engine: Engine) -> Actor:
     """--user EMPLOYEE_ID applies that employee's role (the controller sees pseudonyms)."""
-    from sdesk.services.actor import SYSTEM
-    from sdesk.services.users import actor_for
+    from sdesk.services.platform.actor import SYSTEM
+    from sdesk.services.platform.users import actor_for
 
     user = getattr(args, "user", None)
     return actor_for(engine, user) if user else SYSTEM
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from sdesk.services.db import open_database
-    from sdesk.services.demo import generate_demo
-    from sdesk.services.exchange_export import export_exchange
+    from sdesk.services.demo.generator import generate_demo
+    from sdesk.services.exchange.export import export_exchange
+    from sdesk.services.platform.db import open_database
 
     db = Path(args.db)
     engine = open_database(db)
@@ -66,7 +66,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if args.export:
             result["exported"] = export_exchange(engine, Path(args.export))
         if args.export_istandaarden:
-            from sdesk.services.istandaarden import export_istandaarden
+            from sdesk.services.exchange.istandaarden import export_istandaarden
 
             result["exported_istandaarden"] = export_istandaarden(
                 engine, Path(args.export_istandaarden))
@@ -77,8 +77,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from sdesk.services.db import open_database
-    from sdesk.services.importer import import_sources
+    from sdesk.services.exchange.importer import import_sources
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db))
     try:
@@ -104,8 +104,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_household(args: argparse.Namespace) -> int:
-    from sdesk.services.db import open_database
-    from sdesk.services.household_overview import household_overview, overview_json
+    from sdesk.services.household.overview import household_overview, overview_json
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
@@ -130,8 +130,8 @@ def _cmd_household(args: argparse.Namespace) -> int:
 
 
 def _cmd_kpi(args: argparse.Namespace) -> int:
-    from sdesk.services.db import open_database
-    from sdesk.services.kpis import compute_kpis, kpis_json
+    from sdesk.services.kpi.definitions import compute_kpis, kpis_json
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
@@ -148,8 +148,8 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
 
 
 def _cmd_budget(args: argparse.Namespace) -> int:
-    from sdesk.services.budget import budget_json, budget_report
-    from sdesk.services.db import open_database
+    from sdesk.services.budget.report import budget_json, budget_report
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
@@ -168,8 +168,8 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    from sdesk.services.db import open_database
-    from sdesk.services.worklist import default_peildatum, worklist, worklist_json
+    from sdesk.services.afschaling.worklist import default_peildatum, worklist, worklist_json
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
@@ -190,8 +190,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from sdesk.services import audit
-    from sdesk.services.db import open_database
+    from sdesk.services.platform import audit
+    from sdesk.services.platform.db import open_database
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -204,8 +204,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         actor = _actor(args, engine)
         user = f"{actor.name} ({actor.role})"
         if args.report == "household":
-            from sdesk.services.household_overview import household_overview
-            from sdesk.services.household_workbook import write_household_workbook
+            from sdesk.services.household.overview import household_overview
+            from sdesk.services.household.workbook import write_household_workbook
 
             if not args.household_id:
                 raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
@@ -215,15 +215,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
             write_household_workbook(overview, out, user=user)
             rows = len(overview.allocations) + len(overview.interventions)
         elif args.report == "review":
-            from sdesk.services.review_workbook import write_worklist_workbook
-            from sdesk.services.worklist import default_peildatum, worklist
+            from sdesk.services.afschaling.workbook import write_worklist_workbook
+            from sdesk.services.afschaling.worklist import default_peildatum, worklist
 
             work = worklist(engine, actor, args.at or default_peildatum(engine), law=args.law,
                             team=args.team)
             write_worklist_workbook(work, out, user=user)
             rows = len(work)
         elif args.report in ("kpi", "budget"):
-            from sdesk.services.council_workbook import CouncilRequest, write_council_workbook
+            from sdesk.services.council.workbook import CouncilRequest, write_council_workbook
 
             if args.report == "kpi" and (args.start is None or args.end is None):
                 raise SdeskError("Geef de periode op: sdesk export kpi --from DATUM --to DATUM")
@@ -247,8 +247,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from sdesk.services import audit
-    from sdesk.services.db import open_database
+    from sdesk.services.platform import audit
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
@@ -285,7 +285,7 @@ def _ask_passphrase(confirm: bool) -> str:
 
 
 def _cmd_encrypt(args: argparse.Namespace) -> int:
-    from sdesk.services.encryption import encrypt
+    from sdesk.services.platform.encryption import encrypt
 
     aside = encrypt(Path(args.db), _ask_passphrase(confirm=True))
     print(f"{args.db} is versleuteld. Een onversleutelde kopie staat in {aside}: bewaar die "
@@ -294,7 +294,7 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
 
 
 def _cmd_decrypt(args: argparse.Namespace) -> int:
-    from sdesk.services.encryption import decrypt
+    from sdesk.services.platform.encryption import decrypt
 
     decrypt(Path(args.db), _ask_passphrase(confirm=False))
     print(f"{args.db} is niet langer versleuteld.")
@@ -302,7 +302,7 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from sdesk.services.backup import make_backup
+    from sdesk.services.platform.backup import make_backup
 
     path = make_backup(Path(args.db), Path(args.out) if args.out else None)
     print(str(path))
@@ -310,7 +310,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from sdesk.services.backup import restore
+    from sdesk.services.platform.backup import restore
 
     aside = restore(Path(args.db), Path(args.backup))
     print(f"Teruggezet: {args.backup} -> {args.db}"
@@ -459,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except Exception as exc:  # last line of defence: a message and a log, never a traceback
-        from sdesk.services.db import BUSY_MESSAGE, is_busy
+        from sdesk.services.platform.db import BUSY_MESSAGE, is_busy
 
         if is_busy(exc):
             print(f"fout: {BUSY_MESSAGE}", file=sys.stderr)

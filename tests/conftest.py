@@ -33,7 +33,7 @@ def sdesk_home(tmp_path_factory: pytest.TempPathFactory,
 
 def build_sample_database(path: Path) -> Engine:
     from sdesk.models import Allocation, Household, Person
-    from sdesk.services.db import open_database, session_factory
+    from sdesk.services.platform.db import open_database, session_factory
 
     engine = open_database(path)
     with session_factory(engine).begin() as session:
@@ -81,7 +81,7 @@ def sample_db_path(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def sample_engine(sample_db_path: Path) -> Iterator[Engine]:
-    from sdesk.services.db import open_database
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(sample_db_path)
     yield engine

@@ -16,8 +16,8 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.actor import Actor
-    from sdesk.services.council_workbook import CouncilRequest
+    from sdesk.services.council.workbook import CouncilRequest
+    from sdesk.services.platform.actor import Actor
 
 _LAST_DIR_KEY = "export/last_dir"
 INTERNAL_TEXT = "intern gebruik (geen afscherming <10)"
@@ -34,7 +34,7 @@ def internal_checkbox() -> QCheckBox:
 
 
 def user_text(actor: Actor) -> str:
-    from sdesk.services.staff import ROLE_LABELS
+    from sdesk.services.platform.staff import ROLE_LABELS
 
     return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"
 
@@ -66,8 +66,8 @@ def write_in_background(owner: QWidget, engine: Engine, actor: Actor, path: Path
     user = user_text(actor)
 
     def op(_state: TaskState) -> Path:
-        from sdesk.services import audit
-        from sdesk.services.council_workbook import write_council_workbook
+        from sdesk.services.council.workbook import write_council_workbook
+        from sdesk.services.platform import audit
 
         written = write_council_workbook(engine, path, request, user,
                                          sheets=("kpi", "trends", "budget"))
@@ -80,7 +80,7 @@ def write_in_background(owner: QWidget, engine: Engine, actor: Actor, path: Path
 
     def fail(exc: BaseException) -> None:
         if isinstance(exc, OSError):
-            from sdesk.services.errors import SdeskError
+            from sdesk.services.platform.errors import SdeskError
 
             exc = SdeskError(f"Het bestand kan niet worden geschreven: {path} "
                              f"({exc.strerror or exc})")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sdesk.ui.formatting import LAW_NAMES, euro, group_thousands
 
 if TYPE_CHECKING:
-    from sdesk.services.kpis import Kpis
+    from sdesk.services.kpi.definitions import Kpis
 
 # The tiles, in reading order. "outflow_provisional" is shown inside the outflow tile.
 TILE_KEYS = (

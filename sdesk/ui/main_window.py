@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk import __version__
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import group_thousands
 from sdesk.ui.pages.audit_page import AuditPage
 from sdesk.ui.pages.budget_page import BudgetPage
@@ -34,8 +34,8 @@ from sdesk.ui.workers import TaskState, cancel_all, run_in_background, wait_for_
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.directory import DatabaseCounts
-    from sdesk.services.importer import ImportResult
+    from sdesk.services.exchange.importer import ImportResult
+    from sdesk.services.household.directory import DatabaseCounts
 
 # New pages go at the end, so the Ctrl+number of every existing page stays the same.
 (PAGE_HOUSEHOLDS, PAGE_REVIEW, PAGE_DASHBOARD, PAGE_BUDGET, PAGE_IMPORT, PAGE_PORTFOLIO,
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
     def _show_actor(self) -> None:
-        from sdesk.services.users import ROLE_LABELS
+        from sdesk.services.platform.users import ROLE_LABELS
 
         role = ROLE_LABELS.get(self.actor.role, self.actor.role)
         self.user_label.setText(f"<b>{self.actor.name}</b> · {role}")
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
 
         def warm_up(_state: TaskState) -> None:
             # The allocation view needs pandas; load it now, not on the first click.
-            import sdesk.services.costs  # noqa: F401
+            import sdesk.services.platform.costs  # noqa: F401
 
         run_in_background(warm_up, owner=self)
 
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         """A consistent copy (online backup API, also while other work runs)."""
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-        from sdesk.services.backup import backup_dir
+        from sdesk.services.platform.backup import backup_dir
 
         folder = backup_dir(self.db_path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -243,8 +243,8 @@ class MainWindow(QMainWindow):
         db_path, engine, actor = self.db_path, self.engine, self.actor
 
         def op(_state: TaskState) -> Path:
-            from sdesk.services import audit
-            from sdesk.services.backup import make_backup
+            from sdesk.services.platform import audit
+            from sdesk.services.platform.backup import make_backup
 
             path = make_backup(db_path, Path(target))
             if engine is not None:
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         engine = self.engine
 
         def op(_state: TaskState) -> DatabaseCounts:
-            from sdesk.services.directory import database_counts
+            from sdesk.services.household.directory import database_counts
 
             return database_counts(engine)
 

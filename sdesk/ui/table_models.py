@@ -33,15 +33,15 @@ from sdesk.ui.formatting import (
 )
 
 if TYPE_CHECKING:
-    from sdesk.services.coordination import PortfolioRow
-    from sdesk.services.cost_map import CostMapItem
-    from sdesk.services.directory import AllocationRow, HouseholdRow, PersonRow
-    from sdesk.services.household_overview import (
+    from sdesk.services.exchange.importer import ImportIssue
+    from sdesk.services.household.coordination import PortfolioRow
+    from sdesk.services.household.cost_map import CostMapItem
+    from sdesk.services.household.directory import AllocationRow, HouseholdRow, PersonRow
+    from sdesk.services.household.overview import (
         AllocationLine,
         InterventionLine,
         MemberLine,
     )
-    from sdesk.services.importer import ImportIssue
 
 T = TypeVar("T")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -274,13 +274,13 @@ class ClientLine(Generic[T]):
 
 
 def _category(a: AllocationLine) -> str:
-    from sdesk.services.household_workbook import category_text
+    from sdesk.services.household.workbook import category_text
 
     return category_text(a)
 
 
 def _omvang(a: AllocationLine) -> str:
-    from sdesk.services.household_workbook import omvang_text_of
+    from sdesk.services.household.workbook import omvang_text_of
 
     return omvang_text_of(a)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.errors import SdeskError
+from sdesk.services.platform.errors import SdeskError
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 DATE_FORMAT = "dd-MM-yyyy"

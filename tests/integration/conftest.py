@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sdesk.services.db import open_database
+from sdesk.services.platform.db import open_database
 
 
 @pytest.fixture

@@ -19,16 +19,16 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.actor import SYSTEM
-from sdesk.services.budget import (
+from sdesk.services.budget.report import (
     budget_json,
     budget_report,
     cumulative_realisation,
     set_explanation,
     set_manual_forecast,
 )
-from sdesk.services.errors import NotFoundError
-from sdesk.services.importer import import_sources
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.errors import NotFoundError
 from tests.integration.exchange_data import dump, write_folder
 
 MONTHS = ["2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01",

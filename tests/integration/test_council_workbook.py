@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.council_workbook import CouncilRequest, write_council_workbook
-from sdesk.services.importer import import_sources
+from sdesk.services.council.workbook import CouncilRequest, write_council_workbook
+from sdesk.services.exchange.importer import import_sources
 from tests.integration import test_budget, test_kpis
 from tests.integration.exchange_data import write_folder
 

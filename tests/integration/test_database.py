@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from sdesk.models import Base
-from sdesk.services.db import current_revision, head_revision, open_database
+from sdesk.services.platform.db import current_revision, head_revision, open_database
 
 
 def test_pragmas_and_revision(engine: Engine) -> None:
@@ -52,7 +52,7 @@ def test_migrating_an_older_database_makes_a_backup_first(tmp_path: Path) -> Non
     from alembic import command
     from alembic.config import Config
 
-    from sdesk.services.db import MIGRATIONS_DIR, make_engine
+    from sdesk.services.platform.db import MIGRATIONS_DIR, make_engine
 
     path = tmp_path / "old.sqlite"
     old = make_engine(path)

@@ -1,4 +1,4 @@
-"""The demo municipality (sdesk.services.demo) and the exchange-format export.
+"""The demo municipality (sdesk.services.demo.generator) and the exchange-format export.
 
 The "tiny" preset serves the structural checks; the statistical ones (referrer share, cost
 concentration, budget near spend) use "small", which is still built in a couple of seconds.
@@ -17,12 +17,18 @@ import pytest
 from sqlalchemy import Engine
 from stdnum.nl import bsn as stdnum_bsn
 
-from sdesk.services import costs
-from sdesk.services.db import open_database
-from sdesk.services.demo import DEMO_UNTIL, SIZES, DemoSummary, generate_demo, history_start
-from sdesk.services.errors import SdeskError
-from sdesk.services.exchange_export import export_exchange
-from sdesk.services.exchange_format import FILES
+from sdesk.services.demo.generator import (
+    DEMO_UNTIL,
+    SIZES,
+    DemoSummary,
+    generate_demo,
+    history_start,
+)
+from sdesk.services.exchange.export import export_exchange
+from sdesk.services.platform import costs
+from sdesk.services.platform.db import open_database
+from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.vocabulary import FILES
 
 THIRD_PARTY = ("02", "03", "04", "05", "08")
 TEAM_OF_LAW = {"jeugd": "Jeugd en Gezin", "wmo": "Wmo", "participatie": "Werk en Inkomen"}
@@ -407,7 +413,7 @@ def test_export_writes_every_file_with_header_and_dutch_formatting(
 
 def test_round_trip_through_the_importer(tiny: tuple[Engine, DemoSummary],
                                          tmp_path: Path) -> None:
-    from sdesk.services.importer import import_sources
+    from sdesk.services.exchange.importer import import_sources
 
     engine, summary = tiny
     export_exchange(engine, tmp_path / "out")

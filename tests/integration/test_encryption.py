@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.backup import make_backup
-from sdesk.services.db import PassphraseNeeded, open_database
-from sdesk.services.encryption import EncryptionError, decrypt, encrypt
-from sdesk.services.importer import import_sources
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.backup import make_backup
+from sdesk.services.platform.db import PassphraseNeeded, open_database
+from sdesk.services.platform.encryption import EncryptionError, decrypt, encrypt
 from tests.integration.exchange_data import write_folder
 
 SECRET = "correct paard batterij"

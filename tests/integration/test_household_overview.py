@@ -29,17 +29,17 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.actor import SYSTEM, Actor
-from sdesk.services.coordination import (
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.household.coordination import (
     CoordinationError,
     evaluate_case,
     portfolio,
     start_case,
     update_case,
 )
-from sdesk.services.errors import NotFoundError
-from sdesk.services.household_overview import household_overview, overview_json
-from sdesk.services.importer import import_sources
+from sdesk.services.household.overview import household_overview, overview_json
+from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.errors import NotFoundError
 from tests.integration.exchange_data import dump, write_folder
 
 AT = date(2025, 6, 30)

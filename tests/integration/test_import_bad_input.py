@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.importer import import_sources
+from sdesk.services.exchange.importer import import_sources
 from tests.integration.exchange_data import BASE, dump, write_csv, write_folder
 
 

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from sdesk.models import Base
-from sdesk.services.importer import ImportCancelled, import_sources
+from sdesk.services.exchange.importer import ImportCancelled, import_sources
 from tests.integration.exchange_data import BASE, dump, write_csv, write_folder
 
 N_CLAIMS = 12_000  # above the bulk threshold (10,000)

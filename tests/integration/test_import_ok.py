@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from sdesk.services.importer import import_sources
+from sdesk.services.exchange.importer import import_sources
 from tests.integration.exchange_data import BASE, dump, write_csv, write_folder
 
 
@@ -153,7 +153,7 @@ def test_xlsx_bad_row_names_sheet_and_line(engine: Engine, db_path: Path,
 
 
 def test_cancel_leaves_nothing_behind(engine: Engine, db_path: Path, tmp_path: Path) -> None:
-    from sdesk.services.importer import ImportCancelled
+    from sdesk.services.exchange.importer import ImportCancelled
 
     folder = write_folder(tmp_path / "base")
     before = dump(db_path)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sdesk.services.db import open_database
-from sdesk.services.demo import generate_demo
-from sdesk.services.importer import ImportCancelled
-from sdesk.services.istandaarden import export_istandaarden, import_messages
-from sdesk.services.istandaarden.validate import xsd_dir
+from sdesk.services.demo.generator import generate_demo
+from sdesk.services.exchange.importer import ImportCancelled
+from sdesk.services.exchange.istandaarden import export_istandaarden, import_messages
+from sdesk.services.exchange.istandaarden.validate import xsd_dir
+from sdesk.services.platform.db import open_database
 from tests.integration.exchange_data import dump
 from tests.integration.istandaarden_data import (
     OTHER_BSN,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sdesk.services.frames import claims_by_allocation
-from sdesk.services.importer import import_sources
-from sdesk.services.istandaarden import import_messages, is_istandaard_source
-from sdesk.services.kpis import compute_kpis
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.exchange.istandaarden import import_messages, is_istandaard_source
+from sdesk.services.kpi.definitions import compute_kpis
+from sdesk.services.platform.readers import claims_by_allocation
 from tests.integration.exchange_data import write_folder
 from tests.integration.istandaarden_data import (
     BSN,
@@ -209,7 +209,7 @@ def test_unsupported_message_is_skipped_with_warning(engine: Engine, tmp_path: P
 
 def test_without_xsd_folder_the_import_warns(engine: Engine, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from sdesk.services.istandaarden import validate
+    from sdesk.services.exchange.istandaarden import validate
 
     monkeypatch.setattr(validate, "xsd_dir", lambda: None)
     result = import_messages(engine, [example_folder(tmp_path / "example")])
@@ -218,7 +218,7 @@ def test_without_xsd_folder_the_import_warns(engine: Engine, tmp_path: Path,
 
 
 def test_message_type_without_xsd_warns(engine: Engine, tmp_path: Path) -> None:
-    from sdesk.services.istandaarden.validate import xsd_dir
+    from sdesk.services.exchange.istandaarden.validate import xsd_dir
 
     if xsd_dir() is None:
         pytest.skip("the iJw/iWmo XSDs (../shared/istandaarden) are not available")

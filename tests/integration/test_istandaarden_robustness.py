@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine
 
-from sdesk.services.db import open_database
-from sdesk.services.importer import ImportResult
-from sdesk.services.istandaarden import import_messages
+from sdesk.services.exchange.importer import ImportResult
+from sdesk.services.exchange.istandaarden import import_messages
+from sdesk.services.platform.db import open_database
 from tests.integration.exchange_data import dump
 from tests.integration.istandaarden_data import example_folder
 
@@ -49,7 +49,7 @@ def _mutations(root: etree._Element, rng: random.Random, count: int) -> list[byt
 def test_damaged_messages_never_crash(engine: Engine, db_path: Path, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch, with_xsd: bool) -> None:
     if not with_xsd:  # the careful reader alone, without the XSD's protection
-        from sdesk.services.istandaarden import validate
+        from sdesk.services.exchange.istandaarden import validate
 
         monkeypatch.setattr(validate, "xsd_dir", lambda: None)
     example = example_folder(tmp_path / "example")

@@ -13,14 +13,14 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine
 
-from sdesk.services.db import open_database
-from sdesk.services.demo import generate_demo
-from sdesk.services.exchange_export import export_exchange
-from sdesk.services.importer import import_sources
-from sdesk.services.istandaarden import export_istandaarden, import_messages
-from sdesk.services.istandaarden.detect import BY_NAMESPACE
-from sdesk.services.istandaarden.validate import schema_for, xsd_dir
-from sdesk.services.kpis import compute_kpis
+from sdesk.services.demo.generator import generate_demo
+from sdesk.services.exchange.export import export_exchange
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.exchange.istandaarden import export_istandaarden, import_messages
+from sdesk.services.exchange.istandaarden.detect import BY_NAMESPACE
+from sdesk.services.exchange.istandaarden.validate import schema_for, xsd_dir
+from sdesk.services.kpi.definitions import compute_kpis
+from sdesk.services.platform.db import open_database
 
 ALLOCATIONS = (
     "SELECT a.toewijzingnummer, a.category, a.product_code, a.start_date, a.end_date, a.volume, "

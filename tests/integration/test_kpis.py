@@ -31,8 +31,8 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.importer import import_sources
-from sdesk.services.kpis import compare_periods, compute_kpis, kpis_json, merged_spells
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.kpi.definitions import compare_periods, compute_kpis, kpis_json, merged_spells
 from tests.integration.exchange_data import write_folder
 
 P0, P1 = date(2025, 1, 1), date(2025, 6, 30)
@@ -221,7 +221,7 @@ def test_cli_json_keys(kpi_engine: Engine, db_path: Path,
 
 
 def test_period_end_before_start_is_refused(kpi_engine: Engine) -> None:
-    from sdesk.services.errors import SdeskError
+    from sdesk.services.platform.errors import SdeskError
 
     with pytest.raises(SdeskError, match="eindigt"):
         compute_kpis(kpi_engine, P1, P0)

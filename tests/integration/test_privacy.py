@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services import audit
-from sdesk.services.actor import SYSTEM
-from sdesk.services.backup import make_backup, restore
-from sdesk.services.db import open_database
-from sdesk.services.errors import DatabaseError
-from sdesk.services.importer import import_sources
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform import audit
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.backup import make_backup, restore
+from sdesk.services.platform.db import open_database
+from sdesk.services.platform.errors import DatabaseError
 from tests.integration import test_household_overview as hh
 from tests.integration.exchange_data import dump, write_folder
 

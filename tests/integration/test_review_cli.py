@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.actor import SYSTEM
-from sdesk.services.demo import generate_demo
-from sdesk.services.worklist import worklist, worklist_json
+from sdesk.services.afschaling.worklist import worklist, worklist_json
+from sdesk.services.demo.generator import generate_demo
+from sdesk.services.platform.actor import SYSTEM
 
 AT = date(2026, 6, 30)
 

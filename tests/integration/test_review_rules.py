@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sdesk.services.actor import Actor
-from sdesk.services.importer import import_sources
-from sdesk.services.review_rules import (
+from sdesk.services.afschaling.decisions import record_decision
+from sdesk.services.afschaling.rules import (
     RULE_IDS,
     LadderStep,
     ReviewError,
@@ -27,8 +26,9 @@ from sdesk.services.review_rules import (
     rule_catalogue,
     rule_explanation,
 )
-from sdesk.services.reviews import record_decision
-from sdesk.services.worklist import worklist
+from sdesk.services.afschaling.worklist import worklist
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.actor import Actor
 from tests.integration.exchange_data import dump, write_folder
 
 AT = date(2025, 6, 30)

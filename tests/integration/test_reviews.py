@@ -26,12 +26,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from sdesk.services.actor import Actor
-from sdesk.services.errors import NotFoundError, SdeskError
-from sdesk.services.importer import import_sources
-from sdesk.services.review_rules import ReviewError
-from sdesk.services.review_workbook import write_business_case_workbook
-from sdesk.services.reviews import (
+from sdesk.services.afschaling.decisions import (
     DECISION_LABELS,
     DECISIONS,
     business_case,
@@ -40,6 +35,11 @@ from sdesk.services.reviews import (
     review_history,
     what_if,
 )
+from sdesk.services.afschaling.rules import ReviewError
+from sdesk.services.afschaling.workbook import write_business_case_workbook
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.errors import NotFoundError, SdeskError
 from tests.integration.exchange_data import dump, write_folder
 
 AT = date(2025, 6, 30)
@@ -397,8 +397,7 @@ def test_business_case_json_and_workbook(decided: Engine, tmp_path: Path) -> Non
 
 
 def test_a_decision_is_audited_with_the_change(db: Engine) -> None:
-    from sdesk.services import audit
-
+    from sdesk.services.platform import audit
     rid = record_decision(db, actor_for(db, "M1"), "R20", "wmo", "stop", AT, ["ending_soon"])
     event = audit.list_events(db, action=audit.CHANGE, limit=1)[0]
     assert (event.user, event.role) == ("Sanne de Vries", "klantmanager")

@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.db import open_database
-from sdesk.services.importer import ImportResult, import_sources
+from sdesk.services.exchange.importer import ImportResult, import_sources
+from sdesk.services.platform.db import open_database
 from tests.integration.exchange_data import BASE, dump, write_csv, write_folder
 
 
@@ -41,8 +41,8 @@ def test_import_killed_halfway_leaves_the_database_as_it_was(engine: Engine, db_
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from sdesk.services.db import open_database
-        from sdesk.services.importer import import_sources
+        from sdesk.services.platform.db import open_database
+        from sdesk.services.exchange.importer import import_sources
         engine = open_database(Path({str(db_path)!r}))
         seen = []
         def progress(fraction, message):

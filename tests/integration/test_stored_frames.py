@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services import stored_frames
+from sdesk.services.platform import stored_frames
 
 FRAME = pd.DataFrame({"id": [1, 2], "name": pd.Series(["Vos, Anna", None], dtype=object)})
 
@@ -45,8 +45,8 @@ def test_a_locked_database_is_not_waited_for(engine: Engine, db_path: Path) -> N
 def test_names_in_sql_follow_the_directory_rule() -> None:
     """The worklist builds names in SQL (frames._NAME_SQL); they must read as everywhere else
     (directory._display_name), with NULL where that gives an empty text."""
-    from sdesk.services.directory import _display_name
-    from sdesk.services.frames import _NAME_SQL
+    from sdesk.services.household.directory import _display_name
+    from sdesk.services.platform.readers import _NAME_SQL
 
     conn = sqlite3.connect(":memory:")
     cases = [("Vos", "Anna"), ("Vos", None), (None, "Anna"), ("", "Anna"), ("Vos", ""),

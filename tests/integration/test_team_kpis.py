@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.models import Review
-from sdesk.services.db import session_factory
-from sdesk.services.importer import import_sources
-from sdesk.services.team_kpis import team_kpis
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.kpi.teams import team_kpis
+from sdesk.services.platform.db import session_factory
 from tests.integration.exchange_data import write_folder
 from tests.integration.test_kpis import ALLOCATION_HEADER, DATA, _a
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sdesk.services.importer import import_sources
-from sdesk.services.kpis import compute_kpis
-from sdesk.services.trends import monthly_trend, quarterly_kpis, quarters
+from sdesk.services.exchange.importer import import_sources
+from sdesk.services.kpi.definitions import compute_kpis
+from sdesk.services.kpi.trends import monthly_trend, quarterly_kpis, quarters
 from tests.integration.exchange_data import write_folder
 from tests.integration.test_kpis import DATA
 
@@ -51,8 +51,8 @@ def test_quarters_use_the_one_kpi_definition(kpi_engine: Engine) -> None:
 
 
 def test_drilldown_rows_add_up_to_the_figure(kpi_engine: Engine) -> None:
-    from sdesk.services.actor import SYSTEM, Actor
-    from sdesk.services.drilldown import drilldown
+    from sdesk.services.kpi.drilldown import drilldown
+    from sdesk.services.platform.actor import SYSTEM, Actor
 
     p0, p1 = date(2025, 1, 1), date(2025, 6, 30)
     k = compute_kpis(kpi_engine, p0, p1, "jeugd")

@@ -42,8 +42,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (generating it takes a moment)."""
     import os
 
-    from sdesk.services.db import open_database
-    from sdesk.services.demo import generate_demo
+    from sdesk.services.demo.generator import generate_demo
+    from sdesk.services.platform.db import open_database
 
     home = tmp_path_factory.mktemp("demo_home")
     previous = os.environ.get("SDESK_HOME")
@@ -65,7 +65,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_engine(demo_template: Path, tmp_path: Path) -> Iterator[Engine]:
     import shutil
 
-    from sdesk.services.db import open_database
+    from sdesk.services.platform.db import open_database
 
     path = tmp_path / "demo.sqlite"
     shutil.copyfile(demo_template, path)

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from sdesk.services import audit
-from sdesk.services.actor import SYSTEM
-from sdesk.services.db import open_database
+from sdesk.services.platform import audit
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.db import open_database
 from sdesk.ui.pages.audit_page import AuditPage
 
 

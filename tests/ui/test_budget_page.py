@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services.actor import Actor
-from sdesk.services.budget import budget_report
+from sdesk.services.budget.report import budget_report
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import euro
 from sdesk.ui.pages.budget_page import BudgetPage, BudgetTableModel
 

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services.actor import Actor
-from sdesk.services.kpis import compute_kpis
-from sdesk.services.team_kpis import team_kpis
+from sdesk.services.kpi.definitions import compute_kpis
+from sdesk.services.kpi.teams import team_kpis
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.dashboard_charts import ChartHit
 from sdesk.ui.formatting import euro, group_thousands
 from sdesk.ui.kpi_format import TILE_KEYS, change_text, value_text

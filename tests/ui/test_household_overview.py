@@ -14,17 +14,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services.actor import SYSTEM
-from sdesk.services.coordination import (
+from sdesk.services.demo.generator import DEMO_UNTIL
+from sdesk.services.household.coordination import (
     default_evaluation_date,
     evaluate_case,
     portfolio,
     start_case,
 )
-from sdesk.services.demo import DEMO_UNTIL
-from sdesk.services.directory import search_households
-from sdesk.services.household_overview import FLAG_LABELS, household_overview
-from sdesk.services.periods import add_months
+from sdesk.services.household.directory import search_households
+from sdesk.services.household.overview import FLAG_LABELS, household_overview
+from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.periods import add_months
 from sdesk.ui.main_window import PAGE_COST_MAP, PAGE_HOUSEHOLDS, PAGE_PORTFOLIO, MainWindow
 from sdesk.ui.pages.households_page import TAB_OVERVIEW
 from sdesk.ui.pages.portfolio_page import factsheet_sentence
@@ -42,8 +42,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One tiny demo municipality, copied for each test (generating it takes a moment)."""
     import os
 
-    from sdesk.services.db import open_database
-    from sdesk.services.demo import generate_demo
+    from sdesk.services.demo.generator import generate_demo
+    from sdesk.services.platform.db import open_database
 
     home = tmp_path_factory.mktemp("demo_home")
     previous = os.environ.get("SDESK_HOME")
@@ -72,7 +72,7 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def demo_engine(demo_path: Path) -> Iterator[Engine]:
-    from sdesk.services.db import open_database
+    from sdesk.services.platform.db import open_database
 
     engine = open_database(demo_path)
     yield engine
@@ -258,7 +258,7 @@ def test_overview_case_pdf_and_workbook(window: MainWindow, qtbot: QtBot, demo_e
     assert boxes.shown == []
     # Both exports are in the audit log, with their purpose.
     qtbot.waitUntil(lambda: len(_exports(demo_engine)) == 2, timeout=10_000)
-    from sdesk.services.audit import list_events
+    from sdesk.services.platform.audit import list_events
 
     assert [e.purpose for e in list_events(demo_engine, action="export")] == ["test", "test"]
     assert [e[1] for e in _exports(demo_engine)] == [SYSTEM.name] * 2
@@ -537,7 +537,7 @@ def test_cost_map_item_in_use_cannot_be_deleted(cost_map_page: Any, qtbot: QtBot
 
 def test_controller_sees_pseudonyms_in_the_overview(qtbot: QtBot, demo_path: Path,
                                                     demo_engine: Engine) -> None:
-    from sdesk.services.actor import Actor
+    from sdesk.services.platform.actor import Actor
 
     household = _two_law_household(demo_engine)
     win = MainWindow(demo_path, Actor("controller", "controller"))

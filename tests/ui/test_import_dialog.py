@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, func, select
 
 from sdesk.models import Household
-from sdesk.services.actor import SYSTEM
-from sdesk.services.importer import ImportResult
+from sdesk.services.exchange.importer import ImportResult
+from sdesk.services.platform.actor import SYSTEM
 from sdesk.ui.dialogs.import_dialog import ImportDialog
 from sdesk.ui.main_window import MainWindow
 from sdesk.ui.table_models import IssueTableModel
@@ -89,8 +89,7 @@ def test_cancel_saves_nothing(dialog: ImportDialog, qtbot: QtBot, sample_engine:
                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from sdesk.services import importer
-
+    from sdesk.services.exchange import importer
     release = threading.Event()
 
     def slow_import(engine, sources, progress=None, cancelled=None, actor=None):  # noqa: ANN001, ANN202
@@ -114,9 +113,9 @@ def test_xml_messages_import_through_the_dialog(qtbot, tmp_path, monkeypatch):  
     """iJw/iWmo messages go through the same dialog (and the same all-or-nothing import)."""
     from PySide6.QtWidgets import QFileDialog
 
-    from sdesk.services.db import open_database
-    from sdesk.services.demo import generate_demo
-    from sdesk.services.istandaarden import export_istandaarden
+    from sdesk.services.demo.generator import generate_demo
+    from sdesk.services.exchange.istandaarden import export_istandaarden
+    from sdesk.services.platform.db import open_database
     from sdesk.ui.dialogs.import_dialog import ImportDialog
 
     source = open_database(tmp_path / "bron.sqlite")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services.actor import SYSTEM, Actor
+from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.ui.main_window import (
     PAGE_BUDGET,
     PAGE_COST_MAP,

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from sdesk.services.coordination import PortfolioRow
-from sdesk.services.cost_map import CostMapItem
-from sdesk.services.household_overview import (
+from sdesk.services.household.coordination import PortfolioRow
+from sdesk.services.household.cost_map import CostMapItem
+from sdesk.services.household.overview import (
     AllocationLine,
     CoordinationSummary,
     InterventionLine,

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services import audit
-from sdesk.services.actor import Actor
-from sdesk.services.reviews import business_case, what_if
-from sdesk.services.worklist import Candidate, worklist
+from sdesk.services.afschaling.decisions import business_case, what_if
+from sdesk.services.afschaling.worklist import Candidate, worklist
+from sdesk.services.platform import audit
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import LAW_SHORT, euro, group_thousands
 from sdesk.ui.kpi_format import decimal
 from sdesk.ui.pages.review_page import TAB_CASE, CandidateTableModel, ReviewPage
@@ -289,7 +289,7 @@ def test_rule_parameters_dialog_refuses_and_applies(
 
 def _claim_up_to(engine: Engine, last_day: date) -> None:
     """A claim for the month ending on last_day, as an import would add it."""
-    from sdesk.services.data_version import bump
+    from sdesk.services.platform.cache import bump
 
     with engine.begin() as conn:
         allocation = conn.exec_driver_sql("SELECT min(id) FROM allocation").scalar()

@@ -59,13 +59,13 @@ def test_first_start_demo_runs_in_background_with_progress(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    import sdesk.services.demo as demo  # written by another helper; stubbed for speed here
+    import sdesk.services.demo.generator as demo  # stubbed for speed
 
     calls: dict[str, object] = {}
 
     def fake_generate_demo(engine, size="small", seed=1, until=None, progress=None):  # noqa: ANN001, ANN202
         from sdesk.models import Household
-        from sdesk.services.db import session_factory
+        from sdesk.services.platform.db import session_factory
 
         calls.update(size=size, seed=seed, thread=threading.get_ident())
         if progress is not None:
@@ -116,8 +116,8 @@ def test_first_start_dialog_defaults_to_demo(qtbot: QtBot, tmp_path: Path) -> No
 
 def test_encrypted_database_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from sdesk.services.db import open_database
-    from sdesk.services.encryption import encrypt
+    from sdesk.services.platform.db import open_database
+    from sdesk.services.platform.encryption import encrypt
 
     monkeypatch.delenv("SDESK_PASSPHRASE", raising=False)
     db = tmp_path / "geheim.sqlite"
@@ -137,8 +137,8 @@ def test_encrypted_database_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path
 
 
 def test_chosen_user_role_is_applied_and_shown(qtbot: QtBot, tmp_path: Path) -> None:
-    from sdesk.services.db import open_database
-    from sdesk.services.importer import import_sources
+    from sdesk.services.exchange.importer import import_sources
+    from sdesk.services.platform.db import open_database
 
     db = tmp_path / "rollen.sqlite"
     engine = open_database(db)

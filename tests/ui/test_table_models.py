@@ -4,8 +4,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from sdesk.services.directory import AllocationRow, HouseholdRow
-from sdesk.services.importer import ImportIssue
+from sdesk.services.exchange.importer import ImportIssue
+from sdesk.services.household.directory import AllocationRow, HouseholdRow
 from sdesk.ui.formatting import euro, group_thousands, short_date
 from sdesk.ui.table_models import (
     ROW_ROLE,

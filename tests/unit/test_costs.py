@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sdesk.services.costs import (
+from sdesk.services.platform.costs import (
     CostBasis,
     annual_run_rate_cents,
     commitment_cents,

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from sqlalchemy import Engine
 
-from sdesk.services.actor import SYSTEM, Actor, pseudonym
-from sdesk.services.directory import (
+from sdesk.services.household.directory import (
     database_counts,
     household_members,
     person_allocations,
     search_households,
 )
+from sdesk.services.platform.actor import SYSTEM, Actor, pseudonym
 
 CONTROLLER = Actor(name="controller", role="controller")
 TIM_RUN_RATE_CENTS = 3 * 3450 * 52  # 3 uur per week x EUR 34,50 x 52 weken
@@ -111,7 +111,7 @@ def test_database_counts(sample_engine: Engine) -> None:
 
 
 def test_omvang_texts() -> None:
-    from sdesk.services.directory import omvang_text
+    from sdesk.services.household.directory import omvang_text
 
     assert omvang_text(2.5, "16", "Dagdeel (4 uur)", "2", None) == "2,5 × Dagdeel (4 uur) per week"
     assert omvang_text(1905.57, "83", "Euro's", "4", None) == "€ 1.905,57 per maand"

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
-from sdesk.services.actor import SYSTEM
-from sdesk.services.household_overview import (
+from sdesk.services.household.overview import (
     AllocationLine,
     CoordinationSummary,
     HouseholdOverview,
@@ -21,7 +20,8 @@ from sdesk.services.household_overview import (
     PayerSaving,
     household_overview,
 )
-from sdesk.services.household_workbook import EURO_FORMAT, write_household_workbook
+from sdesk.services.household.workbook import EURO_FORMAT, write_household_workbook
+from sdesk.services.platform.actor import SYSTEM
 
 AT = date(2025, 6, 30)
 PRINTED = datetime(2025, 7, 1, 9, 30)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdesk.services.stored_frames import decode, encode
+from sdesk.services.platform.stored_frames import decode, encode
 
 
 def _frame() -> pd.DataFrame:

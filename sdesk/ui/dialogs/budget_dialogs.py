@@ -24,7 +24,7 @@ from sdesk.ui.formatting import cents_to_input, euro, parse_euro_cents
 from sdesk.ui.kpi_format import decimal
 
 if TYPE_CHECKING:
-    from sdesk.services.budget import BudgetRow
+    from sdesk.services.budget.report import BudgetRow
 
 MAX_EXPLANATION = 4000
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import short_date
 from sdesk.ui.widgets import date_edit, from_qdate, show_failure
 from sdesk.ui.workers import TaskState, run_in_background
@@ -31,8 +31,8 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.coordination import CoordinationSummary
-    from sdesk.services.staff import EmployeeRow
+    from sdesk.services.household.coordination import CoordinationSummary
+    from sdesk.services.platform.staff import EmployeeRow
 
 NO_COORDINATOR = "(niemand aangewezen)"
 
@@ -91,7 +91,7 @@ class StartCaseDialog(QDialog):
         engine = self._engine
 
         def op(_state: TaskState) -> list[EmployeeRow]:
-            from sdesk.services.staff import list_employees
+            from sdesk.services.platform.staff import list_employees
 
             return list_employees(engine, preferred_role="procescoordinator")
 
@@ -131,7 +131,7 @@ class StartCaseDialog(QDialog):
         notes = self.notes_edit.toPlainText().strip() or None
 
         def op(_state: TaskState) -> int:
-            from sdesk.services.coordination import start_case
+            from sdesk.services.household.coordination import start_case
 
             return start_case(engine, actor, household, intake, coordinator, notes)
 
@@ -164,7 +164,7 @@ class EvaluateCaseDialog(QDialog):
         self._build_ui()
 
     def _build_ui(self) -> None:
-        from sdesk.services.coordination import default_evaluation_date
+        from sdesk.services.household.coordination import default_evaluation_date
 
         s = self.summary
         self.setWindowTitle("Traject evalueren")
@@ -202,7 +202,7 @@ class EvaluateCaseDialog(QDialog):
         evaluation = from_qdate(self.evaluation_edit.date())
 
         def op(_state: TaskState) -> object:
-            from sdesk.services.coordination import evaluate_case
+            from sdesk.services.household.coordination import evaluate_case
 
             return evaluate_case(engine, actor, case_id, evaluation)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import cents_to_input, parse_euro_cents, payer_name
 from sdesk.ui.widgets import show_failure
 from sdesk.ui.workers import TaskState, run_in_background
@@ -28,7 +28,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.cost_map import CostMapItem
+    from sdesk.services.household.cost_map import CostMapItem
 
 ESTIMATE_PREFIX = "Schatting"
 DEFAULT_UNITS = ("per jaar", "per maand", "per week", "per dag", "per keer", "per traject",
@@ -57,7 +57,7 @@ class CostMapItemDialog(QDialog):
         self._connect_signals()
 
     def _build_ui(self, units: list[str]) -> None:
-        from sdesk.services.exchange_format import PAYERS
+        from sdesk.services.platform.vocabulary import PAYERS
 
         self.setWindowTitle("Kostenkaart-item wijzigen" if self.item else
                             "Kostenkaart-item toevoegen")
@@ -147,7 +147,7 @@ class CostMapItemDialog(QDialog):
         self.error_label.show()
 
     def accept(self) -> None:
-        from sdesk.services.cost_map import CostMapItem
+        from sdesk.services.household.cost_map import CostMapItem
 
         if not self.ok_button.isEnabled():  # already saving (Enter pressed twice)
             return
@@ -167,7 +167,7 @@ class CostMapItemDialog(QDialog):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> int:
-            from sdesk.services.cost_map import save_item
+            from sdesk.services.household.cost_map import save_item
 
             return save_item(engine, actor, item)
 

@@ -33,8 +33,8 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.actor import Actor
-    from sdesk.services.drilldown import DrillRow
+    from sdesk.services.kpi.drilldown import DrillRow
+    from sdesk.services.platform.actor import Actor
 
 _LAST_DIR_KEY = "export/last_dir"
 EURO_FORMAT = '"€" #,##0.00'
@@ -68,7 +68,7 @@ class DrillRequest:
 
 
 def _category_text(row: DrillRow) -> str:
-    from sdesk.services.reference_data import shipped_codelists
+    from sdesk.services.platform.reference_data import shipped_codelists
 
     lists = {"jeugd": "JZ020", "wmo": "WMO020"}
     label = shipped_codelists().get(lists.get(row.law, ""), {}).get(row.category)
@@ -76,7 +76,7 @@ def _category_text(row: DrillRow) -> str:
 
 
 def _referrer_text(row: DrillRow) -> str:
-    from sdesk.services.reference_data import shipped_codelists
+    from sdesk.services.platform.reference_data import shipped_codelists
 
     label = shipped_codelists().get("COD327", {}).get(row.referrer)
     return f"{row.referrer} {label}" if label else row.referrer
@@ -213,7 +213,7 @@ class DrilldownDialog(QDialog):
         engine, actor, r = self._engine, self._actor, self.request
 
         def op(_state: TaskState) -> list[DrillRow]:
-            from sdesk.services.drilldown import drilldown
+            from sdesk.services.kpi.drilldown import drilldown
 
             return drilldown(engine, actor, r.start, r.end, r.kind, r.law, r.team,
                              r.category, r.referrer)
@@ -283,8 +283,7 @@ class DrilldownDialog(QDialog):
         subtitle = f"{r.filters_text()} · {summary_text(rows)}"
 
         def op(_state: TaskState) -> Path:
-            from sdesk.services import audit
-
+            from sdesk.services.platform import audit
             written = write_drilldown_workbook(rows, path, f"Uitsplitsing: {r.title}",
                                                subtitle, user)
             audit.log(engine, actor, audit.EXPORT, f"uitsplitsing {r.kind} "
@@ -300,7 +299,7 @@ class DrilldownDialog(QDialog):
         def fail(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
             if isinstance(exc, OSError):
-                from sdesk.services.errors import SdeskError
+                from sdesk.services.platform.errors import SdeskError
 
                 exc = SdeskError(f"Het bestand kan niet worden geschreven: {path} "
                                  f"({exc.strerror or exc})")
@@ -312,6 +311,6 @@ class DrilldownDialog(QDialog):
 
 
 def _user_text(actor: Actor) -> str:
-    from sdesk.services.staff import ROLE_LABELS
+    from sdesk.services.platform.staff import ROLE_LABELS
 
     return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns, make_table
 from sdesk.ui.widgets import page_heading, show_failure
@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from sdesk.services.audit import AuditRow
+    from sdesk.services.platform.audit import AuditRow
 
 
 def _action_label(action: str) -> str:
-    from sdesk.services.audit import ACTION_LABELS
+    from sdesk.services.platform.audit import ACTION_LABELS
 
     return ACTION_LABELS.get(action, action)
 
@@ -108,7 +108,7 @@ class AuditPage(QWidget):
         text = self.text_filter.text().strip() or None
 
         def op(_state: TaskState) -> list[AuditRow]:
-            from sdesk.services.audit import list_events
+            from sdesk.services.platform.audit import list_events
 
             return list_events(engine, action=action, text=text)
 
@@ -125,8 +125,7 @@ class AuditPage(QWidget):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> Any:
-            from sdesk.services import audit
-
+            from sdesk.services.platform import audit
             result = audit.verify(engine)
             audit.log(engine, actor, "verify", result.message[:200])
             return result
@@ -157,8 +156,7 @@ class AuditPage(QWidget):
         def op(_state: TaskState) -> int:
             import csv
 
-            from sdesk.services import audit
-
+            from sdesk.services.platform import audit
             with open(path, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.writer(fh, delimiter=";")
                 writer.writerow(["nr", "tijd_utc", "gebruiker", "rol", "actie", "object",

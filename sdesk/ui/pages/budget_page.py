@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.council_export import (
     ask_council_path,
     internal_checkbox,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-    from sdesk.services.budget import BudgetReport, BudgetRow
+    from sdesk.services.budget.report import BudgetReport, BudgetRow
     from sdesk.ui.dashboard_charts import BudgetBurnChart
     from sdesk.ui.dialogs.budget_dialogs import ExplanationDialog, ForecastDialog
 
@@ -348,7 +348,7 @@ class BudgetPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> date | None:
-            from sdesk.services.trends import history_bounds
+            from sdesk.services.kpi.trends import history_bounds
 
             bounds = history_bounds(engine)
             return None if bounds is None else bounds[1]
@@ -375,8 +375,8 @@ class BudgetPage(QWidget):
         year, at = self.year(), self.at()
 
         def op(_state: TaskState) -> tuple[BudgetReport | None, pd.DataFrame | None, str]:
-            from sdesk.services.budget import budget_report, cumulative_realisation
-            from sdesk.services.errors import NotFoundError
+            from sdesk.services.budget.report import budget_report, cumulative_realisation
+            from sdesk.services.platform.errors import NotFoundError
 
             try:
                 report = budget_report(engine, year, at)
@@ -449,7 +449,7 @@ class BudgetPage(QWidget):
         engine, actor, year = self._engine, self._actor, self.year()
 
         def write(_state: TaskState) -> None:
-            from sdesk.services.budget import set_manual_forecast
+            from sdesk.services.budget.report import set_manual_forecast
 
             set_manual_forecast(engine, actor, year, post, cents)
 
@@ -459,7 +459,7 @@ class BudgetPage(QWidget):
         engine, actor, year = self._engine, self._actor, self.year()
 
         def write(_state: TaskState) -> None:
-            from sdesk.services.budget import set_explanation
+            from sdesk.services.budget.report import set_explanation
 
             set_explanation(engine, actor, year, post, text)
 
@@ -640,7 +640,7 @@ class BudgetPage(QWidget):
     # -- export -----------------------------------------------------------------------------
 
     def export_workbook(self) -> None:
-        from sdesk.services.council_workbook import CouncilRequest
+        from sdesk.services.council.workbook import CouncilRequest
 
         if self._engine is None:
             return

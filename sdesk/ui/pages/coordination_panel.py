@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import euro, short_date, status_name
 from sdesk.ui.table_models import BucketSavingModel, PayerSavingModel, SavingRow
 from sdesk.ui.tables import content_width, fit_columns, fit_height, make_table
@@ -34,8 +34,8 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.coordination import CoordinationSummary
-    from sdesk.services.household_overview import PayerSaving
+    from sdesk.services.household.coordination import CoordinationSummary
+    from sdesk.services.household.overview import PayerSaving
     from sdesk.ui.dialogs.coordination_dialogs import EvaluateCaseDialog, StartCaseDialog
 
 STATUSES = ("open", "evaluated", "closed")
@@ -212,7 +212,7 @@ class CoordinationPanel(QWidget):
         dialog.open()
 
     def save_changes(self) -> None:
-        from sdesk.services.coordination import update_case
+        from sdesk.services.household.coordination import update_case
 
         if self._engine is None or self.summary is None:
             return
@@ -232,7 +232,7 @@ class CoordinationPanel(QWidget):
     # -- display ----------------------------------------------------------------------------
 
     def _show_summary(self, s: CoordinationSummary) -> None:
-        from sdesk.services.household_workbook import bucket_savings, payer_savings
+        from sdesk.services.household.workbook import bucket_savings, payer_savings
 
         t1 = (f"evaluatie (T1) {short_date(s.t1_date)}" if s.t1_frozen else
               f"T1 voorlopig = pakket op {short_date(s.t1_date)} (nog niet geëvalueerd)")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import group_thousands
 from sdesk.ui.table_models import CostMapTableModel
 from sdesk.ui.tables import fit_columns, make_table
@@ -25,7 +25,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.cost_map import CostMapItem
+    from sdesk.services.household.cost_map import CostMapItem
     from sdesk.ui.dialogs.cost_map_dialog import CostMapItemDialog
 
 _INTRO = (
@@ -106,7 +106,7 @@ class CostMapPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> list[CostMapItem]:
-            from sdesk.services.cost_map import list_items
+            from sdesk.services.household.cost_map import list_items
 
             return list_items(engine)
 
@@ -143,7 +143,7 @@ class CostMapPage(QWidget):
         engine, actor, item_id = self._engine, self._actor, item.id
 
         def op(_state: TaskState) -> None:
-            from sdesk.services.cost_map import delete_item
+            from sdesk.services.household.cost_map import delete_item
 
             delete_item(engine, actor, item_id)
 

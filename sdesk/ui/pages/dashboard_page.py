@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.council_export import (
     ask_council_path,
     internal_checkbox,
@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-    from sdesk.services.kpis import KpiComparison, Kpis
-    from sdesk.services.team_kpis import TeamRow
+    from sdesk.services.kpi.definitions import KpiComparison, Kpis
+    from sdesk.services.kpi.teams import TeamRow
     from sdesk.ui.dashboard_charts import (
         CategoryBarChart,
         ChartHit,
@@ -361,7 +361,7 @@ class DashboardPage(QWidget):
         """The tiles' names come from the KPI service, which loads pandas: not at start-up."""
         if self.tiles["clients"].title_label.text():
             return
-        from sdesk.services.kpis import KPI_LABELS
+        from sdesk.services.kpi.definitions import KPI_LABELS
 
         for key, tile in self.tiles.items():
             tile.title_label.setText(KPI_LABELS[key])
@@ -426,8 +426,8 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(state: TaskState) -> tuple[tuple[date, date] | None, list[str]]:
-            from sdesk.services.staff import list_teams
-            from sdesk.services.trends import history_bounds
+            from sdesk.services.kpi.trends import history_bounds
+            from sdesk.services.platform.staff import list_teams
 
             return history_bounds(engine), list_teams(engine)
 
@@ -547,7 +547,7 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> KpiComparison:
-            from sdesk.services.kpis import compare_periods
+            from sdesk.services.kpi.definitions import compare_periods
 
             return compare_periods(engine, start, end, law, team)
 
@@ -564,7 +564,7 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> list[TeamRow]:
-            from sdesk.services.team_kpis import team_kpis
+            from sdesk.services.kpi.teams import team_kpis
 
             return team_kpis(engine, start, end, law)
 
@@ -585,8 +585,8 @@ class DashboardPage(QWidget):
         self._trend_key = (law, team)
 
         def op(state: TaskState) -> TrendResult | None:
-            from sdesk.services.kpis import compute_kpis
-            from sdesk.services.trends import history_bounds, monthly_trend, quarters
+            from sdesk.services.kpi.definitions import compute_kpis
+            from sdesk.services.kpi.trends import history_bounds, monthly_trend, quarters
 
             bounds = history_bounds(engine)
             if bounds is None:
@@ -661,7 +661,7 @@ class DashboardPage(QWidget):
     def _show_referrers(self, k: Kpis) -> None:
         if self.referrer_chart is None:
             return
-        from sdesk.services.reference_data import shipped_codelists
+        from sdesk.services.platform.reference_data import shipped_codelists
 
         full = shipped_codelists().get("COD327", {})
         items = sorted(k.cost_by_referrer_cents.items(), key=lambda kv: -kv[1])
@@ -793,7 +793,7 @@ class DashboardPage(QWidget):
         return dialog
 
     def _on_tile_clicked(self, key: str) -> None:
-        from sdesk.services.kpis import KPI_LABELS
+        from sdesk.services.kpi.definitions import KPI_LABELS
         from sdesk.ui.dialogs.drilldown_dialog import DrillRequest
 
         if self.comparison is None or key not in TILE_DRILL:
@@ -806,7 +806,7 @@ class DashboardPage(QWidget):
     # -- export -----------------------------------------------------------------------------
 
     def export_workbook(self) -> None:
-        from sdesk.services.council_workbook import CouncilRequest
+        from sdesk.services.council.workbook import CouncilRequest
 
         if self._engine is None:
             return

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import euro, flag_name, law_name, payer_name, short_date
 from sdesk.ui.pages.coordination_panel import CoordinationPanel
 from sdesk.ui.table_models import (
@@ -52,7 +52,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household_overview import HouseholdOverview
+    from sdesk.services.household.overview import HouseholdOverview
     from sdesk.ui.charts import PayerCostChart
 
 RELOAD_DELAY_MS = 300
@@ -73,7 +73,7 @@ MIN_CHART_WIDTH = 300
 
 def user_text(actor: Actor) -> str:
     """The acting user as printed on reports: "systeem (procescoördinator)"."""
-    from sdesk.services.staff import ROLE_LABELS
+    from sdesk.services.platform.staff import ROLE_LABELS
 
     return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"
 
@@ -272,7 +272,7 @@ class HouseholdOverviewPanel(QWidget):
         at, threshold = self.at, self.threshold_cents
 
         def op(_state: TaskState) -> HouseholdOverview:
-            from sdesk.services.household_overview import household_overview
+            from sdesk.services.household.overview import household_overview
 
             return household_overview(engine, actor, household, at, threshold)
 
@@ -335,8 +335,8 @@ class HouseholdOverviewPanel(QWidget):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> Path:
-            from sdesk.services import audit
-            from sdesk.services.household_workbook import write_household_workbook
+            from sdesk.services.household.workbook import write_household_workbook
+            from sdesk.services.platform import audit
 
             written = write_household_workbook(o, path, user, printed_at)
             if engine is not None:
@@ -375,8 +375,7 @@ class HouseholdOverviewPanel(QWidget):
             return
 
         def op(_state: TaskState) -> None:
-            from sdesk.services import audit
-
+            from sdesk.services.platform import audit
             audit.log(engine, actor, audit.EXPORT, _export_text(o, kind, path), len(o.members),
                       purpose)
 
@@ -497,7 +496,7 @@ class HouseholdOverviewPanel(QWidget):
             self._reload_timer.start()
 
     def _on_loaded(self, o: HouseholdOverview) -> None:
-        from sdesk.services.household_workbook import (
+        from sdesk.services.household.workbook import (
             member_names,
             municipal_and_other_cents,
             payer_sort_key,
@@ -555,7 +554,7 @@ class HouseholdOverviewPanel(QWidget):
         self.case_panel.set_summary(o.household_id, o.coordination, o.at)
         tab = "Procescoördinatie"
         if o.coordination is not None:
-            from sdesk.services.coordination import STATUS_LABELS
+            from sdesk.services.household.coordination import STATUS_LABELS
 
             tab += f" ({STATUS_LABELS.get(o.coordination.status, o.coordination.status).lower()})"
         self.tabs.setTabText(1, tab)
@@ -591,6 +590,6 @@ def _export_text(o: HouseholdOverview, kind: str, path: Path) -> str:
 
 
 def _file_error(path: Path, exc: OSError) -> Exception:
-    from sdesk.services.errors import SdeskError
+    from sdesk.services.platform.errors import SdeskError
 
     return SdeskError(f"Het bestand kan niet worden geschreven: {path} ({exc.strerror or exc})")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import euro, group_thousands, status_name
 from sdesk.ui.table_models import PortfolioTableModel
 from sdesk.ui.tables import fit_columns_to_view, make_table
@@ -30,8 +30,8 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.coordination import Portfolio, PortfolioRow
-    from sdesk.services.staff import EmployeeRow
+    from sdesk.services.household.coordination import Portfolio, PortfolioRow
+    from sdesk.services.platform.staff import EmployeeRow
 
 ALL = None
 _FACTSHEET_STYLE = ("QLabel { background: #eef3f9; border: 1px solid #c5d3e4; border-radius: 3px;"
@@ -159,8 +159,8 @@ class PortfolioPage(QWidget):
         team = self.team_combo.currentData()
 
         def op(_state: TaskState) -> tuple[Portfolio, list[EmployeeRow], list[str]]:
-            from sdesk.services.coordination import portfolio
-            from sdesk.services.staff import list_employees, list_teams
+            from sdesk.services.household.coordination import portfolio
+            from sdesk.services.platform.staff import list_employees, list_teams
 
             return (portfolio(engine, actor, at, coordinator=coordinator, team=team),
                     list_employees(engine, preferred_role="procescoordinator"),
@@ -212,7 +212,7 @@ class PortfolioPage(QWidget):
         self._apply_local_filters()
 
     def _apply_local_filters(self) -> None:
-        from sdesk.services.coordination import Portfolio
+        from sdesk.services.household.coordination import Portfolio
 
         status = self.status_combo.currentData()
         year = self.year_combo.currentData()

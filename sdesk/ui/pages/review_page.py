@@ -1,7 +1,7 @@
 """Afschaling: the klantmanager's worklist of running allocations that may be scaled down,
 a what-if for the selected candidate, recording the decision, and the business case.
 
-The worklist is `sdesk.services.worklist.worklist` (rules and savings in review_rules), the
+The worklist is `afschaling.worklist.worklist` (rules and savings in afschaling.rules), the
 what-if `reviews.what_if` (recomputed in the background, debounced, while the inputs change),
 decisions `reviews.record_decision` and the business case `reviews.business_case`. Everything
 runs off the GUI thread; a result that arrives after the inputs changed again is dropped.
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.actor import Actor
+from sdesk.services.platform.actor import Actor
 from sdesk.ui.formatting import LAW_NAMES, LAW_SHORT, euro, group_thousands, short_date
 from sdesk.ui.kpi_format import decimal, share
 from sdesk.ui.table_models import Column, RowTableModel
@@ -62,9 +62,9 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.review_rules import LadderStep, RuleParameters
-    from sdesk.services.reviews import BusinessCase, GroupResult, OutcomeCount, WhatIf
-    from sdesk.services.worklist import Candidate, Worklist
+    from sdesk.services.afschaling.decisions import BusinessCase, GroupResult, OutcomeCount, WhatIf
+    from sdesk.services.afschaling.rules import LadderStep, RuleParameters
+    from sdesk.services.afschaling.worklist import Candidate, Worklist
     from sdesk.ui.review_charts import OutcomeChart, SavingChart
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -76,7 +76,7 @@ _MUTED_STYLE = "color: palette(dark);"
 
 
 def rule_title(rule_id: str) -> str:
-    from sdesk.services.review_rules import RULES_BY_ID
+    from sdesk.services.afschaling.rules import RULES_BY_ID
 
     rule = RULES_BY_ID.get(rule_id)
     return rule.title if rule else rule_id
@@ -362,7 +362,7 @@ class ReviewPage(QWidget):
             self.law_combo.addItem(name, law)
         self.rule_combo = QComboBox()
         self.rule_combo.addItem("Alle regels", None)
-        from sdesk.services.review_rules import RULES
+        from sdesk.services.afschaling.rules import RULES
 
         for rule in RULES:
             self.rule_combo.addItem(rule.title, rule.id)
@@ -504,7 +504,7 @@ class ReviewPage(QWidget):
 
         # The decision.
         self.decision_box = QGroupBox("Besluit")
-        from sdesk.services.reviews import DECISION_LABELS
+        from sdesk.services.afschaling.decisions import DECISION_LABELS
 
         self.decision_combo = QComboBox()
         for decision, label in DECISION_LABELS.items():
@@ -699,8 +699,8 @@ class ReviewPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> tuple[date, list[Any], list[str]]:
-            from sdesk.services.staff import list_employees, list_teams
-            from sdesk.services.worklist import default_peildatum
+            from sdesk.services.afschaling.worklist import default_peildatum
+            from sdesk.services.platform.staff import list_employees, list_teams
 
             data_end = default_peildatum(engine)
             return data_end, list_employees(engine, "klantmanager"), list_teams(engine)
@@ -720,7 +720,7 @@ class ReviewPage(QWidget):
             if following:
                 self._set_date(self.at_edit, data_end)
                 self._set_date(self.review_date_edit, data_end)
-                from sdesk.services.periods import last_twelve_months
+                from sdesk.services.platform.periods import last_twelve_months
 
                 self._set_date(self.since_edit, last_twelve_months(data_end)[0])
             self.load_worklist()
@@ -759,7 +759,7 @@ class ReviewPage(QWidget):
         filters = self.filters()
 
         def op(_state: TaskState) -> Worklist:
-            from sdesk.services.worklist import worklist
+            from sdesk.services.afschaling.worklist import worklist
 
             return worklist(engine, actor, at, params, **filters)
 
@@ -818,8 +818,8 @@ class ReviewPage(QWidget):
         engine, actor, at, change = self._engine, self._actor, wl.at, self.what_if_input()
 
         def op(_state: TaskState) -> WhatIf | str:
-            from sdesk.services.review_rules import ReviewError
-            from sdesk.services.reviews import what_if
+            from sdesk.services.afschaling.decisions import what_if
+            from sdesk.services.afschaling.rules import ReviewError
 
             try:
                 return what_if(engine, actor, c.toewijzingnummer, c.law, at,
@@ -855,8 +855,8 @@ class ReviewPage(QWidget):
             kwargs.update(new_product_code=change.product_code, new_volume=change.volume)
 
         def op(_state: TaskState) -> int | str:
-            from sdesk.services.review_rules import ReviewError
-            from sdesk.services.reviews import record_decision
+            from sdesk.services.afschaling.decisions import record_decision
+            from sdesk.services.afschaling.rules import ReviewError
 
             try:
                 return record_decision(engine, actor, c.toewijzingnummer, c.law, decision,
@@ -872,7 +872,7 @@ class ReviewPage(QWidget):
                 self._set_status("Besluit niet vastgelegd.")
                 self.decision_refused.emit(result)
                 return
-            from sdesk.services.reviews import decision_label
+            from sdesk.services.afschaling.decisions import decision_label
 
             self.notes_edit.clear()
             self._case_dirty = True
@@ -893,7 +893,7 @@ class ReviewPage(QWidget):
         self._start(op, deliver, fail)
 
     def edit_rules(self) -> Any:
-        from sdesk.services.review_rules import RuleParameters
+        from sdesk.services.afschaling.rules import RuleParameters
         from sdesk.ui.dialogs.review_rules_dialog import RuleParametersDialog
 
         dialog = RuleParametersDialog(self.params or RuleParameters(), self)
@@ -917,8 +917,8 @@ class ReviewPage(QWidget):
         fte, cost = self.fte_spin.value(), self.cost_spin.value() * 100
 
         def op(_state: TaskState) -> BusinessCase | str:
-            from sdesk.services.review_rules import ReviewError
-            from sdesk.services.reviews import business_case
+            from sdesk.services.afschaling.decisions import business_case
+            from sdesk.services.afschaling.rules import ReviewError
 
             try:
                 return business_case(engine, at, fte, cost, since=since)
@@ -956,7 +956,7 @@ class ReviewPage(QWidget):
         target, purpose = path
 
         def write(user: str) -> Path:
-            from sdesk.services.review_workbook import write_worklist_workbook
+            from sdesk.services.afschaling.workbook import write_worklist_workbook
 
             return write_worklist_workbook(wl, target, user)
 
@@ -975,7 +975,7 @@ class ReviewPage(QWidget):
         target, purpose = path
 
         def write(user: str) -> Path:
-            from sdesk.services.review_workbook import write_business_case_workbook
+            from sdesk.services.afschaling.workbook import write_business_case_workbook
 
             return write_business_case_workbook(case, target, user)
 
@@ -1011,12 +1011,11 @@ class ReviewPage(QWidget):
         engine, actor, user = self._engine, self._actor, user_text(self._actor)
 
         def op(_state: TaskState) -> Path:
-            from sdesk.services import audit
-
+            from sdesk.services.platform import audit
             try:
                 written = write(user)
             except OSError as exc:
-                from sdesk.services.errors import SdeskError
+                from sdesk.services.platform.errors import SdeskError
 
                 raise SdeskError(f"Het bestand kan niet worden geschreven: {path} "
                                  f"({exc.strerror or exc})") from exc
@@ -1186,7 +1185,7 @@ class ReviewPage(QWidget):
         if c.employee:
             lines.append(f"Medewerker: {c.employee} ({c.team or 'geen team'})")
         if c.last_review_date:
-            from sdesk.services.reviews import decision_label
+            from sdesk.services.afschaling.decisions import decision_label
 
             lines.append(f"Laatste beoordeling {short_date(c.last_review_date)}: "
                          f"{decision_label(c.last_decision or '')}")

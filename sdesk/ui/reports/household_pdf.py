@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from sdesk.ui.formatting import LAW_SHORT, euro, law_name, percent, short_date
 
 if TYPE_CHECKING:
-    from sdesk.services.household_overview import HouseholdOverview, PayerSaving
+    from sdesk.services.household.overview import HouseholdOverview, PayerSaving
 
 LAYOUT_DPI = 96
 PDF_DPI = 300
@@ -104,8 +104,8 @@ def _side_by_side(*blocks: str, widths: tuple[int, ...] | None = None) -> str:
 
 
 def household_html(o: HouseholdOverview, user: str, printed_at: datetime) -> str:
-    from sdesk.services.coordination import STATUS_LABELS
-    from sdesk.services.household_workbook import (
+    from sdesk.services.household.coordination import STATUS_LABELS
+    from sdesk.services.household.workbook import (
         bucket_savings,
         category_text,
         flag_texts,
@@ -311,7 +311,7 @@ def write_household_pdf(overview: HouseholdOverview, path: Path, user: str,
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
     painter = QPainter()
     if not painter.begin(writer):
-        from sdesk.services.errors import SdeskError
+        from sdesk.services.platform.errors import SdeskError
 
         raise SdeskError(f"Het PDF-bestand kan niet worden geschreven: {path}")
     try:

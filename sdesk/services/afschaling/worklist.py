@@ -1,0 +1,788 @@
+"""Afschaling: the klantmanager's review worklist (issue 4).
+
+`worklist(engine, actor, at, params, law=, team=, employee=, rule=)` runs the rules of
+sdesk.services.afschaling.rules over every allocation active on `at` (removed ones never) and
+returns the candidates sorted by expected annual saving, highest first (ties: law,
+toewijzingnummer). The rules and the saving per rule are defined and documented in
+review_rules; a row's expected saving is the maximum over the rules that fired, and the
+rule that gives it (ties: the most concrete step-down) proposes the step-down.
+
+Rules are always evaluated on the whole municipality (top-10 persons, household stacking);
+the filters only choose which candidate rows are shown. The `team` is the team of the
+allocation's responsible employee; `employee` is an employee's external id.
+
+Recent decisions: when the latest review of an allocation on or before `at` is at most
+`recent_decision_days` days old, the allocation leaves the worklist -- unless a rule fires
+that is not among that review's rules (a new reason); then it comes back, with `new_rules`.
+
+Identity: `person` is the source person id for roles that see identity and
+pseudonym(person id) for the controller; name and BSN are only filled for roles that see
+identity (actor.sees_identity).
+
+Speed: the inputs -- the allocations active on `at` with their persons, the claim sums of the
+two windows, the start of each allocation's spell and the products in use -- are gathered by
+`_load_inputs` in one pass: SQLite sums the claims and reads persons, ended allocations and
+products in a worker thread while this thread reads the active allocations (frames.read_aside).
+They are kept per data version (sdesk.services.platform.cache: every import bumps it), peildatum,
+windows and history, in memory and in the database (stored_frames), so a new process reads
+them back instead of gathering them again; every import and the demo prepare them for the
+default peildatum (prepare_default_inputs). Reviews, employees and labels are read fresh on
+every call. Everything else is vectorised with pandas/numpy, so a call with other filters or
+rule parameters skips the SQL. `forget(engine)` drops what is kept.
+
+Every call is written to the audit log as a view (DESIGN 8) with the number of rows shown.
+
+`Worklist.frame` holds one row per candidate (columns in FRAME_COLUMNS plus `saving_<rule>`
+per rule, cents); `Worklist.candidate(i)` turns one row into a frozen `Candidate` (tables
+build only the rows they show), `Worklist.rows` all of them (small lists, tests).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from sdesk.services.afschaling.rules import (
+    ENDING_SOON,
+    HIGH_COST,
+    HIGH_INTENSITY,
+    LIGHTER_PRODUCT,
+    LONG_DURATION,
+    LOW_UTILISATION,
+    NO_CLAIMS,
+    OPEN_ENDED_UNREVIEWED,
+    PROPOSAL_PRIORITY,
+    RULE_IDS,
+    STACKING,
+    LadderStep,
+    ProductLadder,
+    ReviewError,
+    RuleOutcome,
+    RuleParameters,
+    check_rule_ids,
+    default_ladder,
+    evaluate_rules,
+    history_from,
+    prepare,
+    row_codes,
+    rule_explanation,
+    spell_starts,
+    windows,
+)
+from sdesk.services.household.directory import FREQUENCY_TEXT, omvang_text
+from sdesk.services.platform import audit, stored_frames
+from sdesk.services.platform.actor import Actor, pseudonym
+from sdesk.services.platform.cache import current as data_version
+from sdesk.services.platform.costs import daily_rates, overlap_days
+from sdesk.services.platform.readers import (
+    PERSON_COLUMNS,
+    SPAN_COLUMNS,
+    allocations_active_on,
+    claim_sums_frame,
+    claim_sums_query,
+    ended_allocations_query,
+    fetch_rows,
+    persons_active_query,
+    persons_by_id_query,
+    persons_frame,
+    products_used_query,
+    read_aside,
+    spans_frame,
+)
+from sdesk.services.platform.vocabulary import CATEGORY_CODELIST, LAWS
+
+UNIT_CODELIST = "WJ756"
+
+# Columns of Worklist.frame (besides saving_<rule> per rule). Dates are datetime64 (NaT when
+# absent), money int64 cents, volume float.
+FRAME_COLUMNS = (
+    "allocation_id", "toewijzingnummer", "law", "person", "person_name", "bsn", "category",
+    "category_label", "product_code", "product_description", "provider", "employee", "team",
+    "start_date", "end_date", "volume", "unit", "frequency", "omvang", "tariff_cents",
+    "budget_cents", "annual_cost_cents", "rules", "new_rules", "expected_saving_cents",
+    "lead_rule", "proposal_kind", "proposed_product_code", "proposed_volume",
+    "proposed_end_date", "proposal", "utilisation", "spell_start", "last_review_date",
+    "last_decision",
+)
+PROPOSAL_KINDS = {"product": "Lichter product", "volume": "Lagere omvang",
+                  "stop": "Beëindigen", "end": "Niet verlengen", "review": "Herbeoordelen"}
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    law: str | None = None
+    team: str | None = None
+    employee: str | None = None
+    rule: str | None = None
+
+    def text(self) -> str:
+        parts = [f"{label} {value}" for label, value in (
+            ("wet", self.law), ("team", self.team), ("medewerker", self.employee),
+            ("regel", self.rule)) if value]
+        return "; ".join(parts) or "geen"
+
+
+@dataclass(frozen=True)
+class StepDown:
+    kind: str  # product, volume, stop, end or review (PROPOSAL_KINDS)
+    text: str  # Dutch, for the screen
+    product_code: str | None = None
+    volume: float | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    title: str
+    explanation: str
+    saving_cents: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    allocation_id: int
+    toewijzingnummer: str
+    law: str
+    person: str  # source person id, or the pseudonym for the controller
+    person_name: str | None  # None for roles that do not see identity
+    bsn: str | None  # idem
+    category: str
+    category_label: str | None
+    product_code: str | None
+    product_description: str | None
+    provider: str | None
+    employee: str | None
+    team: str | None
+    start: date
+    end: date | None
+    volume: float | None
+    unit: str | None
+    frequency: str | None
+    omvang: str
+    annual_cost_cents: int
+    rules: tuple[str, ...]
+    fired: tuple[FiredRule, ...]  # in registry order, with explanation and saving
+    new_rules: tuple[str, ...]  # rules not among a recent review's rules (re-entry)
+    expected_saving_cents: int
+    lead_rule: str
+    proposal: StepDown
+    utilisation: float | None
+    last_review_date: date | None
+    last_decision: str | None
+
+    @property
+    def explanations(self) -> tuple[str, ...]:
+        return tuple(f.explanation for f in self.fired)
+
+
+@dataclass(frozen=True)
+class WorklistSummary:
+    candidates: int
+    expected_saving_total_cents: int
+    annual_cost_total_cents: int
+    by_rule: dict[str, int]  # every rule id, in registry order; 0 when it fired nowhere
+
+
+@dataclass(frozen=True, eq=False)
+class Worklist:
+    at: date
+    params: RuleParameters
+    filters: WorklistFilters
+    sees_identity: bool
+    frame: pd.DataFrame
+    summary: WorklistSummary
+    explanations: dict[str, str]  # rule id -> Dutch explanation with these parameters
+    # The product ladder the rules used (the user's, or the default one of the products used
+    # around the peildatum); the what-if panel offers its lighter rungs.
+    ladder: ProductLadder
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        """The frame's columns as arrays (reading one row of a DataFrame is slow)."""
+        return {name: column.to_numpy() for name, column in self.frame.items()}
+
+    @cached_property
+    def rows(self) -> tuple[Candidate, ...]:
+        """Every row as a Candidate: for small lists and tests (tens of thousands of
+        candidates take seconds; a table builds the rows it shows with `candidate`)."""
+        return tuple(self.candidate(i) for i in range(len(self.frame)))
+
+    def find(self, toewijzingnummer: str, law: str | None = None) -> int | None:
+        """The row of the allocation (of the law, when given), or None."""
+        hits = self.frame["toewijzingnummer"].to_numpy(dtype=object) == toewijzingnummer
+        if law is not None:
+            hits &= self.frame["law"].to_numpy(dtype=object) == law
+        found = np.flatnonzero(hits)
+        return int(found[0]) if len(found) else None
+
+    def candidate(self, index: int) -> Candidate:
+        """Row `index` of the sorted worklist as a frozen Candidate (for lazy table models)."""
+        from sdesk.services.afschaling.rules import RULES_BY_ID
+
+        c = self._columns
+
+        def r(name: str) -> Any:
+            return c[name][index]
+
+        rules = tuple(r("rules").split(",")) if r("rules") else ()
+        fired = tuple(FiredRule(rid, RULES_BY_ID[rid].title, self.explanations[rid],
+                                int(c[_SAVING[rid]][index])) for rid in rules)
+        return Candidate(
+            allocation_id=int(r("allocation_id")), toewijzingnummer=r("toewijzingnummer"),
+            law=r("law"), person=r("person"), person_name=_opt(r("person_name")),
+            bsn=_opt(r("bsn")), category=r("category"), category_label=_opt(r("category_label")),
+            product_code=_opt(r("product_code")),
+            product_description=_opt(r("product_description")), provider=_opt(r("provider")),
+            employee=_opt(r("employee")), team=_opt(r("team")), start=_day(r("start_date")),
+            end=_opt_day(r("end_date")), volume=_opt_float(r("volume")), unit=_opt(r("unit")),
+            frequency=_opt(r("frequency")), omvang=r("omvang"),
+            annual_cost_cents=int(r("annual_cost_cents")), rules=rules, fired=fired,
+            new_rules=tuple(r("new_rules").split(",")) if r("new_rules") else (),
+            expected_saving_cents=int(r("expected_saving_cents")), lead_rule=r("lead_rule"),
+            proposal=StepDown(r("proposal_kind"), r("proposal"),
+                              _opt(r("proposed_product_code")),
+                              _opt_float(r("proposed_volume")),
+                              _opt_day(r("proposed_end_date"))),
+            utilisation=_opt_float(r("utilisation")),
+            last_review_date=_opt_day(r("last_review_date")),
+            last_decision=_opt(r("last_decision")))
+
+
+_SAVING = {rid: f"saving_{rid}" for rid in RULE_IDS}
+
+
+def _opt(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)  # NaN != NaN
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else pd.Timestamp(value).date()
+
+
+def _opt_day(value: Any) -> date | None:
+    return None if value is None or value != value else _day(value)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+_cache: dict[tuple, Any] = {}
+_cache_lock = threading.Lock()
+# Entries kept per kind (the first key element); the allocation frames are the big ones
+# (about 60 MB at the "large" preset), so only the last two peildatums are kept.
+_CACHE_ENTRIES = {"inputs": 2, "pseudonyms": 2}
+
+
+_building: dict[tuple, threading.Lock] = {}
+
+
+def _cached(key: tuple, build: Any) -> Any:
+    """Keep what only depends on allocations and claims while the data version stands still
+    (every import and the demo bump it; reviews are never cached). Two threads asking for
+    the same key at once (the screen while an import prepares the list) build it once."""
+    with _cache_lock:
+        found = _cache.get(key)
+        building = _building.setdefault(key, threading.Lock()) if found is None else None
+    if building is None:
+        return found
+    with building:
+        with _cache_lock:
+            found = _cache.get(key)
+        if found is None:
+            found = build()
+            with _cache_lock:
+                same_kind = [k for k in _cache if k[0] == key[0]]
+                for old in same_kind[:max(len(same_kind) - _CACHE_ENTRIES[key[0]] + 1, 0)]:
+                    del _cache[old]
+                _cache[key] = found
+    with _cache_lock:
+        _building.pop(key, None)
+    return found
+
+
+def _data_key(engine: Engine) -> tuple[int, int, int]:
+    """The data version plus the highest allocation and claim ids (all three O(1)): a
+    database file put back from a backup with the same version still differs in these."""
+    rows = fetch_rows(engine, "SELECT (SELECT COALESCE(MAX(id), 0) FROM allocation), "
+                              "(SELECT COALESCE(MAX(id), 0) FROM claim)")
+    return (data_version(engine), int(rows[0][0]), int(rows[0][1]))
+
+
+def forget(engine: Engine, stored: bool = True) -> None:
+    """Drop everything cached for this database in memory and, unless stored=False, what is
+    stored in it (tests; after writes that skip the data version)."""
+    with _cache_lock:
+        for key in [k for k in _cache if k[1] == str(engine.url)]:
+            del _cache[key]
+    if stored:
+        stored_frames.drop(engine, STORED_KIND)
+
+
+def _load_inputs(engine: Engine, at: date, params: RuleParameters
+                 ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
+    """The allocations active on `at`, sorted by law and toewijzingnummer, with their persons,
+    claim sums (utilisation and no-claims windows), commitment over the utilisation window,
+    the start of their spell, the PREPARED rule columns and their omvang text; and the
+    default product ladder, built from the products of these allocations and of those that
+    ended within the long-duration horizon (a product nobody got in that time is no
+    step-down). SQLite sums the claims and finds the persons in a worker thread meanwhile."""
+    claim_windows = windows(at, params)
+    util_window = claim_windows[LOW_UTILISATION]
+    since = history_from(at, params)
+    aside = {"claims": claim_sums_query(util_window, claim_windows[NO_CLAIMS]),
+             "persons": persons_active_query(at),
+             "ended": ended_allocations_query(since, at),
+             "products": products_used_query(since, at)}
+    with read_aside(engine, aside) as side_rows:
+        active = allocations_active_on(engine, at)
+        order = np.lexsort((active["toewijzingnummer"].to_numpy(dtype=object).astype(str),
+                            active["law"].to_numpy(dtype=object).astype(str)))
+        active = active.take(order).reset_index(drop=True)
+        daily = daily_rates(active)
+        frame = prepare(active.assign(
+            commitment_cents=daily * overlap_days(active, *util_window),
+            omvang=_omvang_texts(active["volume"].to_numpy(), active["unit"].to_numpy(),
+                                 active["frequency"].to_numpy(),
+                                 active["budget_cents"].to_numpy())), daily)
+        rows = side_rows()
+    ids = frame["id"].to_numpy()
+    spans = pd.concat([spans_frame(rows["ended"]), active[list(SPAN_COLUMNS)]],
+                      ignore_index=True)
+    ladder = default_ladder(engine, at, used=pd.DataFrame(
+        rows["products"], columns=["law", "category", "product_code", "label"]))
+    sums = claim_sums_frame(rows["claims"]).set_index("allocation_id").reindex(ids)
+    persons = persons_frame(rows["persons"])
+    missing = np.setdiff1d(frame["person_id"].to_numpy(), persons.index.to_numpy())
+    if len(missing):  # an import committed between the two reads: read those by id
+        persons = pd.concat([persons, persons_frame(fetch_rows(
+            engine, persons_by_id_query(), (json.dumps(missing.tolist()),)))])
+    persons = persons.reindex(frame["person_id"].to_numpy())
+    frame = frame.assign(
+        spell_start=spell_starts(spans).reindex(ids).to_numpy(),
+        realised_cents=sums["amount_cents"].fillna(0).to_numpy(dtype="int64"),
+        no_claims_lines=sums["lines"].fillna(0).to_numpy(dtype="int64"),
+        household_id=persons["household_id"].to_numpy(dtype="int64"),
+        **{c: persons[c].to_numpy(dtype=object) for c in PERSON_COLUMNS[1:]})
+    return frame, ladder
+
+
+def _inputs(engine: Engine, at: date, params: RuleParameters
+            ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
+    """_load_inputs, kept in memory and in the database (stored_frames) per data key,
+    peildatum, windows and history: a new process reads them back instead of gathering them
+    from the allocations and claims again."""
+    claim_windows = windows(at, params)
+    version = (INPUTS_FORMAT, _data_key(engine), at, claim_windows[LOW_UTILISATION],
+               claim_windows[NO_CLAIMS], history_from(at, params))
+    stored_key = repr(version)
+
+    def build() -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
+        found = stored_frames.load(engine, STORED_KIND, stored_key)
+        if found is not None:
+            frame, ladder = found
+            return frame, _ladder_from_json(ladder)
+        frame, ladder = _load_inputs(engine, at, params)
+        stored_frames.save(engine, STORED_KIND, stored_key, frame, _ladder_to_json(ladder))
+        return frame, ladder
+    return _cached(("inputs", str(engine.url), *version), build)
+
+
+def default_peildatum(engine: Engine) -> date:
+    """The worklist's peildatum when none is given (screen and `sdesk review`): the last day
+    with data, so the claim windows end where the claims do; today without claims."""
+    from sdesk.services.kpi.working_set import last_day_with_data
+
+    return last_day_with_data(engine) or date.today()
+
+
+def prepare_default_inputs(engine: Engine) -> date | None:
+    """Gather and store the inputs for the default peildatum (the last day with data) and
+    the default rule parameters, so the first worklist after an import or a demo reads them
+    back instead of gathering them (DESIGN 7: summaries refreshed on import). Returns that
+    peildatum; None when there are no claims yet, or when the database would not let us (a
+    cache must never fail the import that calls this)."""
+    from sdesk.services.kpi.working_set import last_day_with_data
+
+    try:
+        at = last_day_with_data(engine)
+        if at is not None:
+            _inputs(engine, at, RuleParameters().validate())
+    # Any failure, not only the database's (sqlite3 errors come through the raw cursor
+    # unwrapped; memory; odd data): the import has committed, and calling it failed would
+    # tell the user that nothing was saved.
+    except Exception:
+        log.warning("Werklijst niet voorbereid", exc_info=True)
+        return None
+    return at
+
+
+STORED_KIND = "worklist_inputs"
+# Part of the stored key: raise it whenever _load_inputs computes something differently, so a
+# new version of sdesk never reads inputs stored by an older one.
+INPUTS_FORMAT = 1
+
+
+def _ladder_to_json(ladder: dict[tuple[str, str], tuple[LadderStep, ...]]) -> list[Any]:
+    return [[law, category, [[s.product_code, s.tariff_cents, s.unit, s.label] for s in steps]]
+            for (law, category), steps in ladder.items()]
+
+
+def _ladder_from_json(items: list[Any]) -> dict[tuple[str, str], tuple[LadderStep, ...]]:
+    return {(law, category): tuple(LadderStep(*step) for step in steps)
+            for law, category, steps in items}
+
+
+def _pseudonyms(engine: Engine, at: date, params: RuleParameters,
+                frame: pd.DataFrame) -> np.ndarray:
+    claim_windows = windows(at, params)
+    key = ("pseudonyms", str(engine.url), _data_key(engine), at,
+           claim_windows[LOW_UTILISATION], claim_windows[NO_CLAIMS], history_from(at, params))
+
+    def build() -> np.ndarray:
+        codes, uniques = pd.factorize(frame["person_external_id"].to_numpy(dtype=object))
+        return np.asarray([pseudonym(str(p)) for p in uniques], dtype=object)[codes]
+    return _cached(key, build)
+
+
+def _reviews(engine: Engine, at: date) -> pd.DataFrame:
+    """The latest review on or before `at` per allocation, indexed by allocation id:
+    last_review (datetime64), last_rules, last_decision."""
+    rows = fetch_rows(engine, (
+        "SELECT r.allocation_id, r.review_date, r.rules, r.decision FROM review r "
+        "WHERE r.review_date <= ? ORDER BY r.allocation_id, r.review_date, r.id"),
+        (at.isoformat(),))
+    frame = pd.DataFrame.from_records(rows, columns=["id", "last_review", "last_rules",
+                                                     "last_decision"])
+    frame = frame.drop_duplicates("id", keep="last").set_index("id")
+    frame["last_review"] = pd.to_datetime(frame["last_review"], format="%Y-%m-%d")
+    return frame
+
+
+def _employees(engine: Engine) -> pd.DataFrame:
+    """Indexed by employee id: employee_external_id, employee (name), team."""
+    return pd.DataFrame.from_records(fetch_rows(
+        engine, "SELECT e.id, e.external_id, e.name, t.name FROM employee e "
+                "LEFT JOIN team t ON t.id = e.team_id"),
+        columns=["employee_id", "employee_external_id", "employee", "team"]).set_index(
+        "employee_id")
+
+
+def _category_labels(engine: Engine, frame: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
+    """The category label of rows `idx` (codelist of the law; None when unknown)."""
+    lists = {cl: law for law, cl in CATEGORY_CODELIST.items()}
+    marks = ",".join("?" for _ in lists)
+    labels = {(lists[cl], code): label for cl, code, label in fetch_rows(
+        engine, f"SELECT codelist, code, label FROM codelist_entry WHERE codelist IN ({marks})",
+        tuple(lists))}
+    codes = frame["law_category_code"].to_numpy(dtype=np.int64)
+    out = np.full(len(idx), None, dtype=object)
+    if len(idx):
+        unique, first = np.unique(codes, return_index=True)
+        law = frame["law"].to_numpy(dtype=object)
+        category = frame["category"].to_numpy(dtype=object)
+        lookup = np.empty(int(unique.max()) + 1, dtype=object)
+        lookup[unique] = [labels.get((law[i], category[i])) for i in first]
+        out = lookup[codes[idx]]
+    return out
+
+
+def _check_filters(filters: WorklistFilters) -> None:
+    if filters.law is not None and filters.law not in LAWS:
+        raise ReviewError(f"Onbekende wet '{filters.law}'; kies uit {', '.join(LAWS)}.")
+    if filters.rule is not None:
+        check_rule_ids([filters.rule])
+
+
+# -- the worklist -----------------------------------------------------------------------------
+
+def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | None = None,
+             law: str | None = None, team: str | None = None, employee: str | None = None,
+             rule: str | None = None) -> Worklist:
+    """The candidates for afschaling on `at` (see the module docstring)."""
+    params = (params or RuleParameters()).validate()
+    filters = WorklistFilters(law, team, employee, rule)
+    _check_filters(filters)
+    inputs, default = _inputs(engine, at, params)
+    ladder = params.ladder if params.ladder is not None else default
+    ids = inputs["id"].to_numpy()
+    reviews = _reviews(engine, at).reindex(ids)
+    frame = inputs.assign(last_review=reviews["last_review"].to_numpy(dtype="datetime64[ns]"))
+
+    outcome = evaluate_rules(frame, at, params, ladder)
+    fired = np.column_stack([outcome.fired[r] for r in RULE_IDS]) if len(frame) else np.zeros(
+        (0, len(RULE_IDS)), dtype=bool)
+    keep = fired.any(axis=1)
+
+    # A recent decision takes the allocation off the list until a rule fires for a new reason.
+    new_rules = np.full(len(frame), "", dtype=object)
+    last_rules = reviews["last_rules"].to_numpy(dtype=object)
+    recent = np.flatnonzero(
+        keep & frame["last_review"].notna().to_numpy()
+        & ((pd.Timestamp(at) - frame["last_review"]).dt.days.to_numpy()
+           <= params.recent_decision_days))
+    for i in recent:
+        reviewed = set((last_rules[i] or "").split(","))
+        fresh = [r for j, r in enumerate(RULE_IDS) if fired[i, j] and r not in reviewed]
+        new_rules[i] = ",".join(fresh)
+        keep[i] = bool(fresh)
+
+    # Filters choose rows; the rules saw everyone.
+    staff = _employees(engine).reindex(frame["employee_id"].to_numpy())
+    if law:
+        keep &= frame["law"].to_numpy(dtype=object) == law
+    if team:
+        keep &= staff["team"].to_numpy(dtype=object) == team
+    if employee:
+        keep &= staff["employee_external_id"].to_numpy(dtype=object) == employee
+    if rule:
+        keep &= outcome.fired[rule]
+
+    idx = np.flatnonzero(keep)
+    person = (frame["person_external_id"].to_numpy(dtype=object) if actor.sees_identity
+              else _pseudonyms(engine, at, params, inputs))
+    rows = _candidate_frame(engine, actor, at, params, frame, outcome, fired, idx,
+                            new_rules, reviews, staff, person)
+    audit.log(engine, actor, audit.VIEW,
+              f"werklijst afschaling op {at} (filters: {filters.text()})", len(rows))
+    summary = WorklistSummary(
+        candidates=len(rows),
+        expected_saving_total_cents=int(rows["expected_saving_cents"].sum()),
+        annual_cost_total_cents=int(rows["annual_cost_cents"].sum()),
+        by_rule={r: int(fired[idx, j].sum()) for j, r in enumerate(RULE_IDS)})
+    return Worklist(at=at, params=params, filters=filters, sees_identity=actor.sees_identity,
+                    frame=rows, summary=summary,
+                    explanations={r: rule_explanation(r, params) for r in RULE_IDS},
+                    ladder=ladder)
+
+
+def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParameters,
+                     frame: pd.DataFrame, outcome: RuleOutcome, fired: np.ndarray,
+                     idx: np.ndarray, new_rules: np.ndarray, reviews: pd.DataFrame,
+                     staff: pd.DataFrame, person: np.ndarray) -> pd.DataFrame:
+    fired = fired[idx]
+    n = len(idx)
+    saving = {r: np.rint(np.where(outcome.fired[r][idx], outcome.savings[r][idx], 0.0))
+              for r in RULE_IDS}
+    if n:
+        ranked = np.column_stack([np.where(outcome.fired[r][idx], saving[r], -1.0)
+                                  for r in PROPOSAL_PRIORITY])
+        lead_rule = np.asarray(PROPOSAL_PRIORITY, dtype=object)[np.argmax(ranked, axis=1)]
+        best = np.maximum(ranked.max(axis=1), 0.0)
+    else:
+        lead_rule, best = np.zeros(0, dtype=object), np.zeros(0)
+
+    # "rule_a,rule_b" per row from the bit pattern of the fired rules.
+    pattern = (fired * (1 << np.arange(len(RULE_IDS)))).sum(axis=1) if n else np.zeros(
+        0, dtype=np.int64)
+    texts = {int(b): ",".join(r for j, r in enumerate(RULE_IDS) if b >> j & 1)
+             for b in np.unique(pattern)}
+    rules_text = np.asarray([texts[int(b)] for b in pattern], dtype=object) if n else (
+        np.zeros(0, dtype=object))
+
+    def col(name: str, dtype: Any = object) -> np.ndarray:
+        return frame[name].to_numpy(dtype=dtype)[idx]
+
+    identity = actor.sees_identity
+    out = pd.DataFrame({
+        "allocation_id": col("id", "int64"),
+        "toewijzingnummer": col("toewijzingnummer"),
+        "law": col("law"),
+        "person": person[idx],
+        "person_name": col("person_name") if identity else np.full(n, None, dtype=object),
+        "bsn": col("bsn") if identity else np.full(n, None, dtype=object),
+        "category": col("category"),
+        "category_label": _category_labels(engine, frame, idx),
+        "product_code": col("product_code"),
+        "product_description": col("description"),
+        "provider": col("provider"),
+        "employee": staff["employee"].to_numpy(dtype=object)[idx],
+        "team": staff["team"].to_numpy(dtype=object)[idx],
+        "start_date": col("start_date", "datetime64[ns]"),
+        "end_date": col("end_date", "datetime64[ns]"),
+        "volume": col("volume", "float64"), "unit": col("unit"), "frequency": col("frequency"),
+        "omvang": col("omvang"),
+        "tariff_cents": col("tariff_cents", "float64"),
+        "budget_cents": col("budget_cents", "float64"),
+        "annual_cost_cents": np.rint(outcome.run_rate[idx]).astype("int64"),
+        "rules": rules_text, "new_rules": new_rules[idx],
+        "expected_saving_cents": best.astype("int64"),
+        "lead_rule": lead_rule,
+        "utilisation": outcome.utilisation[idx],
+        "spell_start": outcome.spell_start[idx],
+        "last_review_date": col("last_review", "datetime64[ns]"),
+        "last_decision": reviews["last_decision"].to_numpy(dtype=object)[idx],
+    })
+    _proposals(out, frame, idx, at, params, outcome)
+    for r in RULE_IDS:
+        out[f"saving_{r}"] = saving[r].astype("int64")
+    # The frame comes sorted by law and toewijzingnummer: a stable sort keeps that for ties.
+    order = np.argsort(-out["expected_saving_cents"].to_numpy(), kind="stable")
+    return out.take(order).reset_index(drop=True)
+
+
+_unit_labels: dict[str, str] | None = None
+
+
+def _unit_label(unit: str | None) -> str | None:
+    global _unit_labels
+    if _unit_labels is None:
+        from sdesk.services.platform.reference_data import shipped_codelists
+
+        _unit_labels = shipped_codelists().get(UNIT_CODELIST, {})
+    return _unit_labels.get(unit or "")
+
+
+def _omvang(volume: Any, unit: Any, frequency: Any, has_budget: bool = False) -> str:
+    vol = None if volume is None or pd.isna(volume) else float(volume)
+    unit = _opt(unit)
+    return omvang_text(vol, unit, _unit_label(unit), _opt(frequency), 0 if has_budget else None)
+
+
+def _omvang_texts(volume: Any, unit: Any, frequency: Any, budget: Any) -> np.ndarray:
+    """The omvang text per row, formatted once per distinct omvang."""
+    v = np.asarray(volume, dtype="float64")
+    if len(v) == 0:
+        return np.zeros(0, dtype=object)
+    u = np.asarray(unit, dtype=object)
+    fq = np.asarray(frequency, dtype=object)
+    b = pd.notna(np.asarray(budget, dtype="float64"))
+    codes = row_codes(v, u, fq, b)
+    unique, first = np.unique(codes, return_index=True)
+    lookup = np.empty(int(unique.max()) + 1, dtype=object)
+    lookup[unique] = [_omvang(v[i], u[i], fq[i], bool(b[i])) for i in first]
+    return lookup[codes]
+
+
+def _proposals(out: pd.DataFrame, frame: pd.DataFrame, idx: np.ndarray, at: date,
+               params: RuleParameters, outcome: RuleOutcome) -> None:
+    """Fill proposal_kind, proposed_*, proposal (Dutch) from each row's leading rule."""
+    n = len(out)
+    kind = np.full(n, "review", dtype=object)
+    product = np.full(n, None, dtype=object)
+    volume = np.full(n, np.nan)
+    end = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    text = np.full(n, "", dtype=object)
+    lead = out["lead_rule"].to_numpy()
+    utilisation = outcome.utilisation[idx]
+    current_volume = out["volume"].to_numpy(dtype="float64")
+    unit = out["unit"].to_numpy(dtype=object)
+    frequency = out["frequency"].to_numpy(dtype=object)
+    new_omvang = {}
+
+    rows = lead == LIGHTER_PRODUCT
+    kind[rows] = "product"
+    product[rows] = outcome.lighter_code[idx][rows]
+    text[rows] = [f"Overstappen op het lichtere product {code}" + (f" ({label})" if label
+                                                                  else "")
+                  for code, label in zip(product[rows], outcome.lighter_label[idx][rows],
+                                         strict=True)]
+
+    rows = lead == HIGH_INTENSITY
+    kind[rows] = "volume"
+    volume[rows] = np.round(outcome.intensity_volume[idx][rows], 2)
+    new_omvang[HIGH_INTENSITY] = rows
+
+    rows = lead == LOW_UTILISATION
+    used = np.clip(np.nan_to_num(utilisation, nan=0.0), 0.0, None)
+    stop = rows & (used <= 0)
+    kind[stop] = "stop"
+    end[stop] = np.datetime64(at)
+    lower = rows & ~stop & ~np.isnan(current_volume)
+    kind[lower] = "volume"
+    volume[lower] = np.round(current_volume[lower] * used[lower], 2)
+    new_omvang[LOW_UTILISATION] = lower
+    pct = np.array([f"{u * 100:.0f} %" for u in used[rows]], dtype=object)
+    text[rows] = "Omvang afstemmen op het gebruik (" + pct + " benut): "
+    text[rows & ~stop & np.isnan(current_volume)] = (
+        "Budget afstemmen op het gebruik (" + pct[
+            np.isnan(current_volume[rows]) & ~stop[rows]] + " benut)")
+    text[stop] = (f"Beëindigen: niets benut in de laatste {params.utilisation_months} "
+                  f"maanden")
+
+    for rule, rows in new_omvang.items():
+        prefix = "Omvang verlagen tot de norm: " if rule == HIGH_INTENSITY else text[rows]
+        omvang = _omvang_texts(volume[rows], unit[rows], frequency[rows],
+                               np.full(int(rows.sum()), np.nan))
+        text[rows] = prefix + omvang
+
+    rows = lead == NO_CLAIMS
+    kind[rows] = "stop"
+    end[rows] = np.datetime64(at)
+    since = windows(at, params)[NO_CLAIMS][0]
+    text[rows] = f"Beëindigen: geen declaraties sinds {since:%d-%m-%Y}"
+
+    rows = lead == ENDING_SOON
+    kind[rows] = "end"
+    end[rows] = out["end_date"].to_numpy()[rows]
+    text[rows] = "Niet verlengen: laten aflopen op " + _day_texts(end[rows])
+
+    rows = lead == LONG_DURATION
+    text[rows] = ("Herbeoordelen: aaneengesloten ondersteuning sinds "
+                  + _day_texts(outcome.spell_start[idx][rows]) + "; afbouwen of overdragen")
+    text[lead == OPEN_ENDED_UNREVIEWED] = "Herbeoordelen en een einddatum vastleggen"
+    text[lead == STACKING] = "Afstemmen: één plan en één aanbieder per categorie"
+    text[lead == HIGH_COST] = "Herbeoordelen: hoge jaarkosten, zoek een lichtere inzet"
+
+    out["proposal_kind"] = kind
+    out["proposed_product_code"] = product
+    out["proposed_volume"] = volume
+    out["proposed_end_date"] = end
+    out["proposal"] = text
+
+
+def _day_texts(days: np.ndarray) -> np.ndarray:
+    """datetime64 -> "dd-mm-yyyy" (object array)."""
+    if len(days) == 0:
+        return np.zeros(0, dtype=object)
+    return pd.DatetimeIndex(days).strftime("%d-%m-%Y").to_numpy(dtype=object)
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+def _eur(cents: int | float) -> float:
+    return round(float(cents) / 100, 2)
+
+
+def worklist_json(w: Worklist) -> dict[str, Any]:
+    """The fixed keys of `sdesk review --json` (issue 4); euros rounded to cents.
+    `product` is the product code (null for aspecifieke/budget allocations)."""
+    f = w.frame
+    products = f["product_code"].astype(object).where(f["product_code"].notna(), None)
+    candidates = [
+        {"toewijzingnummer": nr, "law": law, "person": person, "category": category,
+         "product": product, "annual_cost": cost, "rules": rules.split(",") if rules else [],
+         "expected_saving": saving}
+        for nr, law, person, category, product, cost, rules, saving in zip(
+            f["toewijzingnummer"].tolist(), f["law"].tolist(), f["person"].tolist(),
+            f["category"].tolist(), products.tolist(),
+            np.round(f["annual_cost_cents"].to_numpy() / 100, 2).tolist(), f["rules"].tolist(),
+            np.round(f["expected_saving_cents"].to_numpy() / 100, 2).tolist(), strict=True)]
+    return {
+        "at": w.at.isoformat(),
+        "candidates": candidates,
+        "summary": {"candidates": w.summary.candidates,
+                    "expected_saving_total": _eur(w.summary.expected_saving_total_cents),
+                    "by_rule": dict(w.summary.by_rule)},
+    }
+
+
+def frequency_text(code: str | None) -> str:
+    return FREQUENCY_TEXT.get(code or "", code or "")
+

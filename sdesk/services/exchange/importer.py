@@ -1,0 +1,146 @@
+"""`sdesk import` of exchange format v1: all or nothing, every refusal reported.
+
+Reading and checking happen before anything is written; writing happens in one transaction,
+so one bad row (or a cancel) leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from sdesk.services.exchange.importing.checks import CHECKS, Rows
+from sdesk.services.exchange.importing.existing import load_known
+from sdesk.services.exchange.importing.parsing import Columns
+from sdesk.services.exchange.importing.readers import RawTable, read_sources
+from sdesk.services.exchange.importing.report import ImportIssue, Report
+from sdesk.services.exchange.importing.writer import WRITERS
+from sdesk.services.platform import audit
+from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.cache import bump as bump_data_version
+from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.vocabulary import FILES
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+__all__ = ["ImportCancelled", "ImportIssue", "ImportResult", "import_sources"]
+
+
+class ImportCancelled(SdeskError):  # noqa: N818 (a cancel is not an error)
+    def __init__(self) -> None:
+        super().__init__("Import geannuleerd; er is niets opgeslagen.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ok: bool
+    issues: list[ImportIssue] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
+                   cancelled: CancelFn | None = None, actor: Actor = SYSTEM) -> ImportResult:
+    """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks), or iJw/iWmo
+    3.2 messages (.xml files, folders of them, .zip archives): the two cannot be mixed.
+    After a successful import the afschaling worklist is prepared for its default peildatum
+    (a second or two on a large municipality), so the screen opens on it at once."""
+    result = _import(engine, sources, progress, cancelled, actor)
+    # After the commit a cancel cannot undo the import; it skips the preparation.
+    if result.ok and not (cancelled is not None and cancelled()):
+        if progress is not None:
+            progress(1.0, "Werklijst afschaling voorbereiden")
+        from sdesk.services.afschaling.worklist import prepare_default_inputs
+
+        prepare_default_inputs(engine)
+        if progress is not None:
+            progress(1.0, "Import voltooid")
+    return result
+
+
+def _import(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None,
+            cancelled: CancelFn | None, actor: Actor) -> ImportResult:
+    from sdesk.services.exchange.istandaarden.detect import source_kind
+
+    kinds = {source_kind(Path(s)) for s in sources}
+    if kinds & {"istandaard", "mixed"}:
+        if kinds != {"istandaard"}:
+            return ImportResult(False, [ImportIssue(
+                ", ".join(str(s) for s in sources)[:200], None, None,
+                "iJw/iWmo-berichten (XML) en bestanden van het uitwisselformaat (CSV/Excel) "
+                "kunnen niet in één import; importeer ze apart")])
+        from sdesk.services.exchange.istandaarden import import_messages
+
+        return import_messages(engine, sources, progress=progress, cancelled=cancelled,
+                               actor=actor)
+
+    def step(fraction: float, message: str) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(fraction, message)
+
+    report = Report()
+    step(0.0, "Bestanden lezen")
+    tables = {t.name: t for t in read_sources([Path(s) for s in sources], report)}
+    if not tables and report.ok:
+        report.add(", ".join(str(s) for s in sources) or "(geen bron)", None, None,
+                   "niets om te importeren")
+    order = [spec.name for spec in FILES if spec.name in tables]
+
+    prepared: dict[str, Rows] = {}
+    with engine.connect() as conn:
+        known = load_known(conn)
+    for i, name in enumerate(order):
+        step(0.1 + 0.4 * i / max(len(order), 1), f"Controleren: {tables[name].label}")
+        prepared[name] = CHECKS[name](Columns(tables[name], report), known)
+    if not report.ok:
+        return ImportResult(False, report.sorted_issues(), warnings=report.warnings)
+
+    _backup_before_import(engine)
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
+        # A big page cache keeps index pages of a million-line load in memory (default: 2 MB).
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")
+        try:
+            _write_all(conn, order, tables, prepared, counts, step)
+        finally:
+            conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
+        bump_data_version(conn)
+        audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
+                     sum(counts.values()))
+        step(1.0, "Afronden")
+    return ImportResult(True, [], counts, report.warnings)
+
+
+def _backup_before_import(engine: Engine) -> None:
+    """A consistent copy first, when there is something to lose (DESIGN section 8)."""
+    from sdesk.services.platform.backup import auto_backup
+
+    database = engine.url.database
+    if not database:
+        return
+    with engine.connect() as conn:
+        has_data = conn.exec_driver_sql("SELECT 1 FROM household LIMIT 1").first()
+    if has_data:
+        auto_backup(Path(database), "voor-import")
+
+
+def _write_all(conn: Connection, order: list[str], tables: dict[str, RawTable],
+               prepared: dict[str, Rows], counts: dict[str, int],
+               step: Callable[[float, str], None]) -> None:
+    for i, name in enumerate(order):
+        base = 0.5 + 0.5 * i / len(order)
+        span = 0.5 / len(order)
+        label = f"Opslaan: {tables[name].label}"
+        step(base, label)
+        if name == "declaraties":
+            WRITERS[name](conn, prepared[name],
+                          lambda f, b=base, s=span, m=label: step(b + s * f, m))
+        else:
+            WRITERS[name](conn, prepared[name])
+        counts[name] = len(tables[name].frame)

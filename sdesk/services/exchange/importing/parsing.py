@@ -1,0 +1,147 @@
+"""Vectorised value parsers. Each reports bad rows to the Report and returns clean arrays."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from sdesk.services.exchange.importing.readers import RawTable
+from sdesk.services.exchange.importing.report import Report
+
+
+class Dates(NamedTuple):
+    values: pd.Series  # datetime64, NaT when empty or bad
+    iso: np.ndarray  # "YYYY-MM-DD" text (how SQLAlchemy stores Date in SQLite) or None
+
+
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _parse_number(text: str) -> float:
+    """Slow path: spaces, euro signs and thousands separators ("1.234,56", "1,234.56")."""
+    compact = re.sub(r"[\s\u20ac]", "", text)
+    if _THOUSANDS_DOT.match(compact):
+        compact = compact.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_COMMA.match(compact):
+        compact = compact.replace(",", "")
+    else:
+        compact = compact.replace(",", ".")
+    try:
+        value = float(compact)
+    except ValueError:
+        return float("nan")
+    return value if np.isfinite(value) else float("nan")
+
+
+class Columns:
+    """Typed access to one raw table's columns; every refusal lands in the report."""
+
+    def __init__(self, table: RawTable, report: Report) -> None:
+        self.table = table
+        self.report = report
+        self.n = len(table.frame)
+
+    def bad(self, mask: np.ndarray, column: str | None, reason: str | list[str]) -> None:
+        self.report.add_rows(self.table.label, self.table.lines, mask, column, reason)
+
+    def raw(self, column: str) -> pd.Series:
+        return self.table.frame[column].astype(object)
+
+    def text(self, column: str, required: bool = False) -> np.ndarray:
+        """Stripped strings; None where empty."""
+        series = self.raw(column)
+        empty = (series == "").to_numpy()
+        if required:
+            self.bad(empty, column, "verplicht veld is leeg")
+        return np.where(empty, None, series.to_numpy())
+
+    def dates(self, column: str, required: bool = False) -> Dates:
+        """Dates in YYYY-MM-DD or DD-MM-YYYY; NaT/None when empty."""
+        series = self.raw(column)
+        empty = series == ""
+        values = pd.to_datetime(series.where(~empty), format="%Y-%m-%d", errors="coerce")
+        canonical = values.notna() & (series.str.len() == 10)
+        rest = values.isna() & ~empty
+        if rest.any():
+            nl = pd.to_datetime(series.where(rest), format="%d-%m-%Y", errors="coerce")
+            values = values.fillna(nl)
+        bad = (values.isna() & ~empty).to_numpy()
+        if bad.any():
+            raw = series.to_numpy()
+            self.bad(bad, column, [f"ongeldige datum '{v}' (verwacht JJJJ-MM-DD of DD-MM-JJJJ)"
+                                   for v in raw])
+        if required:
+            self.bad(empty.to_numpy(), column, "verplicht veld is leeg")
+        # ISO text as stored by SQLAlchemy; formatting only the rows not already canonical.
+        iso_text = np.where(canonical.to_numpy(), series.to_numpy(), None)
+        other = (values.notna() & ~canonical).to_numpy()
+        if other.any():
+            iso_text[other] = values[other].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        return Dates(values, iso_text)
+
+    def numbers(self, column: str, required: bool = False) -> np.ndarray:
+        """floats (NaN when empty); decimal comma or point, thousands separators allowed."""
+        series = self.raw(column)
+        empty = (series == "").to_numpy()
+        # Fast path for the common forms "1234,56" and "1234.56"; the rest row by row below.
+        values = pd.to_numeric(series.str.replace(",", ".", regex=False),
+                               errors="coerce").to_numpy(dtype="float64", copy=True)
+        slow = ~empty & ~np.isfinite(values)
+        for i in np.flatnonzero(slow):
+            values[i] = _parse_number(series.iat[i])
+        bad = ~empty & ~np.isfinite(values)
+        if bad.any():
+            raw = series.to_numpy()
+            self.bad(bad, column, [f"ongeldig getal '{v}'" for v in raw])
+            values = np.where(bad, np.nan, values)
+        if required:
+            self.bad(empty, column, "verplicht veld is leeg")
+        return values
+
+    def cents(self, column: str, required: bool = False) -> np.ndarray:
+        """Euros with at most two decimals -> cents as float (NaN when empty)."""
+        euros = self.numbers(column, required)
+        cents = np.round(euros * 100)
+        too_precise = np.isfinite(euros) & (np.abs(euros * 100 - cents) > 1e-6)
+        self.bad(too_precise, column, "bedrag heeft meer dan twee decimalen")
+        return np.where(too_precise, np.nan, cents)
+
+    def integers(self, column: str, required: bool = False) -> np.ndarray:
+        values = self.numbers(column, required)
+        fractional = np.isfinite(values) & (values != np.round(values))
+        self.bad(fractional, column, "verwacht een geheel getal")
+        return np.where(fractional, np.nan, values)
+
+    def not_negative(self, values: np.ndarray, column: str) -> None:
+        self.bad(np.isfinite(values) & (values < 0), column, "mag niet negatief zijn")
+
+    def choice(self, column: str, allowed: Collection[str], required: bool = False,
+               default: str | None = None, aliases: dict[str, str] | None = None) -> np.ndarray:
+        series = self.raw(column)
+        # Normalise each distinct value once: a million rows hold only a handful of them.
+        lookup = {v: (aliases or {}).get(v.lower(), v.lower()) for v in pd.unique(series)}
+        values = series.map(lookup).to_numpy(dtype=object)
+        empty = values == ""
+        bad = ~empty & ~np.isin(values, list(allowed))
+        if bad.any():
+            self.bad(bad, column, [f"onbekende waarde '{v}' (toegestaan: {', '.join(allowed)})"
+                                   for v in values])
+        if required and default is None:
+            self.bad(empty, column, "verplicht veld is leeg")
+        return np.where(empty, default, np.where(bad, None, values))
+
+
+def pad_codes(values: np.ndarray, width: int) -> np.ndarray:
+    """Excel drops leading zeros ("1" for "01"); restore them for fixed-width numeric lists."""
+    if width <= 1:
+        return values
+    out = values.copy()
+    for i, v in enumerate(values):
+        if isinstance(v, str) and v.isdigit() and len(v) < width:
+            out[i] = v.zfill(width)
+    return out

@@ -1,0 +1,191 @@
+"""Write checked rows with upserts on the natural keys, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from sdesk.models import Claim
+from sdesk.services.exchange.importing.checks import Rows
+
+
+def _ints(values: np.ndarray) -> list[int | None]:
+    return [None if v is None or v != v else int(v) for v in values.tolist()]
+
+
+def _floats(values: np.ndarray) -> list[float | None]:
+    return [None if v is None or v != v else float(v) for v in values.tolist()]
+
+
+def _objs(values: np.ndarray) -> list[Any]:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
+def _upsert(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str],
+            rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)}) "
+           f"ON CONFLICT ({', '.join(key)}) {action}")
+    # The raw DBAPI cursor of the same connection (so the same transaction): SQLAlchemy's
+    # per-row parameter handling doubles the time of a million-line executemany.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _id_map(conn: Connection, sql: str) -> dict[Any, int]:
+    return {tuple(r[:-1]) if len(r) > 2 else r[0]: r[-1] for r in conn.exec_driver_sql(sql)}
+
+
+def write_huishoudens(conn: Connection, rows: Rows) -> None:
+    _upsert(conn, "household", ("external_id", "wijk", "postcode", "composition"),
+            ("external_id",), list(zip(_objs(rows["external_id"]), _objs(rows["wijk"]),
+                                       _objs(rows["postcode"]), _objs(rows["composition"]),
+                                       strict=True)))
+
+
+def write_personen(conn: Connection, rows: Rows) -> None:
+    households = _id_map(conn, "SELECT external_id, id FROM household")
+    data = list(zip(_objs(rows["external_id"]),
+                    [households[h] for h in _objs(rows["household"])],
+                    _objs(rows["bsn"]), _objs(rows["birth_date"]), _objs(rows["gender"]),
+                    _objs(rows["last_name"]), _objs(rows["first_name"]), strict=True))
+    _upsert(conn, "person", ("external_id", "household_id", "bsn", "birth_date", "gender",
+                             "last_name", "first_name"), ("external_id",), data)
+
+
+def write_medewerkers(conn: Connection, rows: Rows) -> None:
+    teams = sorted({t for t in _objs(rows["team"]) if t})
+    conn.exec_driver_sql("INSERT OR IGNORE INTO team (name) VALUES (?)", [(t,) for t in teams])
+    team_ids = _id_map(conn, "SELECT name, id FROM team")
+    data = list(zip(_objs(rows["external_id"]), _objs(rows["name"]), _objs(rows["role"]),
+                    [team_ids.get(t) for t in _objs(rows["team"])], _floats(rows["fte"]),
+                    strict=True))
+    _upsert(conn, "employee", ("external_id", "name", "role", "team_id", "fte"),
+            ("external_id",), data)
+
+
+def write_tarieven(conn: Connection, rows: Rows) -> None:
+    data = list(zip(_objs(rows["law"]), _objs(rows["product_code"]), _objs(rows["valid_from"]),
+                    _objs(rows["valid_to"]), _ints(rows["cents"]), _objs(rows["unit"]),
+                    strict=True))
+    _upsert(conn, "tariff", ("law", "product_code", "valid_from", "valid_to", "cents", "unit"),
+            ("law", "product_code", "valid_from"), data)
+
+
+def write_toewijzingen(conn: Connection, rows: Rows) -> None:
+    persons = _id_map(conn, "SELECT external_id, id FROM person")
+    employees = _id_map(conn, "SELECT external_id, id FROM employee")
+    data = list(zip(
+        _objs(rows["toewijzingnummer"]), [persons[p] for p in _objs(rows["person"])],
+        _objs(rows["law"]), _objs(rows["category"]), _objs(rows["product_code"]),
+        _objs(rows["description"]), _objs(rows["provider"]), _objs(rows["referrer"]),
+        _objs(rows["delivery_form"]), _objs(rows["provision_kind"]), _objs(rows["start_date"]),
+        _objs(rows["end_date"]), _floats(rows["volume"]), _objs(rows["unit"]),
+        _objs(rows["frequency"]), _ints(rows["tariff_cents"]), _ints(rows["budget_cents"]),
+        [employees.get(e) if e else None for e in _objs(rows["employee"])],
+        _objs(rows["change_reason"]), _objs(rows["end_reason"]), strict=True))
+    _upsert(conn, "allocation", (
+        "toewijzingnummer", "person_id", "law", "category", "product_code", "description",
+        "provider", "referrer", "delivery_form", "provision_kind", "start_date", "end_date",
+        "volume", "unit", "frequency", "tariff_cents", "budget_cents", "employee_id",
+        "change_reason", "end_reason"), ("law", "toewijzingnummer"), data)
+
+
+def write_declaraties(conn: Connection, rows: Rows,
+                      progress: Callable[[float], None] | None = None) -> None:
+    allocations = _id_map(conn, "SELECT law, toewijzingnummer, id FROM allocation")
+    ids = [allocations[(law, nr)] for law, nr in
+           zip(_objs(rows["law"]), _objs(rows["toewijzingnummer"]), strict=True)]
+    data = list(zip(_objs(rows["claim_key"]), ids, _objs(rows["period_start"]),
+                    _objs(rows["period_end"]), _floats(rows["volume"]),
+                    _ints(rows["amount_cents"]), strict=True))
+    existing = conn.exec_driver_sql("SELECT count(*) FROM claim").scalar() or 0
+    # A bulk load into a (nearly) empty table is faster with the secondary indexes built
+    # afterwards in one pass; still one transaction, so a failure restores them too.
+    rebuild = len(data) > max(existing, 10_000)
+    indexes = [ix for ix in Claim.__table__.indexes if not ix.unique] if rebuild else []
+    for index in indexes:
+        index.drop(conn)
+    chunk = 100_000
+    for start in range(0, len(data), chunk):
+        _upsert(conn, "claim", ("claim_key", "allocation_id", "period_start", "period_end",
+                                "volume", "amount_cents"), ("claim_key",),
+                data[start:start + chunk])
+        if progress:
+            progress(min(1.0, (start + chunk) / max(len(data), 1)))
+    for index in indexes:
+        index.create(conn)
+
+
+def write_begroting(conn: Connection, rows: Rows) -> None:
+    data = list(zip(_ints(rows["year"]), _objs(rows["name"]), _objs(rows["law"]),
+                    _objs(rows["categories"]), _objs(rows["delivery_form"]),
+                    _ints(rows["amount_cents"]), _ints(rows["forecast_cents"]), strict=True))
+    _upsert(conn, "budget_line", ("year", "name", "law", "categories", "delivery_form",
+                                  "amount_cents", "forecast_cents"), ("year", "name"), data)
+
+
+def write_kostenkaart(conn: Connection, rows: Rows) -> None:
+    # (name, year) with a NULL year is not caught by a UNIQUE index in SQLite: match by hand.
+    existing = {(n, y): i for i, n, y in conn.exec_driver_sql(
+        "SELECT id, name, year FROM cost_map_item")}
+    for name, unit, price, year, payer, source in zip(
+            _objs(rows["name"]), _objs(rows["unit"]), _ints(rows["price_cents"]),
+            _ints(rows["year"]), _objs(rows["payer"]), _objs(rows["source"]), strict=True):
+        item_id = existing.get((name, year))
+        if item_id is None:
+            conn.exec_driver_sql(
+                "INSERT INTO cost_map_item (name, unit, price_cents, year, payer, source) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (name, unit, price, year, payer, source))
+        else:
+            conn.exec_driver_sql(
+                "UPDATE cost_map_item SET unit = ?, price_cents = ?, payer = ?, source = ? "
+                "WHERE id = ?", (unit, price, payer, source, item_id))
+
+
+def write_interventies(conn: Connection, rows: Rows) -> None:
+    households = _id_map(conn, "SELECT external_id, id FROM household")
+    persons = _id_map(conn, "SELECT external_id, id FROM person")
+    # An item name refers to its newest year in the cost map.
+    items = _id_map(conn, "SELECT name, id FROM cost_map_item ORDER BY COALESCE(year, 0), id")
+    data = list(zip(
+        _objs(rows["natural_key"]), [households[h] for h in _objs(rows["household"])],
+        [persons.get(p) if p else None for p in _objs(rows["person"])], _objs(rows["payer"]),
+        _objs(rows["description"]), [items.get(i) if i else None for i in _objs(rows["item"])],
+        _floats(rows["quantity"]), _ints(rows["amount_cents"]), _objs(rows["period_start"]),
+        _objs(rows["period_end"]), strict=True))
+    _upsert(conn, "intervention", (
+        "natural_key", "household_id", "person_id", "payer", "description", "cost_map_item_id",
+        "quantity", "amount_cents", "period_start", "period_end"), ("natural_key",), data)
+
+
+def write_inwoners(conn: Connection, rows: Rows) -> None:
+    _upsert(conn, "inhabitants", ("year", "age_band", "count"), ("year", "age_band"),
+            list(zip(_ints(rows["year"]), _objs(rows["age_band"]), _ints(rows["count"]),
+                     strict=True)))
+
+
+def write_prijsindex(conn: Connection, rows: Rows) -> None:
+    _upsert(conn, "price_index", ("year", "law", "percentage"), ("year", "law"),
+            list(zip(_ints(rows["year"]), _objs(rows["law"]), _floats(rows["percentage"]),
+                     strict=True)))
+
+
+WRITERS: dict[str, Callable[..., None]] = {
+    "huishoudens": write_huishoudens, "personen": write_personen,
+    "medewerkers": write_medewerkers, "tarieven": write_tarieven,
+    "toewijzingen": write_toewijzingen, "declaraties": write_declaraties,
+    "begroting": write_begroting, "kostenkaart": write_kostenkaart,
+    "interventies": write_interventies, "inwoners": write_inwoners,
+    "prijsindex": write_prijsindex,
+}

@@ -1,0 +1,95 @@
+"""Series for the dashboard's trend charts and the council workbook, from the KPI working set.
+
+Monthly: realised cost per law (nominal and at constant prices) and distinct clients.
+Quarterly: every KPI of DESIGN section 5 (inflow/outflow bars, cost per client, referrers,
+top-10 share) by calling compute_kpis per quarter, so there is still one definition per figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from sdesk.services.kpi.definitions import Kpis, _deflators, compute_kpis
+from sdesk.services.kpi.working_set import kpi_data
+from sdesk.services.platform.readers import fetch_rows
+from sdesk.services.platform.summaries import ensure_realisation_month
+
+
+@dataclass(frozen=True)
+class MonthlyTrend:
+    """One row per month and law: month (first day), law, realised_cents, constant_cents,
+    clients (distinct persons with an active allocation of that law in the month)."""
+
+    frame: pd.DataFrame
+    base_year: int | None
+
+
+def history_bounds(engine: Engine) -> tuple[date, date] | None:
+    data = kpi_data(engine)
+    if data.allocations.empty:
+        return None
+    first = data.allocations["start_date"].min()
+    last = data.data_until
+    return max(first, last - pd.DateOffset(years=5)).date().replace(day=1), last.date()
+
+
+def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None,
+                  team: str | None = None, base_year: int | None = None) -> MonthlyTrend:
+    data = kpi_data(engine)
+    allocations = data.of_law(law)
+    if team:
+        allocations = allocations[allocations["team_id"].isin(data.team_ids(team))]
+    first = date(start.year, start.month, 1)
+    ensure_realisation_month(engine)
+    sql = ("SELECT month, law, SUM(amount_cents) FROM realisation_month "
+           "WHERE month BETWEEN ? AND ?")
+    params: list[object] = [first.year * 100 + first.month, end.year * 100 + end.month]
+    if law:
+        sql += " AND law = ?"
+        params.append(law)
+    if team:
+        team_ids = sorted(data.team_ids(team)) or [-1]
+        sql += f" AND team_id IN ({','.join('?' for _ in team_ids)})"
+        params += team_ids
+    realised = {(m, lw): int(v) for m, lw, v in
+                fetch_rows(engine, sql + " GROUP BY month, law", tuple(params))}
+    laws = sorted(allocations["law"].unique().tolist())
+    deflate, base = _deflators(data, laws, base_year)
+
+    months = pd.period_range(first, end, freq="M")
+    rows = []
+    starts = allocations["start_date"].to_numpy()
+    ends = allocations["end_date"].fillna(pd.Timestamp("2262-01-01")).to_numpy()
+    persons = allocations["person_id"].to_numpy()
+    law_values = allocations["law"].astype(object).to_numpy()
+    for period in months:
+        m0 = np.datetime64(period.start_time.normalize())
+        m1 = np.datetime64(period.end_time.normalize())
+        active = (starts <= m1) & (ends >= m0)
+        key = period.year * 100 + period.month
+        for one in laws:
+            mask = active & (law_values == one)
+            amount = int(realised.get((key, one), 0))
+            factor = deflate.get((one, period.year), 1.0) or 1.0
+            rows.append((period.start_time.date(), one, amount, round(amount / factor),
+                         int(pd.unique(persons[mask]).size)))
+    frame = pd.DataFrame(rows, columns=["month", "law", "realised_cents", "constant_cents",
+                                        "clients"])
+    return MonthlyTrend(frame, base)
+
+
+def quarters(start: date, end: date) -> list[tuple[date, date]]:
+    out = []
+    for period in pd.period_range(start, end, freq="Q"):
+        out.append((period.start_time.date(), period.end_time.date()))
+    return out
+
+
+def quarterly_kpis(engine: Engine, start: date, end: date, law: str | None = None,
+                   team: str | None = None) -> list[Kpis]:
+    return [compute_kpis(engine, q0, q1, law, team) for q0, q1 in quarters(start, end)]

@@ -1,0 +1,114 @@
+"""Consistent copies of the database (SQLite's online backup API) and the way back.
+
+Automatic copies go to a `backups` folder next to the database, before every import that
+would change a database holding data (and before every migration, see db.py); the newest
+`KEEP` automatic copies are kept.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sdesk.services.platform.errors import SdeskError
+
+KEEP = 5
+
+
+class BackupError(SdeskError):
+    pass
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def make_backup(db_path: Path, target: Path | None = None, label: str = "handmatig",
+                passphrase: str | None = None) -> Path:
+    """Copy the database consistently, also while another connection is writing.
+    An encrypted database gives an encrypted copy with the same passphrase."""
+    from sdesk.services.platform.db import is_plain_sqlite, passphrase_from_env, raw_connect
+
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise BackupError(f"Database {db_path} bestaat niet.")
+    if target is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = backup_dir(db_path) / f"{db_path.stem}-{label}-{stamp}{db_path.suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise BackupError(f"{target} bestaat al; kies een andere naam.")
+    key = None if is_plain_sqlite(db_path) else (passphrase or passphrase_from_env())
+    source = raw_connect(db_path, key)
+    try:
+        destination = raw_connect(target, key)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    return target
+
+
+def auto_backup(db_path: Path, label: str) -> Path:
+    path = make_backup(db_path, label=label)
+    automatic = sorted(p for p in backup_dir(db_path).glob(f"{db_path.stem}-*{db_path.suffix}")
+                       if "handmatig" not in p.name)
+    for old in automatic[:-KEEP]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def newest_backup(db_path: Path) -> Path | None:
+    folder = backup_dir(Path(db_path))
+    candidates = list(folder.glob(f"{Path(db_path).stem}-*")) if folder.exists() else []
+    candidates += list(Path(db_path).parent.glob(f"{Path(db_path).stem}.voor-migratie-*"))
+    return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
+
+
+def _check(path: Path) -> None:
+    from sdesk.services.platform.db import is_plain_sqlite, passphrase_from_env, raw_connect
+
+    key = None
+    if not is_plain_sqlite(path):
+        key = passphrase_from_env()
+        if not key:
+            raise BackupError(f"{path} is geen SQLite-bestand, of versleuteld (geef dan het "
+                              "wachtwoord via SDESK_PASSPHRASE).")
+    conn = raw_connect(path, key)
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except Exception as exc:  # sqlite3/sqlcipher3 DatabaseError
+        raise BackupError(f"Back-up {path} is onleesbaar: {exc}") from exc
+    finally:
+        conn.close()
+    if result != "ok":
+        raise BackupError(f"Back-up {path} is beschadigd ({result}).")
+
+
+def restore(db_path: Path, backup: Path) -> Path | None:
+    """Put a backup back; the current file (if readable) is kept aside first.
+
+    Returns the path of that safety copy (None when there was no usable current file).
+    """
+    db_path, backup = Path(db_path), Path(backup)
+    if not backup.exists():
+        raise BackupError(f"Back-up {backup} bestaat niet.")
+    _check(backup)
+    aside = None
+    if db_path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        aside = backup_dir(db_path) / f"{db_path.stem}-voor-herstel-{stamp}{db_path.suffix}"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            make_backup(db_path, aside)
+        except Exception:  # a damaged (or locked-away) file: keep its bytes as they are
+            shutil.copy2(db_path, aside)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    tmp = db_path.with_name(db_path.name + ".herstel")
+    shutil.copy2(backup, tmp)
+    tmp.replace(db_path)
+    return aside
