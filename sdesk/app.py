@@ -35,7 +35,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.platform.users import UserChoice
+    from sdesk.services.platform.users import EmployeeRow
 
 DEMO_SIZE = "small"
 DEMO_SEED = 1
@@ -64,11 +64,9 @@ def ask_passphrase(parent: QWidget | None, message: str) -> str | None:
     return text if ok and text else None
 
 
-def ask_user(parent: QWidget | None, users: list[UserChoice]) -> UserChoice | None:
+def ask_user(parent: QWidget | None, users: list[EmployeeRow]) -> EmployeeRow | None:
     """Who is working: the role decides what sdesk shows (names and BSN, or pseudonyms)."""
-    from sdesk.services.platform.users import ROLE_LABELS
-
-    labels = [f"{u.name} – {ROLE_LABELS.get(u.role, u.role)}"
+    labels = [f"{u.name} – {u.role_label.capitalize()}"
               + (f" ({u.team})" if u.team else "") for u in users]
     choice, ok = QInputDialog.getItem(parent, "Wie bent u?",
                                       "Kies uzelf; uw rol bepaalt wat u ziet:", labels, 0, False)
@@ -85,8 +83,8 @@ class Startup(QObject):
                  choose_start: ChooseStart = ask_first_start,
                  report_error: Callable[[QWidget | None, str], None] = show_error,
                  passphrase_prompt: Callable[[QWidget | None, str], str | None] = ask_passphrase,
-                 choose_user: Callable[[QWidget | None, list[UserChoice]],
-                                       UserChoice | None] | None = None,
+                 choose_user: Callable[[QWidget | None, list[EmployeeRow]],
+                                       EmployeeRow | None] | None = None,
                  user: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
@@ -142,12 +140,12 @@ class Startup(QObject):
 
     def _pick_user(self, engine: Engine) -> None:
         """Apply the chosen employee's role (DESIGN 8): --user, or a choice at start."""
-        from sdesk.services.platform.users import actor_for, list_users
+        from sdesk.services.platform.users import actor_for, list_employees
 
         if self._user:
             actor = actor_for(engine, self._user)
         elif self._choose_user is not None:
-            users = list_users(engine)
+            users = list_employees(engine)
             chosen = self._choose_user(self.window, users) if users else None
             if chosen is None:
                 return

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from sdesk.ui.formatting import euro_whole
+from sdesk.services.platform.text import euro_whole
 
 _MUNICIPAL_COLOUR = "#2b6cb0"
 _OTHER_COLOUR = "#9c6b30"

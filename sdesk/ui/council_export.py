@@ -34,9 +34,7 @@ def internal_checkbox() -> QCheckBox:
 
 
 def user_text(actor: Actor) -> str:
-    from sdesk.services.platform.staff import ROLE_LABELS
-
-    return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"
+    return actor.signature
 
 
 def ask_council_path(parent: QWidget, suggested: str) -> Path | None:

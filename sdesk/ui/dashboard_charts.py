@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.ui.formatting import group_thousands
-from sdesk.ui.kpi_format import MONTHS_SHORT, decimal
+from sdesk.services.platform.text import MONTHS_SHORT, decimal, group_thousands
 
 LAW_COLOURS = {"jeugd": "#2b6cb0", "wmo": "#2f855a", "participatie": "#c05621"}
 SERIES_COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#4a5568")

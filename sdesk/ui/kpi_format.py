@@ -5,11 +5,9 @@ Plain functions (no Qt), so tests can format a figure exactly as a tile shows it
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sdesk.ui.formatting import LAW_NAMES, euro, group_thousands
+from sdesk.services.platform.text import decimal, euro, group_thousands, share
 
 if TYPE_CHECKING:
     from sdesk.services.kpi.definitions import Kpis
@@ -26,21 +24,10 @@ SHARE_KEYS = ("top10_share", "third_party_share", "dropout_rate", "heavy_share")
 # Figures with decimals that are neither money nor shares.
 DECIMAL_KEYS = {"avg_duration_days": 1, "clients_per_1000": 1}
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
-MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
-                "dec")
 
 
-def decimal(value: float, digits: int = 1) -> str:
-    """1234.56 -> "1.234,6" (Dutch separators)."""
-    text = f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return text[1:] if text.startswith("-") and not text.strip("-0,.") else text
 
 
-def share(fraction: float | None, digits: int = 1) -> str:
-    """0.123 -> "12,3 %"; None -> "–"."""
-    return "–" if fraction is None else f"{decimal(fraction * 100, digits)} %"
 
 
 def raw_value(k: Kpis, key: str) -> Any:
@@ -90,23 +77,6 @@ def change_text(key: str, current: Kpis, previous: Kpis) -> tuple[str, int]:
     return f"{arrow} {decimal(abs(rounded), 1)}{unit}", direction
 
 
-def period_text(start: date, end: date) -> str:
-    """"2025" for a calendar year, "3e kwartaal 2025", "november 2025", else "01-02-2025 t/m
-    15-03-2025"."""
-    if start.month == 1 and start.day == 1 and end == date(start.year, 12, 31):
-        return str(start.year)
-    if start.day == 1 and end.year == start.year and start.month % 3 == 1:
-        quarter_end = _month_end(start.year, start.month + 2)
-        if end == quarter_end:
-            return f"{(start.month - 1) // 3 + 1}e kwartaal {start.year}"
-    if start.day == 1 and end == _month_end(start.year, start.month):
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    return f"{start:%d-%m-%Y} t/m {end:%d-%m-%Y}"
 
 
-def law_text(law: str | None) -> str:
-    return "alle wetten" if law is None else LAW_NAMES.get(law, law)
 
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from sdesk import __version__
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import group_thousands
+from sdesk.services.platform.text import group_thousands
 from sdesk.ui.pages.audit_page import AuditPage
 from sdesk.ui.pages.budget_page import BudgetPage
 from sdesk.ui.pages.cost_map_page import CostMapPage
@@ -118,9 +118,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
     def _show_actor(self) -> None:
-        from sdesk.services.platform.users import ROLE_LABELS
+        from sdesk.services.platform.vocabulary import role_label
 
-        role = ROLE_LABELS.get(self.actor.role, self.actor.role)
+        role = role_label(self.actor.role).capitalize()
         self.user_label.setText(f"<b>{self.actor.name}</b> · {role}")
         self.setWindowTitle(f"sdesk – {self.db_path.name} – {self.actor.name} ({role})")
 

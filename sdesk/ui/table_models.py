@@ -21,16 +21,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sdesk.ui.formatting import (
+from sdesk.services.platform.text import (
     LAW_SHORT,
     euro,
     group_thousands,
     law_name,
-    payer_name,
     percent,
     short_date,
-    status_name,
 )
+from sdesk.ui.formatting import payer_name, status_name
 
 if TYPE_CHECKING:
     from sdesk.services.exchange.importer import ImportIssue

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.budget.report import budget_report
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import euro
+from sdesk.services.platform.text import euro
 from sdesk.ui.pages.budget_page import BudgetPage, BudgetTableModel
 
 CONTROLLER = Actor("Carla Controller", "controller")

@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.kpi.teams import team_kpis
 from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.text import euro, group_thousands
 from sdesk.ui.dashboard_charts import ChartHit
-from sdesk.ui.formatting import euro, group_thousands
 from sdesk.ui.kpi_format import TILE_KEYS, change_text, value_text
 from sdesk.ui.pages.dashboard_page import TAB_TEAMS, DashboardPage
 from sdesk.ui.pages.team_page import TeamTableModel

@@ -274,7 +274,7 @@ def _exports(engine: Engine) -> list[tuple[Any, ...]]:
 
 
 def _euro(cents: int) -> str:
-    from sdesk.ui.formatting import euro
+    from sdesk.services.platform.text import euro
 
     return euro(cents)
 

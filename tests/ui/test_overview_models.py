@@ -13,7 +13,7 @@ from sdesk.services.household.overview import (
     InterventionLine,
     PayerSaving,
 )
-from sdesk.ui.formatting import cents_to_input, euro_whole, parse_euro_cents
+from sdesk.services.platform.text import cents_to_input, euro_whole, parse_euro_cents
 from sdesk.ui.table_models import (
     ClientLine,
     CostMapTableModel,

@@ -20,8 +20,7 @@ from sdesk.services.afschaling.decisions import business_case, what_if
 from sdesk.services.afschaling.worklist import Candidate, worklist
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import LAW_SHORT, euro, group_thousands
-from sdesk.ui.kpi_format import decimal
+from sdesk.services.platform.text import LAW_SHORT, decimal, euro, group_thousands
 from sdesk.ui.pages.review_page import TAB_CASE, CandidateTableModel, ReviewPage
 from sdesk.ui.widgets import to_qdate
 from tests.integration.exchange_data import dump

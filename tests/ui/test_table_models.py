@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from sdesk.services.exchange.importer import ImportIssue
 from sdesk.services.household.directory import AllocationRow, HouseholdRow
-from sdesk.ui.formatting import euro, group_thousands, short_date
+from sdesk.services.platform.text import euro, group_thousands, short_date
 from sdesk.ui.table_models import (
     ROW_ROLE,
     SORT_ROLE,

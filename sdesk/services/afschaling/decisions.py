@@ -67,6 +67,7 @@ from sdesk.services.platform.costs import annual_run_rates_cents, commitments_ce
 from sdesk.services.platform.errors import NotFoundError
 from sdesk.services.platform.periods import last_twelve_months
 from sdesk.services.platform.readers import REMOVED, fetch_rows
+from sdesk.services.platform.text import euro, law_name
 from sdesk.services.platform.vocabulary import LAWS
 
 DECISIONS: tuple[str, ...] = tuple(d.value for d in Decision)
@@ -80,7 +81,6 @@ DECISION_LABELS = {
 # Decisions after which the municipality stops paying for the allocation.
 ENDING_DECISIONS = frozenset({Decision.STOP.value, Decision.TO_GENERAL_PROVISION.value,
                               Decision.TO_OTHER_LAW.value})
-LAW_NAMES = {"jeugd": "Jeugdwet", "wmo": "Wmo", "participatie": "Participatiewet"}
 UNKNOWN_GROUP = "onbekend"
 
 _COST_COLUMNS = ("start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
@@ -132,9 +132,9 @@ def _allocation(conn: Connection, toewijzingnummer: str, law: str) -> _Allocatio
         "change_reason FROM allocation WHERE law = ? AND toewijzingnummer = ?",
         (law, str(toewijzingnummer))).first()
     if row is None:
-        raise NotFoundError(f"Toewijzing {toewijzingnummer} ({LAW_NAMES[law]}) bestaat niet.")
+        raise NotFoundError(f"Toewijzing {toewijzingnummer} ({law_name(law)}) bestaat niet.")
     if row[14] == REMOVED:
-        raise ReviewError(f"Toewijzing {toewijzingnummer} ({LAW_NAMES[law]}) is verwijderd "
+        raise ReviewError(f"Toewijzing {toewijzingnummer} ({law_name(law)}) is verwijderd "
                           f"(reden wijziging 13) en telt niet mee.")
     return _Allocation(
         id=row[0], toewijzingnummer=row[1], law=row[2], person_id=row[3], category=row[4],
@@ -149,7 +149,7 @@ def _tariff(conn: Connection, law: str, product_code: str, at: date) -> tuple[in
         "SELECT valid_from, valid_to, cents, unit FROM tariff WHERE law = ? AND "
         "product_code = ? ORDER BY valid_from", (law, product_code)).all()
     if not rows:
-        raise ReviewError(f"Product '{product_code}' is onbekend voor de {LAW_NAMES[law]}: de "
+        raise ReviewError(f"Product '{product_code}' is onbekend voor de {law_name(law)}: de "
                           f"tarieventabel heeft er geen tarief voor.")
     day = at.isoformat()
     valid = [r for r in rows if r[0] <= day and (r[1] is None or r[1] >= day)]
@@ -199,7 +199,7 @@ class WhatIf:
 
 def _what_if(conn: Connection, a: _Allocation, at: date, new_product_code: str | None,
              new_volume: float | None, new_end_date: date | None) -> WhatIf:
-    name = f"Toewijzing {a.toewijzingnummer} ({LAW_NAMES[a.law]})"
+    name = f"Toewijzing {a.toewijzingnummer} ({law_name(a.law)})"
     if a.end is not None and a.end < at:
         raise ReviewError(f"{name} is beëindigd op {_d(a.end)}, vóór {_d(at)}.")
     if new_volume is not None and not (isinstance(new_volume, int | float) and new_volume > 0):
@@ -279,7 +279,7 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
     label = decision_label(decision)
     with engine.begin() as conn:
         a = _allocation(conn, toewijzingnummer, law)
-        name = f"Toewijzing {a.toewijzingnummer} ({LAW_NAMES[a.law]})"
+        name = f"Toewijzing {a.toewijzingnummer} ({law_name(a.law)})"
         if a.end is not None and a.end < review_date:
             raise ReviewError(f"{name} is beëindigd op {_d(a.end)}, vóór de beoordelingsdatum "
                               f"{_d(review_date)}: er valt niets meer te besluiten.")
@@ -302,8 +302,8 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
             if result.annual_saving_cents <= 0:
                 raise ReviewError(
                     f"Dit besluit schaalt niet af: de jaarkosten worden niet lager "
-                    f"({_euro(result.annual_run_rate_before_cents)} nu, "
-                    f"{_euro(result.annual_run_rate_after_cents)} daarna).")
+                    f"({euro(result.annual_run_rate_before_cents)} nu, "
+                    f"{euro(result.annual_run_rate_after_cents)} daarna).")
             saving = result.annual_saving_cents
         else:  # stop, to_general_provision, to_other_law: the municipality stops paying
             if new_product_code or new_volume is not None:
@@ -327,10 +327,6 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
     return int(review_id)
 
 
-def _euro(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"€ {sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ from sdesk.services.platform.costs import EURO_UNIT, annual_run_rates_cents, dai
 from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.readers import REMOVED, fetch_rows
+from sdesk.services.platform.text import euro
 
 
 class ReviewError(SdeskError):
@@ -230,10 +231,6 @@ def _num(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _euros(cents: int) -> str:
-    whole, rest = divmod(abs(int(cents)), 100)
-    text = f"€ {whole:,}".replace(",", ".")
-    return text if not rest else f"{text},{rest:02d}"
 
 
 def rule_explanation(rule_id: str, params: RuleParameters | None = None) -> str:
@@ -274,7 +271,7 @@ def rule_explanation(rule_id: str, params: RuleParameters | None = None) -> str:
     if rule_id == HIGH_COST:
         return (f"De cliënt hoort bij de {p.high_cost_top_n} duurste cliënten van de wet naar "
                 f"jaarkosten, of de jaarkosten van de cliënt binnen de wet zijn hoger dan "
-                f"{_euros(p.high_cost_threshold_cents)}. {share}")
+                f"{euro(p.high_cost_threshold_cents, drop_zero_cents=True)}. {share}")
     if rule_id == LIGHTER_PRODUCT:
         source = "de eigen productladder" if p.ladder is not None else (
             "de productladder uit de tarieventabel")

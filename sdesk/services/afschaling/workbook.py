@@ -24,8 +24,8 @@ from sdesk.services.household.workbook import (
     DATETIME_FORMAT,
     EURO_FORMAT,
     PERCENT_FORMAT,
-    law_label,
 )
+from sdesk.services.platform.text import euros, law_name
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -105,8 +105,6 @@ def _finish(ws: WriteOnlyWorksheet, header_row: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _eur(cents: float | int) -> float:
-    return round(float(cents) / 100, 2)
 
 
 def _eur_array(values: pd.Series | np.ndarray) -> list[float | None]:
@@ -185,7 +183,7 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
     ws.append([out.cell(ws, "Kandidaten", bold=True),
                out.cell(ws, worklist.summary.candidates)])
     ws.append([out.cell(ws, "Verwachte besparing per jaar", bold=True),
-               out.cell(ws, _eur(worklist.summary.expected_saving_total_cents), EURO_FORMAT)])
+               out.cell(ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT)])
     ws.append([])
     ws.append(out.header_row(ws, names, numeric=money))
 
@@ -196,7 +194,7 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
                for code, desc in zip(_texts(f["product_code"]),
                                      _texts(f["product_description"]), strict=True)]
     columns: list[list[Any]] = [
-        _texts(f["toewijzingnummer"]), [law_label(x) for x in f["law"].tolist()],
+        _texts(f["toewijzingnummer"]), [law_name(x) for x in f["law"].tolist()],
         _texts(f["person"])]
     if identity:
         columns += [_texts(f["person_name"]), _texts(f["bsn"])]
@@ -218,9 +216,9 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
         ws.append(row)
     total = [out.cell(ws, "Totaal", bold=True)] + [None] * (len(names) - 1)
     total[names.index("Jaarkosten")] = out.cell(
-        ws, _eur(worklist.summary.annual_cost_total_cents), EURO_FORMAT, bold=True)
+        ws, euros(worklist.summary.annual_cost_total_cents), EURO_FORMAT, bold=True)
     total[names.index("Verwachte besparing")] = out.cell(
-        ws, _eur(worklist.summary.expected_saving_total_cents), EURO_FORMAT, bold=True)
+        ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT, bold=True)
     ws.append(total)
 
     rules = wb.create_sheet("Regels")
@@ -265,14 +263,14 @@ def _group_sheet(out: _Writer, ws: WriteOnlyWorksheet, first: str,
     ws.append(out.header_row(ws, names, numeric=range(1, len(names))))
     for g in groups:
         ws.append([g.name, g.reviews, *[g.by_decision.get(d, 0) for d in DECISIONS],
-                   out.cell(ws, _eur(g.expected_annual_saving_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(g.realised_saving_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(g.realised_saving_per_year_cents), EURO_FORMAT)])
+                   out.cell(ws, euros(g.expected_annual_saving_cents), EURO_FORMAT),
+                   out.cell(ws, euros(g.realised_saving_cents), EURO_FORMAT),
+                   out.cell(ws, euros(g.realised_saving_per_year_cents), EURO_FORMAT)])
     ws.append([out.cell(ws, "Totaal", bold=True), out.cell(ws, case.review_count, bold=True),
                *[out.cell(ws, o.count, bold=True) for o in case.outcomes],
-               out.cell(ws, _eur(case.expected_annual_saving_cents), EURO_FORMAT, True),
-               out.cell(ws, _eur(case.realised_saving_cents), EURO_FORMAT, True),
-               out.cell(ws, _eur(case.realised_saving_per_year_cents), EURO_FORMAT, True)])
+               out.cell(ws, euros(case.expected_annual_saving_cents), EURO_FORMAT, True),
+               out.cell(ws, euros(case.realised_saving_cents), EURO_FORMAT, True),
+               out.cell(ws, euros(case.realised_saving_per_year_cents), EURO_FORMAT, True)])
 
 
 def _case_filters(case: BusinessCase) -> str:
@@ -302,13 +300,13 @@ def write_business_case_workbook(case: BusinessCase, path: Path | str, user: str
                      _case_filters(case))
     lines: list[tuple[str, Any, str | None]] = [
         ("Capaciteit (fte)", case.fte, "0.00"),
-        ("Kosten per fte", _eur(case.cost_per_fte_cents), EURO_FORMAT),
-        ("Kosten beoordelingscapaciteit", _eur(case.capacity_cost_cents), EURO_FORMAT),
+        ("Kosten per fte", euros(case.cost_per_fte_cents), EURO_FORMAT),
+        ("Kosten beoordelingscapaciteit", euros(case.capacity_cost_cents), EURO_FORMAT),
         ("Beoordelingen", case.review_count, None),
-        ("Verwachte besparing per jaar", _eur(case.expected_annual_saving_cents), EURO_FORMAT),
-        ("Gerealiseerde besparing tot peildatum", _eur(case.realised_saving_cents),
+        ("Verwachte besparing per jaar", euros(case.expected_annual_saving_cents), EURO_FORMAT),
+        ("Gerealiseerde besparing tot peildatum", euros(case.realised_saving_cents),
          EURO_FORMAT),
-        ("Gerealiseerde besparing per jaar", _eur(case.realised_saving_per_year_cents),
+        ("Gerealiseerde besparing per jaar", euros(case.realised_saving_per_year_cents),
          EURO_FORMAT),
         ("Rendement (besparing per jaar ÷ kosten capaciteit)", case.return_on_capacity,
          RATIO_FORMAT),
@@ -338,13 +336,13 @@ def write_business_case_workbook(case: BusinessCase, path: Path | str, user: str
     ws.append(out.header_row(ws, names, numeric=range(7, len(names))))
     for r in case.reviews:
         ws.append([r.review_id, out.cell(ws, r.review_date, DATE_FORMAT), r.toewijzingnummer,
-                   law_label(r.law), r.decision_label, r.employee, r.team,
-                   out.cell(ws, _eur(r.annual_cost_before_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(r.expected_annual_saving_cents), EURO_FORMAT),
-                   r.days_since, out.cell(ws, _eur(r.baseline_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(r.paid_after_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(r.realised_saving_cents), EURO_FORMAT),
-                   out.cell(ws, _eur(r.realised_saving_per_year_cents), EURO_FORMAT)])
+                   law_name(r.law), r.decision_label, r.employee, r.team,
+                   out.cell(ws, euros(r.annual_cost_before_cents), EURO_FORMAT),
+                   out.cell(ws, euros(r.expected_annual_saving_cents), EURO_FORMAT),
+                   r.days_since, out.cell(ws, euros(r.baseline_cents), EURO_FORMAT),
+                   out.cell(ws, euros(r.paid_after_cents), EURO_FORMAT),
+                   out.cell(ws, euros(r.realised_saving_cents), EURO_FORMAT),
+                   out.cell(ws, euros(r.realised_saving_per_year_cents), EURO_FORMAT)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

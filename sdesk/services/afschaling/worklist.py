@@ -98,6 +98,7 @@ from sdesk.services.platform.readers import (
     read_aside,
     spans_frame,
 )
+from sdesk.services.platform.text import euros
 from sdesk.services.platform.vocabulary import CATEGORY_CODELIST, LAWS
 
 UNIT_CODELIST = "WJ756"
@@ -756,8 +757,6 @@ def _day_texts(days: np.ndarray) -> np.ndarray:
 
 # -- JSON -------------------------------------------------------------------------------------
 
-def _eur(cents: int | float) -> float:
-    return round(float(cents) / 100, 2)
 
 
 def worklist_json(w: Worklist) -> dict[str, Any]:
@@ -778,7 +777,7 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
         "at": w.at.isoformat(),
         "candidates": candidates,
         "summary": {"candidates": w.summary.candidates,
-                    "expected_saving_total": _eur(w.summary.expected_saving_total_cents),
+                    "expected_saving_total": euros(w.summary.expected_saving_total_cents),
                     "by_rule": dict(w.summary.by_rule)},
     }
 

@@ -29,6 +29,7 @@ from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.errors import NotFoundError, SdeskError
 from sdesk.services.platform.periods import last_twelve_months
 from sdesk.services.platform.readers import allocations_frame, claims_by_allocation, claims_by_month
+from sdesk.services.platform.text import euros
 
 DEFAULT_EXPLAIN_PCT = 5.0
 DEFAULT_EXPLAIN_CENTS = 1_500_000  # EUR 15,000
@@ -208,8 +209,6 @@ def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: st
         audit.record(conn, actor, audit.CHANGE, f"toelichting begrotingspost '{post}' ({year})")
 
 
-def _eur(cents: float | None) -> float | None:
-    return None if cents is None else round(cents / 100, 2)
 
 
 def budget_json(report: BudgetReport) -> dict[str, Any]:
@@ -219,12 +218,12 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
 
     return {
         "year": report.year, "at": report.at.isoformat(),
-        "lines": [{"post": r.post, "begroting": _eur(r.begroting_cents),
-                   "realisatie": _eur(r.realisatie_cents), "prognose": _eur(r.prognose_cents),
-                   "prognose_source": r.prognose_source, "restant": _eur(r.restant_cents),
+        "lines": [{"post": r.post, "begroting": euros(r.begroting_cents),
+                   "realisatie": euros(r.realisatie_cents), "prognose": euros(r.prognose_cents),
+                   "prognose_source": r.prognose_source, "restant": euros(r.restant_cents),
                    "v_n": r.v_n, "afwijking_pct": pct(r.afwijking_pct)} for r in report.lines],
-        "total": {"begroting": _eur(report.begroting_cents),
-                  "realisatie": _eur(report.realisatie_cents),
-                  "prognose": _eur(report.prognose_cents), "restant": _eur(report.restant_cents),
+        "total": {"begroting": euros(report.begroting_cents),
+                  "realisatie": euros(report.realisatie_cents),
+                  "prognose": euros(report.prognose_cents), "restant": euros(report.restant_cents),
                   "v_n": report.v_n, "afwijking_pct": pct(report.afwijking_pct)},
     }

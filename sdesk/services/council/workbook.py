@@ -30,14 +30,13 @@ from sdesk.services.kpi.definitions import (
 )
 from sdesk.services.kpi.trends import monthly_trend, quarterly_kpis
 from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.text import law_name, law_text
 
 EURO = '"€" #,##0.00'
 EURO_WHOLE = '"€" #,##0'
 PERCENT = "0.0%"
 SMALL = 10
 SUPPRESSED = "<10"
-LAW_LABELS = {"jeugd": "Jeugdwet", "wmo": "Wmo", "participatie": "Participatiewet",
-              None: "alle wetten"}
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 BOLD = Font(bold=True)
 
@@ -75,7 +74,7 @@ def _heading(ws: Worksheet, title: str, request: CouncilRequest, user: str,
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (f"Periode {request.start:%d-%m-%Y} t/m {request.end:%d-%m-%Y}; wet: "
-                f"{LAW_LABELS.get(request.law, request.law)}; team: {request.team or 'alle'}")
+                f"{law_text(request.law)}; team: {request.team or 'alle'}")
     ws["A3"] = (f"Gemaakt {printed_at:%d-%m-%Y %H:%M} door {user}; "
                 + ("intern gebruik (geen afscherming van kleine aantallen)" if request.internal
                    else f"aantallen onder {SMALL} personen zijn afgeschermd als '{SUPPRESSED}'"))
@@ -163,9 +162,9 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
     trend = monthly_trend(engine, start, request.end, request.law, request.team)
     frame = trend.frame
     laws = sorted(frame["law"].unique().tolist())
-    labels = ["Maand"] + [f"Kosten {LAW_LABELS[lw]}" for lw in laws] + [
-        f"Constante prijzen {LAW_LABELS[lw]}" for lw in laws] + [
-        f"Cliënten {LAW_LABELS[lw]}" for lw in laws]
+    labels = ["Maand"] + [f"Kosten {law_name(lw)}" for lw in laws] + [
+        f"Constante prijzen {law_name(lw)}" for lw in laws] + [
+        f"Cliënten {law_name(lw)}" for lw in laws]
     _header_row(ws, row, labels)
     header = row
     ws.freeze_panes = ws.cell(row=row + 1, column=2)

@@ -19,6 +19,7 @@ from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, pseudonym
 from sdesk.services.platform.errors import NotFoundError
 from sdesk.services.platform.periods import last_twelve_months
+from sdesk.services.platform.text import euros
 from sdesk.services.platform.vocabulary import CATEGORY_CODELIST
 
 DEFAULT_THRESHOLD_CENTS = 10_000_000  # EUR 100,000 a year
@@ -154,8 +155,6 @@ class HouseholdOverview:
         return flags
 
 
-def _eur(cents: int | float) -> float:
-    return round(cents / 100, 2)
 
 
 def overview_json(o: HouseholdOverview) -> dict[str, Any]:
@@ -170,23 +169,23 @@ def overview_json(o: HouseholdOverview) -> dict[str, Any]:
             "toewijzingnummer": a.toewijzingnummer, "law": a.law, "category": a.category,
             "product": a.product, "provider": a.provider, "start": a.start.isoformat(),
             "end": a.end.isoformat() if a.end else None,
-            "annual_cost": _eur(a.annual_cost_cents), "realised_12m": _eur(a.realised_12m_cents),
+            "annual_cost": euros(a.annual_cost_cents), "realised_12m": euros(a.realised_12m_cents),
         } for a in o.allocations],
         "interventions": [{"payer": i.payer, "description": i.description,
-                           "annual_cost": _eur(i.annual_cost_cents)} for i in o.interventions],
-        "totals_by_law": {k: _eur(v) for k, v in o.totals_by_law.items()},
-        "totals_by_payer": {k: _eur(v) for k, v in o.totals_by_payer.items()},
-        "total_annual_cost": _eur(o.total_annual_cost_cents),
+                           "annual_cost": euros(i.annual_cost_cents)} for i in o.interventions],
+        "totals_by_law": {k: euros(v) for k, v in o.totals_by_law.items()},
+        "totals_by_payer": {k: euros(v) for k, v in o.totals_by_payer.items()},
+        "total_annual_cost": euros(o.total_annual_cost_cents),
         "providers_count": o.providers_count,
         "flags": o.flags,
         "coordination": None if c is None else {
             "t0_date": c.t0_date.isoformat(), "t1_date": c.t1_date.isoformat(),
-            "by_payer": {p: {"t0": _eur(s.t0_cents), "t1": _eur(s.t1_cents),
-                             "saving": _eur(s.saving_cents)} for p, s in c.by_payer.items()},
-            "total_saving": _eur(c.total_saving_cents), "attribution": c.attribution,
-            "attributed_saving": _eur(c.attributed_saving_cents),
-            "municipal_saving": _eur(c.municipal_saving_cents),
-            "societal_saving": _eur(c.societal_saving_cents),
+            "by_payer": {p: {"t0": euros(s.t0_cents), "t1": euros(s.t1_cents),
+                             "saving": euros(s.saving_cents)} for p, s in c.by_payer.items()},
+            "total_saving": euros(c.total_saving_cents), "attribution": c.attribution,
+            "attributed_saving": euros(c.attributed_saving_cents),
+            "municipal_saving": euros(c.municipal_saving_cents),
+            "societal_saving": euros(c.societal_saving_cents),
         },
     }
 

@@ -24,6 +24,7 @@ from sdesk.services.household.overview import (
     HouseholdOverview,
     PayerSaving,
 )
+from sdesk.services.platform.text import LAW_NAMES, euro, euros, law_name
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -33,7 +34,6 @@ DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 PERCENT_FORMAT = "0%"
 
-LAW_LABELS = {"jeugd": "Jeugdwet", "wmo": "Wmo", "participatie": "Participatiewet"}
 PAYER_LABELS = {"gemeente": "Gemeente", "zorgverzekeraar": "Zorgverzekeraar",
                 "politie": "Politie", "justitie": "Justitie",
                 "woningcorporatie": "Woningcorporatie", "onderwijs": "Onderwijs",
@@ -46,10 +46,6 @@ _MAX_WIDTH = 60
 
 
 # -- text shared by screen, PDF and workbook ---------------------------------------------------
-
-def law_label(law: str | None) -> str:
-    return LAW_LABELS.get(law or "", law or "")
-
 
 def payer_label(payer: str) -> str:
     return PAYER_LABELS.get(payer, payer.capitalize())
@@ -67,13 +63,6 @@ def category_text(a: AllocationLine) -> str:
     return f"{a.category} {a.category_label}" if a.category.isdigit() else a.category_label
 
 
-def euro_text(cents: int | None) -> str:
-    """123456 -> "€ 1.234,56" (the UI has its own copy in sdesk.ui.formatting)."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"€ {sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def omvang_text_of(a: AllocationLine) -> str:
@@ -82,7 +71,7 @@ def omvang_text_of(a: AllocationLine) -> str:
     from sdesk.services.platform.reference_data import shipped_codelists
 
     if a.budget_cents is not None and a.volume is None:
-        return f"Budget {euro_text(a.budget_cents)}"
+        return f"Budget {euro(a.budget_cents)}"
     unit_label = shipped_codelists().get(UNIT_CODELIST, {}).get(a.unit or "")
     return omvang_text(a.volume, a.unit, unit_label, a.frequency, a.budget_cents)
 
@@ -112,13 +101,11 @@ def bucket_savings(savings: dict[str, PayerSaving]) -> list[tuple[str, PayerSavi
 
 
 def filters_text(o: HouseholdOverview) -> str:
-    return f"peildatum {o.at:%d-%m-%Y}; drempel jaarkosten {euro_text(o.threshold_cents)}"
+    return f"peildatum {o.at:%d-%m-%Y}; drempel jaarkosten {euro(o.threshold_cents)}"
 
 
 # -- workbook ---------------------------------------------------------------------------------
 
-def _eur(cents: int) -> float:
-    return round(cents / 100, 2)
 
 
 class _Sheet:
@@ -193,7 +180,7 @@ class _Sheet:
 
 def _display_width(value: Any, formats: dict[int, str] | None, column: int) -> int:
     if isinstance(value, float | int) and formats and formats.get(column) == EURO_FORMAT:
-        return len(euro_text(round(value * 100)))
+        return len(euro(round(value * 100)))
     if isinstance(value, datetime):
         return 16
     if isinstance(value, date):
@@ -229,9 +216,9 @@ def _overview_sheet(sheet: _Sheet, o: HouseholdOverview) -> None:
     sheet.row(["Wijk", o.wijk or ""])
     sheet.row(["Postcode", o.postcode or ""])
     sheet.row(["Samenstelling", o.composition or ""])
-    sheet.row(["Jaarkosten totaal", _eur(o.total_annual_cost_cents)], formats=money, bold=True)
-    sheet.row(["waarvan gemeente", _eur(municipal)], formats=money)
-    sheet.row(["waarvan andere financiers", _eur(other)], formats=money)
+    sheet.row(["Jaarkosten totaal", euros(o.total_annual_cost_cents)], formats=money, bold=True)
+    sheet.row(["waarvan gemeente", euros(municipal)], formats=money)
+    sheet.row(["waarvan andere financiers", euros(other)], formats=money)
     sheet.row(["Aantal aanbieders", o.providers_count])
     sheet.row(["Signalen", "; ".join(flag_texts(o)) or "geen"], measure=False)
     sheet.blank()
@@ -244,18 +231,18 @@ def _overview_sheet(sheet: _Sheet, o: HouseholdOverview) -> None:
 
     sheet.title("Jaarkosten per wet")
     sheet.header(["Wet", "Jaarbedrag"], numeric=[2])
-    for law in sorted(o.totals_by_law, key=lambda x: list(LAW_LABELS).index(x)
-                      if x in LAW_LABELS else len(LAW_LABELS)):
-        sheet.row([law_label(law), _eur(o.totals_by_law[law])], formats=money)
-    sheet.row(["Totaal toewijzingen", _eur(sum(o.totals_by_law.values()))], formats=money,
+    for law in sorted(o.totals_by_law, key=lambda x: list(LAW_NAMES).index(x)
+                      if x in LAW_NAMES else len(LAW_NAMES)):
+        sheet.row([law_name(law), euros(o.totals_by_law[law])], formats=money)
+    sheet.row(["Totaal toewijzingen", euros(sum(o.totals_by_law.values()))], formats=money,
               bold=True)
     sheet.blank()
 
     sheet.title("Jaarkosten per financier")
     sheet.header(["Financier", "Jaarbedrag"], numeric=[2])
     for payer in sorted(o.totals_by_payer, key=payer_sort_key):
-        sheet.row([payer_label(payer), _eur(o.totals_by_payer[payer])], formats=money)
-    sheet.row(["Totaal", _eur(o.total_annual_cost_cents)], formats=money, bold=True)
+        sheet.row([payer_label(payer), euros(o.totals_by_payer[payer])], formats=money)
+    sheet.row(["Totaal", euros(o.total_annual_cost_cents)], formats=money, bold=True)
 
 
 ALLOCATION_HEADERS = ("Toewijzing", "Cliënt", "Wet", "Categorie", "Product", "Aanbieder",
@@ -269,14 +256,14 @@ def _allocation_sheet(sheet: _Sheet, o: HouseholdOverview) -> int:
     header = sheet.header(list(ALLOCATION_HEADERS), numeric=[8, 9, 13, 14])
     for a in o.allocations:
         sheet.row([
-            a.toewijzingnummer, names.get(a.person_id, a.person_id), law_label(a.law),
+            a.toewijzingnummer, names.get(a.person_id, a.person_id), law_name(a.law),
             category_text(a), a.product or "", a.provider or "", omvang_text_of(a),
-            None if a.tariff_cents is None else _eur(a.tariff_cents),
-            None if a.budget_cents is None else _eur(a.budget_cents),
+            None if a.tariff_cents is None else euros(a.tariff_cents),
+            None if a.budget_cents is None else euros(a.budget_cents),
             a.start, a.end, "ja" if a.active else "nee",
-            _eur(a.annual_cost_cents), _eur(a.realised_12m_cents)], formats=money)
-    sheet.row(["Totaal", *[None] * 11, _eur(sum(a.annual_cost_cents for a in o.allocations)),
-               _eur(sum(a.realised_12m_cents for a in o.allocations))], formats=money,
+            euros(a.annual_cost_cents), euros(a.realised_12m_cents)], formats=money)
+    sheet.row(["Totaal", *[None] * 11, euros(sum(a.annual_cost_cents for a in o.allocations)),
+               euros(sum(a.realised_12m_cents for a in o.allocations))], formats=money,
               bold=True)
     return header
 
@@ -289,9 +276,9 @@ def _intervention_sheet(sheet: _Sheet, o: HouseholdOverview) -> int:
     for i in o.interventions:
         sheet.row([payer_label(i.payer), i.description,
                    names.get(i.person_id, i.person_id) if i.person_id else "", i.item or "",
-                   _eur(i.annual_cost_cents)], formats=money)
+                   euros(i.annual_cost_cents)], formats=money)
     sheet.row(["Totaal", None, None, None,
-               _eur(sum(i.annual_cost_cents for i in o.interventions))], formats=money,
+               euros(sum(i.annual_cost_cents for i in o.interventions))], formats=money,
               bold=True)
     return header
 
@@ -300,11 +287,11 @@ def _saving_table(sheet: _Sheet, first: str, lines: list[tuple[str, PayerSaving]
     money = {2: EURO_FORMAT, 3: EURO_FORMAT, 4: EURO_FORMAT}
     sheet.header([first, "T0 (intake)", "T1 (evaluatie)", "Besparing"], numeric=[2, 3, 4])
     for label, s in lines:
-        sheet.row([label, _eur(s.t0_cents), _eur(s.t1_cents), _eur(s.saving_cents)],
+        sheet.row([label, euros(s.t0_cents), euros(s.t1_cents), euros(s.saving_cents)],
                   formats=money)
-    sheet.row(["Totaal", _eur(sum(s.t0_cents for _, s in lines)),
-               _eur(sum(s.t1_cents for _, s in lines)),
-               _eur(sum(s.saving_cents for _, s in lines))], formats=money, bold=True)
+    sheet.row(["Totaal", euros(sum(s.t0_cents for _, s in lines)),
+               euros(sum(s.t1_cents for _, s in lines)),
+               euros(sum(s.saving_cents for _, s in lines))], formats=money, bold=True)
 
 
 def _coordination_sheet(sheet: _Sheet, o: HouseholdOverview) -> None:
@@ -331,12 +318,12 @@ def _coordination_sheet(sheet: _Sheet, o: HouseholdOverview) -> None:
     _saving_table(sheet, "Post", bucket_savings(c.by_bucket))
     sheet.blank()
     sheet.title("Besparing")
-    sheet.row(["Totale besparing", _eur(c.total_saving_cents)], formats=money)
+    sheet.row(["Totale besparing", euros(c.total_saving_cents)], formats=money)
     sheet.row(["Toerekening", c.attribution], formats={2: PERCENT_FORMAT})
-    sheet.row(["Toegerekende besparing", _eur(c.attributed_saving_cents)], formats=money,
+    sheet.row(["Toegerekende besparing", euros(c.attributed_saving_cents)], formats=money,
               bold=True)
-    sheet.row(["waarvan gemeentelijk", _eur(c.municipal_saving_cents)], formats=money)
-    sheet.row(["waarvan maatschappelijk", _eur(c.societal_saving_cents)], formats=money)
+    sheet.row(["waarvan gemeentelijk", euros(c.municipal_saving_cents)], formats=money)
+    sheet.row(["waarvan maatschappelijk", euros(c.societal_saving_cents)], formats=money)
     if c.notes:
         sheet.row(["Notities", c.notes], measure=False)
 

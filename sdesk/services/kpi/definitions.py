@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.kpi.working_set import KpiData, kpi_data
 from sdesk.services.platform.periods import add_months
+from sdesk.services.platform.text import euros
 
 THIRD_PARTY_REFERRERS = ("02", "03", "04", "05", "08")
 DROPOUT_CODES = {"jeugd": ("32", "33"), "wmo": ("21", "22")}
@@ -304,8 +305,6 @@ def compare_periods(engine: Engine, start: date, end: date, law: str | None = No
     return KpiComparison(current, previous, earlier)
 
 
-def _eur(cents: float | None) -> float | None:
-    return None if cents is None else round(cents / 100, 2)
 
 
 def _ratio(value: float | None, digits: int = 4) -> float | None:
@@ -318,19 +317,19 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
         "from": k.start.isoformat(), "to": k.end.isoformat(), "law": k.law, "team": k.team,
         "clients": k.clients, "inflow": k.inflow, "outflow": k.outflow,
         "outflow_provisional": k.outflow_provisional, "continuing": k.continuing,
-        "realised_cost": _eur(k.realised_cost_cents),
-        "cost_per_client": _eur(k.cost_per_client_cents),
+        "realised_cost": euros(k.realised_cost_cents),
+        "cost_per_client": euros(k.cost_per_client_cents),
         "top10_share": _ratio(k.top10_share),
-        "cost_by_referrer": {c: _eur(v) for c, v in k.cost_by_referrer_cents.items()},
+        "cost_by_referrer": {c: euros(v) for c, v in k.cost_by_referrer_cents.items()},
         "third_party_share": _ratio(k.third_party_share),
-        "cost_by_category": {c: _eur(v) for c, v in k.cost_by_category_cents.items()},
+        "cost_by_category": {c: euros(v) for c, v in k.cost_by_category_cents.items()},
         "clients_by_category": dict(k.clients_by_category),
         "avg_duration_days": _ratio(k.avg_duration_days, 1),
         "dropout_rate": _ratio(k.dropout_rate),
         "clients_per_1000": _ratio(k.clients_per_1000, 2),
         "heavy_share": _ratio(k.heavy_share),
         "households_multi_law": k.households_multi_law,
-        "constant_price_cost": _eur(k.constant_price_cost_cents),
+        "constant_price_cost": euros(k.constant_price_cost_cents),
         "base_year": k.base_year,
     }
 

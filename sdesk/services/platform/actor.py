@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from sdesk.config import config_dir
+from sdesk.services.platform.vocabulary import role_label
 
 ROLES_SEEING_IDENTITY = frozenset({"klantmanager", "procescoordinator", "teamleider"})
 
@@ -26,8 +27,13 @@ class Actor:
         """Names and BSN only for roles that need them; the controller sees pseudonyms."""
         return self.role in ROLES_SEEING_IDENTITY
 
+    @property
+    def signature(self) -> str:
+        """"Kees Klant (klantmanager)": who made an export, as printed in its header."""
+        return f"{self.name} ({role_label(self.role)})"
 
-# Used by the CLI and batch jobs until users pick who they are at start (issue 7).
+
+# The actor of imports and batch jobs that no user started.
 SYSTEM = Actor(name="systeem", role="procescoordinator")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 
@@ -21,3 +22,8 @@ def add_months(day: date, months: int) -> date:
 def last_twelve_months(at: date) -> tuple[date, date]:
     """The twelve months ending on `at`, both ends inclusive: 2025-06-30 -> 2024-07-01."""
     return add_months(at, -12) + timedelta(days=1), at
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month: (2024, 2) -> 2024-02-29."""
+    return date(year, month, calendar.monthrange(year, month)[1])

@@ -1,4 +1,5 @@
-"""Who is at the keyboard: an employee record gives the acting user and their role."""
+"""Who works here: employees and teams for pickers and filters, and the acting user an
+employee record gives (no person data of clients)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,40 @@ from sqlalchemy import Engine
 
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError
-
-ROLE_LABELS = {"klantmanager": "Klantmanager", "procescoordinator": "Procescoördinator",
-               "controller": "Controller", "teamleider": "Teamleider"}
+from sdesk.services.platform.vocabulary import role_label
 
 
 @dataclass(frozen=True)
-class UserChoice:
+class EmployeeRow:
     external_id: str
     name: str
     role: str
     team: str | None
 
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
 
-def list_users(engine: Engine) -> list[UserChoice]:
+
+def list_employees(engine: Engine, preferred_role: str | None = None) -> list[EmployeeRow]:
+    """All employees by name; those with `preferred_role` first."""
     with engine.connect() as conn:
-        return [UserChoice(*r) for r in conn.exec_driver_sql(
+        rows = [EmployeeRow(*r) for r in conn.exec_driver_sql(
             "SELECT e.external_id, e.name, e.role, t.name FROM employee e "
-            "LEFT JOIN team t ON t.id = e.team_id ORDER BY e.name").all()]
+            "LEFT JOIN team t ON t.id = e.team_id ORDER BY e.name, e.external_id")]
+    if preferred_role:
+        rows.sort(key=lambda r: r.role != preferred_role)  # stable: names stay sorted
+    return rows
+
+
+def list_teams(engine: Engine) -> list[str]:
+    """Team names in alphabetical order."""
+    with engine.connect() as conn:
+        return [r[0] for r in conn.exec_driver_sql("SELECT name FROM team ORDER BY name")]
 
 
 def actor_for(engine: Engine, external_id: str) -> Actor:
+    """The acting user for an employee id; a clear message when there is no such employee."""
     with engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT id, name, role FROM employee WHERE external_id = ?",
                                    (external_id,)).first()

@@ -58,6 +58,13 @@ CHANGE_REASON_CODELIST = {"jeugd": "JZ002", "wmo": "WMO002"}
 DELIVERY_FORMS = ("zin", "pgb")
 PROVISION_KINDS = ("maatwerk", "algemeen", "sociale_basis")
 ROLES = ("klantmanager", "procescoordinator", "controller", "teamleider")
+ROLE_LABELS = {"procescoordinator": "procescoördinator", "klantmanager": "klantmanager",
+               "controller": "controller", "teamleider": "teamleider"}
 PAYERS = ("gemeente", "zorgverzekeraar", "politie", "justitie", "woningcorporatie", "onderwijs",
           "wlz", "overig")
 UNKNOWN_BSN = "999999999"
+
+
+def role_label(role: str) -> str:
+    """"procescoordinator" -> "procescoördinator" (lower case; capitalise at a sentence start)."""
+    return ROLE_LABELS.get(role, role)

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.ui.formatting import cents_to_input, euro, parse_euro_cents
-from sdesk.ui.kpi_format import decimal
+from sdesk.services.platform.text import cents_to_input, decimal, euro, parse_euro_cents
 
 if TYPE_CHECKING:
     from sdesk.services.budget.report import BudgetRow

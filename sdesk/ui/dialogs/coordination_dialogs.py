@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import short_date
+from sdesk.services.platform.text import short_date
 from sdesk.ui.widgets import date_edit, from_qdate, show_failure
 from sdesk.ui.workers import TaskState, run_in_background
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from sdesk.services.household.coordination import CoordinationSummary
-    from sdesk.services.platform.staff import EmployeeRow
+    from sdesk.services.platform.users import EmployeeRow
 
 NO_COORDINATOR = "(niemand aangewezen)"
 
@@ -91,7 +91,7 @@ class StartCaseDialog(QDialog):
         engine = self._engine
 
         def op(_state: TaskState) -> list[EmployeeRow]:
-            from sdesk.services.platform.staff import list_employees
+            from sdesk.services.platform.users import list_employees
 
             return list_employees(engine, preferred_role="procescoordinator")
 

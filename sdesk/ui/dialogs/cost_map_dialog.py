@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import cents_to_input, parse_euro_cents, payer_name
+from sdesk.services.platform.text import cents_to_input, parse_euro_cents
+from sdesk.ui.formatting import payer_name
 from sdesk.ui.widgets import show_failure
 from sdesk.ui.workers import TaskState, run_in_background
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.ui.formatting import euro, group_thousands, law_name, short_date
+from sdesk.services.platform.text import euro, group_thousands, law_name, short_date
 from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns_to_view, make_table
 from sdesk.ui.widgets import show_failure
@@ -311,6 +311,4 @@ class DrilldownDialog(QDialog):
 
 
 def _user_text(actor: Actor) -> str:
-    from sdesk.services.platform.staff import ROLE_LABELS
-
-    return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"
+    return actor.signature

@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.text import decimal, euro, short_date
 from sdesk.ui.council_export import (
     ask_council_path,
     internal_checkbox,
     suggested_name,
     write_in_background,
 )
-from sdesk.ui.formatting import euro, short_date
-from sdesk.ui.kpi_format import decimal
 from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns_to_view, make_table
 from sdesk.ui.widgets import (

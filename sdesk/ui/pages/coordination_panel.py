@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import euro, short_date, status_name
+from sdesk.services.platform.text import euro, short_date
+from sdesk.ui.formatting import status_name
 from sdesk.ui.table_models import BucketSavingModel, PayerSavingModel, SavingRow
 from sdesk.ui.tables import content_width, fit_columns, fit_height, make_table
 from sdesk.ui.widgets import DUTCH, section_title, show_failure

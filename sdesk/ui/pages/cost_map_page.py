@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import group_thousands
+from sdesk.services.platform.text import group_thousands
 from sdesk.ui.table_models import CostMapTableModel
 from sdesk.ui.tables import fit_columns, make_table
 from sdesk.ui.widgets import page_heading, show_failure

@@ -33,22 +33,24 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.text import (
+    LAW_NAMES,
+    LAW_SHORT,
+    MONTHS,
+    euro,
+    group_thousands,
+    law_text,
+    period_text,
+    share,
+    short_date,
+)
 from sdesk.ui.council_export import (
     ask_council_path,
     internal_checkbox,
     suggested_name,
     write_in_background,
 )
-from sdesk.ui.formatting import LAW_NAMES, LAW_SHORT, euro, group_thousands, short_date
-from sdesk.ui.kpi_format import (
-    MONTHS,
-    TILE_KEYS,
-    change_text,
-    law_text,
-    period_text,
-    share,
-    value_text,
-)
+from sdesk.ui.kpi_format import TILE_KEYS, change_text, value_text
 from sdesk.ui.pages.team_page import TeamPanel
 from sdesk.ui.widgets import (
     busy_indicator,
@@ -427,7 +429,7 @@ class DashboardPage(QWidget):
 
         def op(state: TaskState) -> tuple[tuple[date, date] | None, list[str]]:
             from sdesk.services.kpi.trends import history_bounds
-            from sdesk.services.platform.staff import list_teams
+            from sdesk.services.platform.users import list_teams
 
             return history_bounds(engine), list_teams(engine)
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import euro, flag_name, law_name, payer_name, short_date
+from sdesk.services.platform.text import euro, law_name, short_date
+from sdesk.ui.formatting import flag_name, payer_name
 from sdesk.ui.pages.coordination_panel import CoordinationPanel
 from sdesk.ui.table_models import (
     AmountRow,
@@ -73,9 +74,7 @@ MIN_CHART_WIDTH = 300
 
 def user_text(actor: Actor) -> str:
     """The acting user as printed on reports: "systeem (procescoördinator)"."""
-    from sdesk.services.platform.staff import ROLE_LABELS
-
-    return f"{actor.name} ({ROLE_LABELS.get(actor.role, actor.role)})"
+    return actor.signature
 
 
 def _titled(title: QLabel, view: QWidget) -> QWidget:

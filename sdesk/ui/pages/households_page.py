@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import group_thousands
+from sdesk.services.platform.text import group_thousands
 from sdesk.ui.pages.household_overview_panel import HouseholdOverviewPanel
 from sdesk.ui.table_models import (
     AllocationTableModel,

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import euro, group_thousands, status_name
+from sdesk.services.platform.text import euro, group_thousands
+from sdesk.ui.formatting import status_name
 from sdesk.ui.table_models import PortfolioTableModel
 from sdesk.ui.tables import fit_columns_to_view, make_table
 from sdesk.ui.widgets import date_edit, from_qdate, page_heading
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from sdesk.services.household.coordination import Portfolio, PortfolioRow
-    from sdesk.services.platform.staff import EmployeeRow
+    from sdesk.services.platform.users import EmployeeRow
 
 ALL = None
 _FACTSHEET_STYLE = ("QLabel { background: #eef3f9; border: 1px solid #c5d3e4; border-radius: 3px;"
@@ -160,7 +161,7 @@ class PortfolioPage(QWidget):
 
         def op(_state: TaskState) -> tuple[Portfolio, list[EmployeeRow], list[str]]:
             from sdesk.services.household.coordination import portfolio
-            from sdesk.services.platform.staff import list_employees, list_teams
+            from sdesk.services.platform.users import list_employees, list_teams
 
             return (portfolio(engine, actor, at, coordinator=coordinator, team=team),
                     list_employees(engine, preferred_role="procescoordinator"),

@@ -41,8 +41,15 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.ui.formatting import LAW_NAMES, LAW_SHORT, euro, group_thousands, short_date
-from sdesk.ui.kpi_format import decimal, share
+from sdesk.services.platform.text import (
+    LAW_NAMES,
+    LAW_SHORT,
+    decimal,
+    euro,
+    group_thousands,
+    share,
+    short_date,
+)
 from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns, fit_columns_to_view, fit_height, make_table
 from sdesk.ui.widgets import (
@@ -700,7 +707,7 @@ class ReviewPage(QWidget):
 
         def op(_state: TaskState) -> tuple[date, list[Any], list[str]]:
             from sdesk.services.afschaling.worklist import default_peildatum
-            from sdesk.services.platform.staff import list_employees, list_teams
+            from sdesk.services.platform.users import list_employees, list_teams
 
             data_end = default_peildatum(engine)
             return data_end, list_employees(engine, "klantmanager"), list_teams(engine)

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from sdesk.ui.formatting import euro, group_thousands
-from sdesk.ui.kpi_format import decimal, share
+from sdesk.services.platform.text import decimal, euro, group_thousands, share
 from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns, make_table
 

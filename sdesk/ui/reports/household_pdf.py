@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from sdesk.ui.formatting import LAW_SHORT, euro, law_name, percent, short_date
+from sdesk.services.platform.text import LAW_SHORT, euro, law_name, percent, short_date
 
 if TYPE_CHECKING:
     from sdesk.services.household.overview import HouseholdOverview, PayerSaving

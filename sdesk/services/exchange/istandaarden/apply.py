@@ -83,6 +83,7 @@ from sdesk.services.exchange.istandaarden.validate import Validator
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.services.platform.cache import bump as bump_data_version
+from sdesk.services.platform.text import euro
 from sdesk.services.platform.vocabulary import (
     CATEGORY_CODELIST,
     CHANGE_REASON_CODELIST,
@@ -188,10 +189,6 @@ def provider_agb(provider: str | None) -> str | None:
     return found[1] if found else None
 
 
-def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}€ {cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
 
 
 def _weeks_touched(start: date, end: date) -> int:
@@ -498,8 +495,8 @@ class _Planner:
             total = sum(p.amount for p in declaratie.prestaties)
             if total != declaratie.total:
                 self.issue(label, declaratie.line, "TotaalIngediendBedrag",
-                           f"TotaalIngediendBedrag {_euros(declaratie.total)} is niet de som van "
-                           f"de prestaties ({_euros(total)})")
+                           f"TotaalIngediendBedrag {euro(declaratie.total)} is niet de som van "
+                           f"de prestaties ({euro(total)})")
             all_rejected = (law, agb, declaratie.number) in self.rejects_all
             for p in declaratie.prestaties:
                 key = _claim_key(law, agb, declaratie.number, p.reference, p.credit)
