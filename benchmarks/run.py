@@ -124,7 +124,7 @@ import json, sys, time
 from datetime import date
 from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.db import open_database
-from sdesk.services.afschaling.worklist import worklist
+from sdesk.services.afschaling.candidates import worklist
 engine = open_database(sys.argv[1])
 start = time.perf_counter()
 work = worklist(engine, SYSTEM, date.fromisoformat(sys.argv[2]))
@@ -140,8 +140,8 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
     import pandas as pd
 
+    from sdesk.services.afschaling.candidates import forget, prepare_default_inputs, worklist
     from sdesk.services.afschaling.workbook import write_worklist_workbook
-    from sdesk.services.afschaling.worklist import forget, prepare_default_inputs, worklist
     from sdesk.services.kpi.working_set import last_day_with_data
 
     default_at = last_day_with_data(engine)

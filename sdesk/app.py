@@ -183,7 +183,7 @@ class Startup(QObject):
         self.progress_dialog = dialog
 
         def op(state: TaskState) -> object:
-            from sdesk.services.demo.generator import generate_demo
+            from sdesk.services.demo import generate_demo
 
             return generate_demo(engine, size=DEMO_SIZE, seed=DEMO_SEED, progress=state.progress)
 

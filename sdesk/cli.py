@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sdesk import __version__
 from sdesk.config import default_db_path
@@ -53,8 +53,8 @@ def _actor(args: argparse.Namespace, engine: Engine) -> Actor:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from sdesk.services.demo.generator import generate_demo
-    from sdesk.services.exchange.export import export_exchange
+    from sdesk.services.demo import generate_demo
+    from sdesk.services.exchange import export_exchange
     from sdesk.services.platform.db import open_database
 
     db = Path(args.db)
@@ -66,7 +66,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if args.export:
             result["exported"] = export_exchange(engine, Path(args.export))
         if args.export_istandaarden:
-            from sdesk.services.exchange.istandaarden import export_istandaarden
+            from sdesk.services.exchange import export_istandaarden
 
             result["exported_istandaarden"] = export_istandaarden(
                 engine, Path(args.export_istandaarden))
@@ -77,7 +77,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from sdesk.services.exchange.importer import import_sources
+    from sdesk.services.exchange import import_sources
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db))
@@ -104,7 +104,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_household(args: argparse.Namespace) -> int:
-    from sdesk.services.household.overview import household_overview, overview_json
+    from sdesk.services.household import household_overview, overview_json
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
@@ -130,7 +130,7 @@ def _cmd_household(args: argparse.Namespace) -> int:
 
 
 def _cmd_kpi(args: argparse.Namespace) -> int:
-    from sdesk.services.kpi.definitions import compute_kpis, kpis_json
+    from sdesk.services.kpi import compute_kpis, kpis_json
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
@@ -148,7 +148,7 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
 
 
 def _cmd_budget(args: argparse.Namespace) -> int:
-    from sdesk.services.budget.report import budget_json, budget_report
+    from sdesk.services.budget import budget_json, budget_report
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
@@ -168,7 +168,7 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    from sdesk.services.afschaling.worklist import default_peildatum, worklist, worklist_json
+    from sdesk.services.afschaling import default_peildatum, worklist, worklist_json
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
@@ -190,7 +190,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from sdesk.services.platform import audit
+    from sdesk.services.exports import export
     from sdesk.services.platform.db import open_database
 
     out = Path(args.out)
@@ -202,48 +202,36 @@ def _cmd_export(args: argparse.Namespace) -> int:
     engine = open_database(Path(args.db), create=False)
     try:
         actor = _actor(args, engine)
-        user = f"{actor.name} ({actor.role})"
-        if args.report == "household":
-            from sdesk.services.household.overview import household_overview
-            from sdesk.services.household.workbook import write_household_workbook
-
-            if not args.household_id:
-                raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
-            overview = household_overview(engine, actor, args.household_id,
-                                          args.at or date.today(),
-                                          threshold_cents=round(args.threshold * 100))
-            write_household_workbook(overview, out, user=user)
-            rows = len(overview.allocations) + len(overview.interventions)
-        elif args.report == "review":
-            from sdesk.services.afschaling.workbook import write_worklist_workbook
-            from sdesk.services.afschaling.worklist import default_peildatum, worklist
-
-            work = worklist(engine, actor, args.at or default_peildatum(engine), law=args.law,
-                            team=args.team)
-            write_worklist_workbook(work, out, user=user)
-            rows = len(work)
-        elif args.report in ("kpi", "budget"):
-            from sdesk.services.council.workbook import CouncilRequest, write_council_workbook
-
-            if args.report == "kpi" and (args.start is None or args.end is None):
-                raise SdeskError("Geef de periode op: sdesk export kpi --from DATUM --to DATUM")
-            year = args.year or (args.end or args.at or date.today()).year
-            start = args.start or date(year, 1, 1)
-            end = args.end or date(year, 12, 31)
-            request = CouncilRequest(start=start, end=end, law=args.law, team=args.team,
-                                     budget_year=year, at=args.at, internal=args.internal)
-            sheets = ("kpi", "trends", "budget") if args.report == "kpi" else ("budget",)
-            write_council_workbook(engine, out, request, user=user, sheets=sheets,
-                                   include_persons=args.persons)
-            rows = None
-        else:  # argparse restricts the choices; this is a guard for new reports
-            raise SdeskError(f"Onbekend rapport '{args.report}'.")
-        purpose = args.purpose.strip() + (" (intern gebruik)" if args.internal else "")
-        audit.log(engine, actor, audit.EXPORT, f"{args.report} -> {out}", rows, purpose)
+        report, params = _export_request(args, engine)
+        export(engine, actor, report, params, out, args.purpose, internal=args.internal)
     finally:
         engine.dispose()
     print(str(out))
     return 0
+
+
+def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[str, Any]]:
+    """The export use case's report name and parameters for `sdesk export REPORT ...`."""
+    if args.report == "household":
+        if not args.household_id:
+            raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
+        return "household", {"household_id": args.household_id, "at": args.at or date.today(),
+                             "threshold_cents": round(args.threshold * 100)}
+    if args.report == "review":
+        from sdesk.services.afschaling import default_peildatum
+
+        return "worklist", {"at": args.at or default_peildatum(engine), "law": args.law,
+                            "team": args.team}
+    from sdesk.services.council import CouncilRequest
+
+    if args.report == "kpi" and (args.start is None or args.end is None):
+        raise SdeskError("Geef de periode op: sdesk export kpi --from DATUM --to DATUM")
+    year = args.year or (args.end or args.at or date.today()).year
+    request = CouncilRequest(start=args.start or date(year, 1, 1),
+                             end=args.end or date(year, 12, 31), law=args.law, team=args.team,
+                             budget_year=year, at=args.at, internal=args.internal)
+    sheets = ("kpi", "trends", "budget") if args.report == "kpi" else ("budget",)
+    return "council", {"request": request, "sheets": sheets, "include_persons": args.persons}
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
@@ -459,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except Exception as exc:  # last line of defence: a message and a log, never a traceback
-        from sdesk.services.platform.db import BUSY_MESSAGE, is_busy
+        from sdesk.services.platform.sqlite import BUSY_MESSAGE, is_busy
 
         if is_busy(exc):
             print(f"fout: {BUSY_MESSAGE}", file=sys.stderr)

@@ -16,7 +16,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.council.workbook import CouncilRequest
+    from sdesk.services.council import CouncilRequest
     from sdesk.services.platform.actor import Actor
 
 _LAST_DIR_KEY = "export/last_dir"
@@ -61,20 +61,12 @@ def write_in_background(owner: QWidget, engine: Engine, actor: Actor, path: Path
                         request: CouncilRequest, on_done: Callable[[Path], None],
                         on_fail: Callable[[BaseException], None]) -> Task:
     """Write the workbook (all three sheets, no person sheet) and log the export."""
-    user = user_text(actor)
 
     def op(_state: TaskState) -> Path:
-        from sdesk.services.council.workbook import write_council_workbook
-        from sdesk.services.platform import audit
+        from sdesk.services.exports import export
 
-        written = write_council_workbook(engine, path, request, user,
-                                         sheets=("kpi", "trends", "budget"))
-        purpose = ("intern gebruik, geen afscherming van kleine aantallen" if request.internal
-                   else "raad, aantallen onder 10 afgeschermd")
-        audit.log(engine, actor, audit.EXPORT,
-                  f"Excel voor de raad {request.start}..{request.end} naar {path.name}",
-                  purpose=purpose)
-        return written
+        return export(engine, actor, "council", {"request": request}, path,
+                      "werkmap voor de raad", internal=request.internal).path
 
     def fail(exc: BaseException) -> None:
         if isinstance(exc, OSError):

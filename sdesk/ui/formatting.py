@@ -6,24 +6,24 @@ from __future__ import annotations
 
 
 def payer_name(payer: str) -> str:
-    from sdesk.services.household.workbook import payer_label
+    from sdesk.services.household import payer_label
 
     return payer_label(payer)
 
 
 def status_name(status: str) -> str:
-    from sdesk.services.household.coordination import STATUS_LABELS
+    from sdesk.services.household import STATUS_LABELS
 
     return STATUS_LABELS.get(status, status)
 
 
 def bucket_name(bucket: str) -> str:
-    from sdesk.services.household.coordination import BUCKET_LABELS
+    from sdesk.services.household import BUCKET_LABELS
 
     return BUCKET_LABELS.get(bucket, bucket)
 
 
 def flag_name(flag: str) -> str:
-    from sdesk.services.household.overview import FLAG_LABELS
+    from sdesk.services.household import FLAG_LABELS
 
     return FLAG_LABELS.get(flag, flag)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sdesk.services.platform.text import decimal, euro, group_thousands, share
 
 if TYPE_CHECKING:
-    from sdesk.services.kpi.definitions import Kpis
+    from sdesk.services.kpi import Kpis
 
 # The tiles, in reading order. "outflow_provisional" is shown inside the outflow tile.
 TILE_KEYS = (

@@ -34,8 +34,8 @@ from sdesk.ui.workers import TaskState, cancel_all, run_in_background, wait_for_
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.exchange.importer import ImportResult
-    from sdesk.services.household.directory import DatabaseCounts
+    from sdesk.services.exchange import ImportResult
+    from sdesk.services.household import DatabaseCounts
 
 # New pages go at the end, so the Ctrl+number of every existing page stays the same.
 (PAGE_HOUSEHOLDS, PAGE_REVIEW, PAGE_DASHBOARD, PAGE_BUDGET, PAGE_IMPORT, PAGE_PORTFOLIO,
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         engine = self.engine
 
         def op(_state: TaskState) -> DatabaseCounts:
-            from sdesk.services.household.directory import database_counts
+            from sdesk.services.household import database_counts
 
             return database_counts(engine)
 

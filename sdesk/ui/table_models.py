@@ -32,14 +32,16 @@ from sdesk.services.platform.text import (
 from sdesk.ui.formatting import payer_name, status_name
 
 if TYPE_CHECKING:
-    from sdesk.services.exchange.importer import ImportIssue
-    from sdesk.services.household.coordination import PortfolioRow
-    from sdesk.services.household.cost_map import CostMapItem
-    from sdesk.services.household.directory import AllocationRow, HouseholdRow, PersonRow
-    from sdesk.services.household.overview import (
+    from sdesk.services.exchange import ImportIssue
+    from sdesk.services.household import (
         AllocationLine,
+        AllocationRow,
+        CostMapItem,
+        HouseholdRow,
         InterventionLine,
         MemberLine,
+        PersonRow,
+        PortfolioRow,
     )
 
 T = TypeVar("T")
@@ -273,13 +275,13 @@ class ClientLine(Generic[T]):
 
 
 def _category(a: AllocationLine) -> str:
-    from sdesk.services.household.workbook import category_text
+    from sdesk.services.household import category_text
 
     return category_text(a)
 
 
 def _omvang(a: AllocationLine) -> str:
-    from sdesk.services.household.workbook import omvang_text_of
+    from sdesk.services.household import omvang_text_of
 
     return omvang_text_of(a)
 

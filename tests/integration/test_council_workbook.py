@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sdesk.cli import main
 from sdesk.services.council.workbook import CouncilRequest, write_council_workbook
 from sdesk.services.exchange.importer import import_sources
+from sdesk.services.platform.actor import Actor
 from tests.integration import test_budget, test_kpis
 from tests.integration.exchange_data import write_folder
 
@@ -22,6 +23,9 @@ def council_engine(engine: Engine, tmp_path: Path) -> Engine:
     budget = {"begroting": test_budget.DATA["begroting"]}
     assert import_sources(engine, [write_folder(tmp_path / "b", budget)]).ok
     return engine
+
+CARLA = Actor("Carla", "controller")
+KLAAS = Actor("Klaas", "klantmanager")
 
 
 def _find_row(ws, label: str) -> int:  # type: ignore[no-untyped-def]
@@ -35,7 +39,7 @@ def test_sheets_formulas_charts(council_engine: Engine, tmp_path: Path) -> None:
     path = write_council_workbook(
         council_engine, tmp_path / "raad.xlsx",
         CouncilRequest(date(2025, 1, 1), date(2025, 6, 30), "jeugd", budget_year=2025,
-                       at=date(2025, 6, 30), trend_from=date(2024, 1, 1)), user="Carla")
+                       at=date(2025, 6, 30), trend_from=date(2024, 1, 1)), CARLA)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Kengetallen", "Trends", "Begroting"]
     kpi = wb["Kengetallen"]
@@ -63,12 +67,13 @@ def test_internal_export_shows_small_counts(council_engine: Engine, tmp_path: Pa
     path = write_council_workbook(
         council_engine, tmp_path / "intern.xlsx",
         CouncilRequest(date(2025, 1, 1), date(2025, 6, 30), "jeugd", internal=True),
-        user="Carla", sheets=("kpi",), include_persons=True)
+        KLAAS, sheets=("kpi",), include_persons=True)
     wb = load_workbook(path)
     kpi = wb["Kengetallen"]
     assert kpi.cell(row=_find_row(kpi, "Cliënten"), column=2).value == 7
     persons = wb["Personen"]
     names = [c.value for c in persons["A"]][6:]
+    # Pseudonyms whoever exports: even a klantmanager, who sees names on screen.
     assert names and all(n.startswith("P-") for n in names)
 
 

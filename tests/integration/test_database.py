@@ -52,7 +52,8 @@ def test_migrating_an_older_database_makes_a_backup_first(tmp_path: Path) -> Non
     from alembic import command
     from alembic.config import Config
 
-    from sdesk.services.platform.db import MIGRATIONS_DIR, make_engine
+    from sdesk.services.platform.db import MIGRATIONS_DIR
+    from sdesk.services.platform.sqlite import make_engine
 
     path = tmp_path / "old.sqlite"
     old = make_engine(path)

@@ -25,10 +25,10 @@ from sdesk.services.demo.generator import (
     history_start,
 )
 from sdesk.services.exchange.export import export_exchange
+from sdesk.services.exchange.format import FILES
 from sdesk.services.platform import costs
 from sdesk.services.platform.db import open_database
 from sdesk.services.platform.errors import SdeskError
-from sdesk.services.platform.vocabulary import FILES
 
 THIRD_PARTY = ("02", "03", "04", "05", "08")
 TEAM_OF_LAW = {"jeugd": "Jeugd en Gezin", "wmo": "Wmo", "participatie": "Werk en Inkomen"}

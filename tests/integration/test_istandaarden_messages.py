@@ -5,17 +5,23 @@ from __future__ import annotations
 import zipfile
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from lxml import etree
 from sqlalchemy import Engine
 
+import sdesk
 from sdesk.services.exchange.importer import import_sources
-from sdesk.services.exchange.istandaarden import import_messages, is_istandaard_source
+from sdesk.services.exchange.importing.report import Report
+from sdesk.services.exchange.istandaarden import import_messages, is_istandaard_source, validate
+from sdesk.services.exchange.istandaarden.detect import MESSAGE_TYPES, message_type
 from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.platform.readers import claims_by_allocation
 from tests.integration.exchange_data import write_folder
 from tests.integration.istandaarden_data import (
     BSN,
+    LINE_RN4,
     TOEWIJZING_1001,
     Line,
     Product,
@@ -206,30 +212,81 @@ def test_unsupported_message_is_skipped_with_warning(engine: Engine, tmp_path: P
     assert result.counts["overgeslagen"] == 1
 
 
-
-def test_without_xsd_folder_the_import_warns(engine: Engine, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from sdesk.services.exchange.istandaarden import validate
-
-    monkeypatch.setattr(validate, "xsd_dir", lambda: None)
-    result = import_messages(engine, [example_folder(tmp_path / "example")])
-    assert result.ok
-    assert any("niet tegen de XSD's gecontroleerd" in w for w in result.warnings)
-
-
-def test_message_type_without_xsd_warns(engine: Engine, tmp_path: Path) -> None:
-    from sdesk.services.exchange.istandaarden.validate import xsd_dir
-
-    if xsd_dir() is None:
-        pytest.skip("the iJw/iWmo XSDs (../shared/istandaarden) are not available")
+def _wmo_claim(folder: Path) -> Line:
+    """A WMO301 + WMO323 in folder; the claim line that a 325 can answer."""
     product = Product("5001", "01", "01A01", "2024-01-01", None, 3, "04", "2")
     line = Line("W1", "5001", "01", "01A01", "2024-01-01", "2024-01-31", 12, "04", 3450, 41_400)
-    folder = tmp_path / "wmo"
     write(folder, "WMO301.xml", toewijzing([product], law="wmo"))
     write(folder, "WMO323.xml", declaratie([line], law="wmo", number="W2024001"))
-    # The shared folder has no WMO325.xsd: sdesk's own checks still apply.
+    return line
+
+
+def test_wmo325_is_checked_against_its_xsd(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "wmo"
+    line = _wmo_claim(folder)
     write(folder, "WMO325.xml", antwoord([line], law="wmo", number="W2024001"))
     result = import_messages(engine, [folder])
     assert result.ok, [str(i) for i in result.issues]
-    assert any("Geen XSD voor WMO325" in w for w in result.warnings)
+    assert not any("XSD" in w for w in result.warnings)
     assert _rows(engine, "SELECT amount_cents, rejected FROM claim") == [(41_400, 1)]
+
+
+@pytest.mark.parametrize("law", ["jw", "wmo"])
+def test_declaratie_antwoord_schemas(law: str) -> None:
+    mt = message_type("ijw" if law == "jw" else "iwmo", "325")
+    schema = validate.schema_for(mt)
+    line = LINE_RN4 if law == "jw" else Line("W1", "5001", "01", "01A01", "2024-01-01",
+                                             "2024-01-31", 12, "04", 3450, 41_400)
+    valid = antwoord([line], law=law, number="D2024001")
+    assert schema.validate(etree.fromstring(valid.encode())), schema.error_log
+    # The other law's 325, and a 325 without the client's RetourCodes, are refused.
+    other = antwoord([line], law="wmo" if law == "jw" else "jw", number="D2024001")
+    assert not schema.validate(etree.fromstring(other.encode()))
+    p = f"{law}325"
+    client_codes = (f"</{p}:Prestaties>\n        <{p}:RetourCodes><{p}:RetourCode>0200"
+                    f"</{p}:RetourCode></{p}:RetourCodes>")
+    assert client_codes in valid
+    invalid = valid.replace(client_codes, f"</{p}:Prestaties>")
+    assert not schema.validate(etree.fromstring(invalid.encode()))
+    assert "RetourCodes" in str(schema.error_log)
+
+
+def test_wmo325_schema_violation_is_refused(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "wmo"
+    line = _wmo_claim(folder)
+    text = antwoord([line], law="wmo", number="W2024001").replace(
+        f"<wmo325:Bsn>{BSN}</wmo325:Bsn>", f"<wmo325:Bsn>{BSN}</wmo325:Bsn><wmo325:Hobby/>")
+    write(folder, "WMO325.xml", text)
+    result = import_messages(engine, [folder])
+    assert not result.ok
+    assert any("voldoet niet aan het XSD-schema WMO325" in str(i) and "Hobby" in str(i)
+               for i in result.issues), [str(i) for i in result.issues]
+    assert _rows(engine, "SELECT count(*) FROM claim") == [(0,)]
+
+
+def test_missing_schema_is_an_internal_error(engine: Engine, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The XSDs ship inside the package; without them the installation is broken.
+    empty = tmp_path / "empty"
+    (empty / "jw").mkdir(parents=True)
+    (empty / "wmo").mkdir()
+    monkeypatch.setattr(validate, "xsd_dir", lambda: empty)
+    with pytest.raises(validate.MissingSchemaError, match="XSD-schema van JW315 ontbreekt"):
+        import_messages(engine, [example_folder(tmp_path / "example")])
+    assert _rows(engine, "SELECT count(*) FROM claim") == [(0,)]
+
+
+def test_missing_schema_folder_is_an_internal_error(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "resources", SimpleNamespace(files=lambda _name: tmp_path))
+    with pytest.raises(validate.MissingSchemaError, match="XSD's ontbreken"):
+        validate.Validator(Report())
+
+
+def test_shipped_schemas_cover_every_message_type() -> None:
+    folder = validate.xsd_dir()
+    assert folder == Path(sdesk.__file__).resolve().parent / "resources" / "istandaarden"
+    for mt in MESSAGE_TYPES:
+        if mt.supported or mt.code.startswith("JW"):  # every one that has an XSD
+            assert validate.xsd_path(mt).parent.parent == folder
+            assert isinstance(validate.schema_for(mt), etree.XMLSchema), mt.code

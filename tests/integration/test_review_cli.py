@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.afschaling.worklist import worklist, worklist_json
+from sdesk.services.afschaling.candidates import worklist, worklist_json
 from sdesk.services.demo.generator import generate_demo
 from sdesk.services.platform.actor import SYSTEM
 

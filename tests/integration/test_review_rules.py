@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from sdesk.services.afschaling.candidates import worklist
 from sdesk.services.afschaling.decisions import record_decision
 from sdesk.services.afschaling.rules import (
     RULE_IDS,
@@ -26,7 +27,6 @@ from sdesk.services.afschaling.rules import (
     rule_catalogue,
     rule_explanation,
 )
-from sdesk.services.afschaling.worklist import worklist
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform.actor import Actor
 from tests.integration.exchange_data import dump, write_folder

@@ -44,8 +44,8 @@ def test_a_locked_database_is_not_waited_for(engine: Engine, db_path: Path) -> N
 
 def test_names_in_sql_follow_the_directory_rule() -> None:
     """The worklist builds names in SQL (frames._NAME_SQL); they must read as everywhere else
-    (directory._display_name), with NULL where that gives an empty text."""
-    from sdesk.services.household.directory import _display_name
+    (directory.display_name), with NULL where that gives an empty text."""
+    from sdesk.services.household.directory import display_name
     from sdesk.services.platform.readers import _NAME_SQL
 
     conn = sqlite3.connect(":memory:")
@@ -54,5 +54,5 @@ def test_names_in_sql_follow_the_directory_rule() -> None:
     for last, first in cases:
         got = conn.execute(f"SELECT {_NAME_SQL} FROM (SELECT ? AS last_name, "
                            "? AS first_name) p", (last, first)).fetchone()[0]
-        assert got == (_display_name(last, first) or None), (last, first)
+        assert got == (display_name(last, first) or None), (last, first)
     conn.close()

@@ -51,7 +51,7 @@ def test_quarters_use_the_one_kpi_definition(kpi_engine: Engine) -> None:
 
 
 def test_drilldown_rows_add_up_to_the_figure(kpi_engine: Engine) -> None:
-    from sdesk.services.kpi.drilldown import drilldown
+    from sdesk.services.kpi.breakdown import drilldown
     from sdesk.services.platform.actor import SYSTEM, Actor
 
     p0, p1 = date(2025, 1, 1), date(2025, 6, 30)

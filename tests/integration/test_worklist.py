@@ -36,10 +36,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from sdesk.services.afschaling.candidates import worklist, worklist_json
 from sdesk.services.afschaling.decisions import record_decision
 from sdesk.services.afschaling.rules import ReviewError, RuleParameters
 from sdesk.services.afschaling.workbook import write_worklist_workbook
-from sdesk.services.afschaling.worklist import worklist, worklist_json
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform.actor import Actor
 from tests.integration.exchange_data import write_folder
@@ -325,7 +325,7 @@ def _stored_keys(engine: Engine) -> list[str]:
 
 def _new_session_that_may_not_gather(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """As a new process: nothing in memory, and gathering from the tables is not allowed."""
-    from sdesk.services.afschaling import worklist as worklist_module
+    from sdesk.services.afschaling import candidates as worklist_module
     worklist_module.forget(engine, stored=False)
 
     def refuse(*_args: object) -> None:
@@ -359,7 +359,7 @@ def test_an_import_makes_the_stored_inputs_stale(wl_db: Engine, tmp_path: Path) 
 
 
 def test_a_damaged_stored_entry_is_computed_again(wl_db: Engine) -> None:
-    from sdesk.services.afschaling import worklist as worklist_module
+    from sdesk.services.afschaling import candidates as worklist_module
     worklist(wl_db, KM, AT, PARAMS)
     with wl_db.begin() as conn:
         conn.exec_driver_sql("UPDATE stored_frame SET payload = x'00ff'")
@@ -382,7 +382,7 @@ def test_an_encrypted_database_gives_the_same_worklist(wl_db: Engine, db_path: P
             w = worklist(encrypted, KM, AT, PARAMS)
             assert [(c.toewijzingnummer, c.expected_saving_cents)
                     for c in w.rows] == _hand_rows()
-            from sdesk.services.afschaling import worklist as worklist_module
+            from sdesk.services.afschaling import candidates as worklist_module
             worklist_module.forget(encrypted)
     finally:
         encrypted.dispose()
@@ -392,7 +392,7 @@ def test_persons_added_by_an_import_during_the_read_are_found(
         wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The persons are read on another connection; when an import commits in between, the
     persons that query did not see are read by id."""
-    from sdesk.services.afschaling import worklist as worklist_module
+    from sdesk.services.afschaling import candidates as worklist_module
     real = worklist_module.persons_active_query
 
     def without_pc(at: date) -> tuple[str, tuple[object, ...]]:
@@ -425,7 +425,7 @@ def test_a_failed_preparation_never_fails_the_import(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         error: BaseException) -> None:
     """The raw cursor's sqlite3 errors are not SQLAlchemy's: any failure is caught."""
-    from sdesk.services.afschaling import worklist as worklist_module
+    from sdesk.services.afschaling import candidates as worklist_module
     calls: list[int] = []
 
     def fails(*_args: object) -> None:
@@ -453,7 +453,7 @@ def test_a_cancel_after_the_commit_skips_the_preparation(engine: Engine,
 
 
 def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> None:
-    from sdesk.services.afschaling.worklist import prepare_default_inputs
+    from sdesk.services.afschaling.candidates import prepare_default_inputs
     from sdesk.services.kpi.working_set import last_day_with_data
 
     data = {**DATA, "declaraties": DATA["declaraties"][:1]}
@@ -469,7 +469,7 @@ def test_two_threads_asking_at_once_gather_the_inputs_once(
     import threading
     import time
 
-    from sdesk.services.afschaling import worklist as worklist_module
+    from sdesk.services.afschaling import candidates as worklist_module
     worklist_module.forget(wl_db)
     real = worklist_module._load_inputs
     calls: list[int] = []

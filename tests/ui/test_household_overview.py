@@ -22,7 +22,8 @@ from sdesk.services.household.coordination import (
     start_case,
 )
 from sdesk.services.household.directory import search_households
-from sdesk.services.household.overview import FLAG_LABELS, household_overview
+from sdesk.services.household.overview import household_overview
+from sdesk.services.household.package import FLAG_LABELS
 from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.periods import add_months
 from sdesk.ui.main_window import PAGE_COST_MAP, PAGE_HOUSEHOLDS, PAGE_PORTFOLIO, MainWindow

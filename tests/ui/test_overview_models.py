@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from sdesk.services.household.coordination import PortfolioRow
 from sdesk.services.household.cost_map import CostMapItem
-from sdesk.services.household.overview import (
+from sdesk.services.household.package import (
     AllocationLine,
     CoordinationSummary,
     InterventionLine,

@@ -11,14 +11,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
-from sdesk.services.household.overview import (
+from sdesk.services.household.overview import HouseholdOverview, household_overview
+from sdesk.services.household.package import (
     AllocationLine,
     CoordinationSummary,
-    HouseholdOverview,
     InterventionLine,
     MemberLine,
     PayerSaving,
-    household_overview,
 )
 from sdesk.services.household.workbook import EURO_FORMAT, write_household_workbook
 from sdesk.services.platform.actor import SYSTEM

@@ -1,0 +1,141 @@
+"""Afschaling: the klantmanager's worklist of running allocations that may be stepped down,
+shortened or stopped, its rules, what-if, decisions, business case and workbooks.
+
+The names below are this feature's public face: other features, the UI and the CLI import
+them from here, never from the modules behind it. Modules load on first use, so importing
+the package is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sdesk.services.platform.face import lazy_face
+
+if TYPE_CHECKING:
+    from sdesk.services.afschaling.candidates import (
+        Candidate as Candidate,
+    )
+    from sdesk.services.afschaling.candidates import (
+        Worklist as Worklist,
+    )
+    from sdesk.services.afschaling.candidates import (
+        default_peildatum as default_peildatum,
+    )
+    from sdesk.services.afschaling.candidates import (
+        forget as forget,
+    )
+    from sdesk.services.afschaling.candidates import (
+        prepare_default_inputs as prepare_default_inputs,
+    )
+    from sdesk.services.afschaling.candidates import (
+        worklist as worklist,
+    )
+    from sdesk.services.afschaling.candidates import (
+        worklist_json as worklist_json,
+    )
+    from sdesk.services.afschaling.decisions import (
+        DECISION_LABELS as DECISION_LABELS,
+    )
+    from sdesk.services.afschaling.decisions import (
+        DECISIONS as DECISIONS,
+    )
+    from sdesk.services.afschaling.decisions import (
+        BusinessCase as BusinessCase,
+    )
+    from sdesk.services.afschaling.decisions import (
+        GroupResult as GroupResult,
+    )
+    from sdesk.services.afschaling.decisions import (
+        OutcomeCount as OutcomeCount,
+    )
+    from sdesk.services.afschaling.decisions import (
+        WhatIf as WhatIf,
+    )
+    from sdesk.services.afschaling.decisions import (
+        business_case as business_case,
+    )
+    from sdesk.services.afschaling.decisions import (
+        business_case_json as business_case_json,
+    )
+    from sdesk.services.afschaling.decisions import (
+        decision_label as decision_label,
+    )
+    from sdesk.services.afschaling.decisions import (
+        record_decision as record_decision,
+    )
+    from sdesk.services.afschaling.decisions import (
+        review_history as review_history,
+    )
+    from sdesk.services.afschaling.decisions import (
+        what_if as what_if,
+    )
+    from sdesk.services.afschaling.rules import (
+        RULE_IDS as RULE_IDS,
+    )
+    from sdesk.services.afschaling.rules import (
+        RULES as RULES,
+    )
+    from sdesk.services.afschaling.rules import (
+        RULES_BY_ID as RULES_BY_ID,
+    )
+    from sdesk.services.afschaling.rules import (
+        LadderStep as LadderStep,
+    )
+    from sdesk.services.afschaling.rules import (
+        ReviewError as ReviewError,
+    )
+    from sdesk.services.afschaling.rules import (
+        RuleParameters as RuleParameters,
+    )
+    from sdesk.services.afschaling.rules import (
+        default_ladder as default_ladder,
+    )
+    from sdesk.services.afschaling.rules import (
+        rule_catalogue as rule_catalogue,
+    )
+    from sdesk.services.afschaling.rules import (
+        rule_explanation as rule_explanation,
+    )
+    from sdesk.services.afschaling.workbook import (
+        write_business_case_workbook as write_business_case_workbook,
+    )
+    from sdesk.services.afschaling.workbook import (
+        write_worklist_workbook as write_worklist_workbook,
+    )
+
+_LAZY = {
+    "business_case": "decisions",
+    "business_case_json": "decisions",
+    "BusinessCase": "decisions",
+    "Candidate": "candidates",
+    "decision_label": "decisions",
+    "DECISION_LABELS": "decisions",
+    "DECISIONS": "decisions",
+    "default_ladder": "rules",
+    "default_peildatum": "candidates",
+    "forget": "candidates",
+    "GroupResult": "decisions",
+    "LadderStep": "rules",
+    "OutcomeCount": "decisions",
+    "prepare_default_inputs": "candidates",
+    "record_decision": "decisions",
+    "review_history": "decisions",
+    "ReviewError": "rules",
+    "rule_catalogue": "rules",
+    "rule_explanation": "rules",
+    "RULE_IDS": "rules",
+    "RuleParameters": "rules",
+    "RULES": "rules",
+    "RULES_BY_ID": "rules",
+    "what_if": "decisions",
+    "WhatIf": "decisions",
+    "worklist": "candidates",
+    "Worklist": "candidates",
+    "worklist_json": "candidates",
+    "write_business_case_workbook": "workbook",
+    "write_worklist_workbook": "workbook",
+}
+__all__ = sorted(_LAZY)
+
+__getattr__, __dir__ = lazy_face(__name__, _LAZY, globals())

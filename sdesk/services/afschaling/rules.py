@@ -65,9 +65,17 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.definitions import _weekly_volume  # the heavy_share KPI's weekly volume
 from sdesk.services.platform.costs import EURO_UNIT, annual_run_rates_cents, daily_rates
 from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.intensity import (
+    HEAVY_DAGDELEN,
+    HEAVY_HOURS,
+    HOUR_UNIT,
+    MINUTE_UNIT,
+    heavy_parts,
+    is_household_help,
+    weekly_units,
+)
 from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.readers import REMOVED, fetch_rows
 from sdesk.services.platform.text import euro
@@ -95,10 +103,6 @@ PROPOSAL_PRIORITY: tuple[str, ...] = (LIGHTER_PRODUCT, HIGH_INTENSITY, NO_CLAIMS
                                       OPEN_ENDED_UNREVIEWED, STACKING, HIGH_COST)
 SHARE_RULES = frozenset({ENDING_SOON, OPEN_ENDED_UNREVIEWED, LONG_DURATION, STACKING, HIGH_COST})
 
-GROUP_UNIT = "16"  # WJ756 dagdeel
-HOUR_UNIT = "04"
-MINUTE_UNIT = "01"
-HOUSEHOLD_HELP = ("wmo", "01")
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,8 @@ class RuleParameters:
     open_ended_months: int = 12
     long_duration_months: int = 24
     long_duration_norms: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    group_norm_dagdelen: float = 5.0
-    individual_norm_hours: float = 4.0
+    group_norm_dagdelen: float = HEAVY_DAGDELEN
+    individual_norm_hours: float = HEAVY_HOURS
     household_help_max_hours: float = 4.0
     utilisation_months: int = 6
     utilisation_min_pct: float = 80.0
@@ -474,7 +478,6 @@ def prepare(frame: pd.DataFrame, daily_cents: np.ndarray | None = None) -> pd.Da
     weekly volume in dagdelen or hours, and integer codes of law, (law, category), (person,
     law, category), provider (-1: none) and (law, category, product, unit, tariff).
     `daily_cents`: costs.daily_rates(frame) when the caller has it already."""
-    weekly = _weekly_volume(frame)
     unit = frame["unit"].to_numpy(dtype=object)
     law = codes_of(frame["law"].to_numpy(dtype=object))
     category = codes_of(frame["category"].to_numpy(dtype=object))
@@ -482,7 +485,7 @@ def prepare(frame: pd.DataFrame, daily_cents: np.ndarray | None = None) -> pd.Da
               int(frame["person_id"].max()) + 1 if len(frame) else 1)
     return frame.assign(
         run_rate_cents=(daily_rates(frame) if daily_cents is None else daily_cents) * 365.0,
-        weekly_units=np.where(unit == MINUTE_UNIT, weekly / 60.0, weekly),
+        weekly_units=weekly_units(frame),
         law_code=law[0],
         law_category_code=combine_codes(law, category),
         person_category_code=combine_codes(person, law, category),
@@ -532,13 +535,13 @@ def evaluate_rules(frame: pd.DataFrame, at: date, params: RuleParameters,
     fired[LONG_DURATION] = spell < limit
 
     # high_intensity
-    weekly_units = frame["weekly_units"].to_numpy(dtype="float64")  # dagdelen or hours
+    units = frame["weekly_units"].to_numpy(dtype="float64")  # dagdelen or hours
     unit = frame["unit"].to_numpy(dtype=object)
-    household_help = (law == HOUSEHOLD_HELP[0]) & (category == HOUSEHOLD_HELP[1])
+    group, individual = heavy_parts(law, category, unit, units,
+                                    params.group_norm_dagdelen, params.individual_norm_hours)
     hours = (unit == HOUR_UNIT) | (unit == MINUTE_UNIT)
-    group = (unit == GROUP_UNIT) & (weekly_units >= params.group_norm_dagdelen)
-    individual = hours & ~household_help & (weekly_units >= params.individual_norm_hours)
-    hbh = hours & household_help & (weekly_units > params.household_help_max_hours)
+    hbh = (hours & is_household_help(law, category)
+           & (units > params.household_help_max_hours))
     heavy = group | individual | hbh
     target = np.select([group, individual, hbh],
                        [_weekly_norm_target(params.group_norm_dagdelen),
@@ -546,7 +549,7 @@ def evaluate_rules(frame: pd.DataFrame, at: date, params: RuleParameters,
                         params.household_help_max_hours], default=np.nan)
     volume = frame["volume"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        new_volume = np.where(heavy, volume * np.maximum(target, 0.0) / weekly_units, np.nan)
+        new_volume = np.where(heavy, volume * np.maximum(target, 0.0) / units, np.nan)
     fired[HIGH_INTENSITY] = heavy
     savings[HIGH_INTENSITY] = _saving_with(frame, run_rate, heavy, volume=new_volume)
 

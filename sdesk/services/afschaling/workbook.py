@@ -16,15 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sdesk.services.afschaling.candidates import Worklist
 from sdesk.services.afschaling.decisions import DECISIONS, BusinessCase, GroupResult, decision_label
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
-from sdesk.services.afschaling.worklist import Worklist
-from sdesk.services.household.workbook import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    EURO_FORMAT,
-    PERCENT_FORMAT,
-)
+from sdesk.services.household import DATE_FORMAT, DATETIME_FORMAT, EURO_FORMAT, PERCENT_FORMAT
 from sdesk.services.platform.text import euros, law_name
 
 if TYPE_CHECKING:

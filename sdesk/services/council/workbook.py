@@ -19,16 +19,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
-from sdesk.services.budget.report import budget_report
-from sdesk.services.kpi.definitions import (
+from sdesk.services.budget import budget_report
+from sdesk.services.kpi import (
     KPI_LABELS,
     MONEY,
     PERSON_COUNTS,
     SHARES,
     compare_periods,
     kpis_json,
+    monthly_trend,
+    quarterly_kpis,
 )
-from sdesk.services.kpi.trends import monthly_trend, quarterly_kpis
+from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError
 from sdesk.services.platform.text import law_name, law_text
 
@@ -263,14 +265,13 @@ def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: 
         ws.column_dimensions[col].width = width
 
 
-def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
+def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, actor: Actor,
                    printed_at: datetime) -> None:
-    from sdesk.services.kpi.drilldown import drilldown
-    from sdesk.services.platform.actor import Actor
+    from sdesk.services.kpi import drilldown
 
-    row = _heading(ws, "Kosten per persoon (pseudoniem)", request, user, printed_at)
-    rows = drilldown(engine, Actor(user, "controller"), request.start, request.end, "cost",
-                     request.law, request.team)
+    row = _heading(ws, "Kosten per persoon (pseudoniem)", request, actor.signature, printed_at)
+    rows = drilldown(engine, actor, request.start, request.end, "cost", request.law,
+                     request.team, pseudonymous=True)
     per_person: dict[str, int] = {}
     for r in rows:
         per_person[r.person] = per_person.get(r.person, 0) + r.realised_cents
@@ -283,11 +284,14 @@ def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user:
     ws.column_dimensions["B"].width = 16
 
 
-def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, user: str,
+def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, actor: Actor,
                            sheets: tuple[str, ...] = ("kpi", "trends", "budget"),
                            include_persons: bool = False,
                            printed_at: datetime | None = None) -> Path:
+    """The council's workbook: the chosen sheets, plus pseudonymised costs per person when
+    asked. `actor` is who makes it, as printed in every sheet's header."""
     printed_at = printed_at or datetime.now()
+    user = actor.signature
     workbook = Workbook()
     workbook.remove(workbook.active)
     builders = {"kpi": ("Kengetallen", _kpi_sheet), "trends": ("Trends", _trend_sheet),
@@ -296,7 +300,7 @@ def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, 
         title, build = builders[key]
         build(workbook.create_sheet(title), engine, request, user, printed_at)
     if include_persons:
-        _persons_sheet(workbook.create_sheet("Personen"), engine, request, user, printed_at)
+        _persons_sheet(workbook.create_sheet("Personen"), engine, request, actor, printed_at)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -1225,7 +1225,7 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
     except DBAPIError as exc:  # e.g. a team or employee id the user already has
         raise SdeskError(f"De demo kon niet worden opgeslagen: {exc.orig}") from exc
     _report(progress, 1.0, "Werklijst afschaling voorbereiden")
-    from sdesk.services.afschaling.worklist import prepare_default_inputs
+    from sdesk.services.afschaling import prepare_default_inputs
 
     prepare_default_inputs(engine)
     _report(progress, 1.0, "Klaar")

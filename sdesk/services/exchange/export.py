@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from sdesk.services.platform.vocabulary import FILES, FILES_BY_NAME
+from sdesk.services.exchange.format import FILES, FILES_BY_NAME
 
 ProgressFn = Callable[[float, str], None]
 

@@ -7,40 +7,24 @@ so one bad row (or a cancel) leaves the database exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from sdesk.services.exchange.format import FILES
 from sdesk.services.exchange.importing.checks import CHECKS, Rows
 from sdesk.services.exchange.importing.existing import load_known
 from sdesk.services.exchange.importing.parsing import Columns
 from sdesk.services.exchange.importing.readers import RawTable, read_sources
 from sdesk.services.exchange.importing.report import ImportIssue, Report
 from sdesk.services.exchange.importing.writer import WRITERS
+from sdesk.services.exchange.outcome import CancelFn, ImportCancelled, ImportResult, ProgressFn
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.backup import backup_before_import
 from sdesk.services.platform.cache import bump as bump_data_version
-from sdesk.services.platform.errors import SdeskError
-from sdesk.services.platform.vocabulary import FILES
-
-ProgressFn = Callable[[float, str], None]
-CancelFn = Callable[[], bool]
 
 __all__ = ["ImportCancelled", "ImportIssue", "ImportResult", "import_sources"]
-
-
-class ImportCancelled(SdeskError):  # noqa: N818 (a cancel is not an error)
-    def __init__(self) -> None:
-        super().__init__("Import geannuleerd; er is niets opgeslagen.")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    ok: bool
-    issues: list[ImportIssue] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None = None,
@@ -54,7 +38,7 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
     if result.ok and not (cancelled is not None and cancelled()):
         if progress is not None:
             progress(1.0, "Werklijst afschaling voorbereiden")
-        from sdesk.services.afschaling.worklist import prepare_default_inputs
+        from sdesk.services.afschaling import prepare_default_inputs
 
         prepare_default_inputs(engine)
         if progress is not None:
@@ -101,7 +85,7 @@ def _import(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None
     if not report.ok:
         return ImportResult(False, report.sorted_issues(), warnings=report.warnings)
 
-    _backup_before_import(engine)
+    backup_before_import(engine)
     counts: dict[str, int] = {}
     with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
         # A big page cache keeps index pages of a million-line load in memory (default: 2 MB).
@@ -117,17 +101,6 @@ def _import(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None
     return ImportResult(True, [], counts, report.warnings)
 
 
-def _backup_before_import(engine: Engine) -> None:
-    """A consistent copy first, when there is something to lose (DESIGN section 8)."""
-    from sdesk.services.platform.backup import auto_backup
-
-    database = engine.url.database
-    if not database:
-        return
-    with engine.connect() as conn:
-        has_data = conn.exec_driver_sql("SELECT 1 FROM household LIMIT 1").first()
-    if has_data:
-        auto_backup(Path(database), "voor-import")
 
 
 def _write_all(conn: Connection, order: list[str], tables: dict[str, RawTable],

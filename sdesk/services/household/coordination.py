@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from sdesk.services.household.overview import (
+from sdesk.services.household.package import (
     MUNICIPAL_PAYER,
     CoordinationSummary,
     PayerSaving,
-    _household_row,
+    household_row,
     package_at,
 )
 from sdesk.services.platform import audit
@@ -143,7 +143,7 @@ def start_case(engine: Engine, actor: Actor, household_id: str, intake_date: dat
                coordinator: str | None = None, notes: str | None = None) -> int:
     """Open a case and freeze the T0 package; one running case per household."""
     with engine.begin() as conn:
-        hid = _household_row(conn, household_id)[0]
+        hid = household_row(conn, household_id)[0]
         running = conn.exec_driver_sql(
             "SELECT intake_date FROM coordination_case WHERE household_id = ? "
             "AND status = 'open'", (hid,)).first()

@@ -162,7 +162,7 @@ def _law_order(law: str) -> int:
     return order.index(law) if law in order else len(order)
 
 
-def _display_name(last: str | None, first: str | None) -> str:
+def display_name(last: str | None, first: str | None) -> str:
     if last and first:
         return f"{last}, {first}"
     return last or first or ""
@@ -182,7 +182,7 @@ def household_members(engine: Engine, actor: Actor, household_id: int) -> list[P
     for p in records:
         if actor.sees_identity:
             number = p["external_id"]
-            name = _display_name(p["last_name"], p["first_name"])
+            name = display_name(p["last_name"], p["first_name"])
             bsn = p["bsn"]
         else:
             number = name = pseudonym(p["external_id"])

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk.services.household.coordination import BUCKET_LABELS, BUCKETS, STATUS_LABELS
-from sdesk.services.household.overview import (
+from sdesk.services.household.overview import HouseholdOverview
+from sdesk.services.household.package import (
     FLAG_LABELS,
     MUNICIPAL_PAYER,
     AllocationLine,
-    HouseholdOverview,
     PayerSaving,
 )
 from sdesk.services.platform.text import LAW_NAMES, euro, euros, law_name

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.kpi.working_set import KpiData, kpi_data
+from sdesk.services.platform.intensity import heavy_mask
 from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.text import euros
 
@@ -41,9 +41,6 @@ THIRD_PARTY_REFERRERS = ("02", "03", "04", "05", "08")
 DROPOUT_CODES = {"jeugd": ("32", "33"), "wmo": ("21", "22")}
 UNKNOWN = "onbekend"
 LOOK_MONTHS = 6
-HEAVY_DAGDELEN = 5.0
-HEAVY_HOURS = 4.0
-HOUSEHOLD_HELP = ("wmo", "01")
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ class Kpis:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _active(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp) -> pd.Series:
+def active_mask(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp) -> pd.Series:
     return (frame["start_date"] <= b) & (frame["end_date"].isna() | (frame["end_date"] >= a))
 
 
@@ -145,27 +142,11 @@ def merged_spells(frame: pd.DataFrame) -> pd.DataFrame:
     return spells.reset_index(drop=True)
 
 
-def _weekly_volume(frame: pd.DataFrame) -> np.ndarray:
-    volume = frame["volume"].to_numpy(dtype="float64")
-    freq = frame["frequency"].astype(object).to_numpy()
-    days = ((frame["end_date"] - frame["start_date"]).dt.days + 1).to_numpy(dtype="float64")
-    factor = np.select([freq == "1", freq == "2", freq == "4", freq == "6"],
-                       [7.0, 1.0, 12.0 / 52.0, 7.0 / days], default=np.nan)
-    return volume * factor
 
 
-def heavy_mask(frame: pd.DataFrame, dagdelen: float = HEAVY_DAGDELEN,
-               hours: float = HEAVY_HOURS) -> np.ndarray:
-    weekly = _weekly_volume(frame)
-    unit = frame["unit"].astype(object).to_numpy()
-    household_help = ((frame["law"] == HOUSEHOLD_HELP[0])
-                      & (frame["category"] == HOUSEHOLD_HELP[1])).to_numpy()
-    weekly_hours = np.where(unit == "01", weekly / 60.0, weekly)
-    return ((unit == "16") & (weekly >= dagdelen)) | (
-        np.isin(unit, ["04", "01"]) & ~household_help & (weekly_hours >= hours))
 
 
-def _deflators(data: KpiData, laws: list[str], base_year: int | None
+def deflators(data: KpiData, laws: list[str], base_year: int | None
                ) -> tuple[dict[tuple[str, int], float], int | None]:
     index: dict[str, dict[int, float]] = {}
     for law, year, pct in data.price_index:
@@ -201,7 +182,7 @@ def select_scope(data: KpiData, start: date, end: date, law: str | None,
     load_from = pd.Timestamp(min(start - timedelta(days=length),
                                  add_months(start, -LOOK_MONTHS)))
     of_law = data.of_law(law)
-    every = of_law[_active(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
+    every = of_law[active_mask(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
     if not team:
         return every, every
     return every, every[every["team_id"].isin(data.team_ids(team))]
@@ -222,9 +203,9 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     every, scope = select_scope(data, start, end, law, team)
     team_ids = data.team_ids(team) if team else None
 
-    in_p = scope[_active(scope, p0, p1)]
+    in_p = scope[active_mask(scope, p0, p1)]
     clients = int(in_p["person_id"].nunique())
-    prior = scope[_active(scope, p0 - pd.Timedelta(days=length), p0 - pd.Timedelta(days=1))]
+    prior = scope[active_mask(scope, p0 - pd.Timedelta(days=length), p0 - pd.Timedelta(days=1))]
     continuing = len(set(in_p["person_id"]) & set(prior["person_id"]))
     gone, provisional = outflow_persons(scope, every, p0, p1, data.data_until)
 
@@ -237,7 +218,7 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     third_party = int(by_referrer[by_referrer.index.isin(THIRD_PARTY_REFERRERS)].sum())
 
     laws = sorted(scope["law"].unique().tolist()) if law is None else [law]
-    deflate, base = _deflators(data, laws, base_year)
+    deflate, base = deflators(data, laws, base_year)
     per_year = claims.groupby([claims["law"], claims["month"] // 100],
                               observed=True)["amount_cents"].sum()
     constant = round(sum(float(v) / (deflate.get((lw, int(y)), 1.0) or 1.0)
@@ -260,7 +241,7 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     inhabitants = _inhabitants(data, start.year, law)
     heavy = in_p.loc[heavy_mask(in_p), "person_id"].nunique()
     neighbours = everything[everything["household_id"].isin(in_p["household_id"].unique())]
-    active_all = neighbours[_active(neighbours, p0, p1)]
+    active_all = neighbours[active_mask(neighbours, p0, p1)]
     laws_per_household = active_all.groupby("household_id", observed=True)["law"].nunique()
     multi = set(laws_per_household.index[laws_per_household >= 2])
     households = set(in_p["household_id"]) & multi

@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.definitions import _active
+from sdesk.services.kpi.definitions import active_mask
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform.readers import fetch_rows
 
@@ -62,7 +62,7 @@ def team_kpis(engine: Engine, start: date, end: date, law: str | None = None) ->
     in_p = in_p.merge(allocations[["id", "employee_id"]], left_on="allocation_id",
                       right_on="id")
 
-    active = allocations[_active(allocations, p0, p1)]
+    active = allocations[active_mask(allocations, p0, p1)]
     ended = allocations[allocations["end_date"].notna() & (allocations["end_date"] >= p0)
                         & (allocations["end_date"] <= p1)]
     following = allocations[["person_id", "law", "category", "start_date"]].rename(

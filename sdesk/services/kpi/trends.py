@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.definitions import Kpis, _deflators, compute_kpis
+from sdesk.services.kpi.definitions import Kpis, compute_kpis, deflators
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform.readers import fetch_rows
 from sdesk.services.platform.summaries import ensure_realisation_month
@@ -59,7 +59,7 @@ def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None
     realised = {(m, lw): int(v) for m, lw, v in
                 fetch_rows(engine, sql + " GROUP BY month, law", tuple(params))}
     laws = sorted(allocations["law"].unique().tolist())
-    deflate, base = _deflators(data, laws, base_year)
+    deflate, base = deflators(data, laws, base_year)
 
     months = pd.period_range(first, end, freq="M")
     rows = []

@@ -11,6 +11,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from sdesk.services.platform.errors import SdeskError
 
 KEEP = 5
@@ -28,7 +30,7 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
                 passphrase: str | None = None) -> Path:
     """Copy the database consistently, also while another connection is writing.
     An encrypted database gives an encrypted copy with the same passphrase."""
-    from sdesk.services.platform.db import is_plain_sqlite, passphrase_from_env, raw_connect
+    from sdesk.services.platform.sqlite import is_plain_sqlite, passphrase_from_env, raw_connect
 
     db_path = Path(db_path)
     if not db_path.exists():
@@ -61,6 +63,17 @@ def auto_backup(db_path: Path, label: str) -> Path:
     return path
 
 
+def backup_before_import(engine: Engine) -> None:
+    """A consistent copy before an import, when there is something to lose (DESIGN section 8)."""
+    database = engine.url.database
+    if not database:
+        return
+    with engine.connect() as conn:
+        has_data = conn.exec_driver_sql("SELECT 1 FROM household LIMIT 1").first()
+    if has_data:
+        auto_backup(Path(database), "voor-import")
+
+
 def newest_backup(db_path: Path) -> Path | None:
     folder = backup_dir(Path(db_path))
     candidates = list(folder.glob(f"{Path(db_path).stem}-*")) if folder.exists() else []
@@ -69,7 +82,7 @@ def newest_backup(db_path: Path) -> Path | None:
 
 
 def _check(path: Path) -> None:
-    from sdesk.services.platform.db import is_plain_sqlite, passphrase_from_env, raw_connect
+    from sdesk.services.platform.sqlite import is_plain_sqlite, passphrase_from_env, raw_connect
 
     key = None
     if not is_plain_sqlite(path):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdesk.services.platform.backup import make_backup
-from sdesk.services.platform.db import _quote, is_plain_sqlite
 from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.sqlite import is_plain_sqlite, quote_literal
 
 MIN_LENGTH = 8
 
@@ -33,11 +33,11 @@ def _convert(path: Path, source_key: str | None, target_key: str | None) -> None
 
     conn = sqlcipher3.connect(str(path))
     if source_key:
-        conn.execute("PRAGMA key = " + _quote(source_key))
+        conn.execute("PRAGMA key = " + quote_literal(source_key))
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute(f"ATTACH DATABASE {_quote(str(tmp))} AS target KEY "
-                     f"{_quote(target_key or '')}")
+        conn.execute(f"ATTACH DATABASE {quote_literal(str(tmp))} AS target KEY "
+                     f"{quote_literal(target_key or '')}")
         conn.execute("SELECT sqlcipher_export('target')")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"PRAGMA target.user_version = {int(version)}")

@@ -202,7 +202,7 @@ def claim_sums_frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 # "Achternaam, Voornaam", either alone when the other is missing, NULL without both: the rule
-# of directory._display_name, in SQL so the worker thread builds the names (a test keeps the
+# of directory.display_name, in SQL so the worker thread builds the names (a test keeps the
 # two in step).
 _NAME_SQL = ("CASE WHEN COALESCE(p.last_name, '') <> '' AND COALESCE(p.first_name, '') <> '' "
              "THEN p.last_name || ', ' || p.first_name "

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from sdesk.services.platform.db import busy_timeout_ms
+from sdesk.services.platform.sqlite import busy_timeout_ms
 
 _HEADER = "__header__"
 _SAVE_WAIT_MS = 200

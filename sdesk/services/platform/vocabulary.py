@@ -1,51 +1,7 @@
-"""Exchange format v1 (DESIGN section 3): which files exist and which columns they carry.
-
-The importer validates against this, the exporter writes it; both read the same table so the
-two can never drift apart.
-"""
+"""The words sdesk shares across features: laws and their aliases, the codelist of each law's
+categories, delivery forms, provision kinds, roles, payers and the unknown BSN."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-# In dependency order: a file only refers to files above it.
-FILES: tuple[FileSpec, ...] = (
-    FileSpec("huishoudens", ("huishouden_id",), ("wijk", "postcode", "samenstelling")),
-    FileSpec("personen", ("persoon_id", "huishouden_id", "geboortedatum"),
-             ("bsn", "achternaam", "voornaam", "geslacht")),
-    FileSpec("medewerkers", ("medewerker_id", "naam", "rol"), ("team", "fte")),
-    FileSpec("tarieven", ("wet", "productcode", "geldig_vanaf", "tarief"),
-             ("geldig_tot", "eenheid")),
-    FileSpec("toewijzingen",
-             ("toewijzingnummer", "persoon_id", "wet", "productcategorie", "ingangsdatum"),
-             ("productcode", "omschrijving", "aanbieder", "verwijzer", "leveringsvorm",
-              "voorziening", "einddatum", "volume", "eenheid", "frequentie", "tarief", "budget",
-              "medewerker_id", "reden_wijziging", "reden_beeindiging")),
-    FileSpec("declaraties", ("toewijzingnummer", "wet", "periode_begin", "periode_eind", "bedrag"),
-             ("declaratie_id", "volume")),
-    FileSpec("begroting", ("jaar", "post", "bedrag"),
-             ("wet", "productcategorieen", "leveringsvorm", "prognose")),
-    FileSpec("kostenkaart", ("item", "eenheid", "prijs", "financier"), ("jaar", "bron")),
-    FileSpec("interventies", ("huishouden_id", "financier", "omschrijving"),
-             ("persoon_id", "kostenkaart_item", "aantal", "bedrag", "periode_begin",
-              "periode_eind")),
-    FileSpec("inwoners", ("jaar", "leeftijdsgroep", "aantal")),
-    FileSpec("prijsindex", ("jaar", "wet", "percentage")),
-)
-
-FILES_BY_NAME = {spec.name: spec for spec in FILES}
 
 LAWS = ("jeugd", "wmo", "participatie")
 LAW_ALIASES = {"jeugd": "jeugd", "jeugdwet": "jeugd", "jw": "jeugd", "wmo": "wmo",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sdesk.services.platform.text import cents_to_input, decimal, euro, parse_euro_cents
 
 if TYPE_CHECKING:
-    from sdesk.services.budget.report import BudgetRow
+    from sdesk.services.budget import BudgetRow
 
 MAX_EXPLANATION = 4000
 

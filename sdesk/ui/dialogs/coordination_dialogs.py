@@ -31,7 +31,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.coordination import CoordinationSummary
+    from sdesk.services.household import CoordinationSummary
     from sdesk.services.platform.users import EmployeeRow
 
 NO_COORDINATOR = "(niemand aangewezen)"
@@ -131,7 +131,7 @@ class StartCaseDialog(QDialog):
         notes = self.notes_edit.toPlainText().strip() or None
 
         def op(_state: TaskState) -> int:
-            from sdesk.services.household.coordination import start_case
+            from sdesk.services.household import start_case
 
             return start_case(engine, actor, household, intake, coordinator, notes)
 
@@ -164,7 +164,7 @@ class EvaluateCaseDialog(QDialog):
         self._build_ui()
 
     def _build_ui(self) -> None:
-        from sdesk.services.household.coordination import default_evaluation_date
+        from sdesk.services.household import default_evaluation_date
 
         s = self.summary
         self.setWindowTitle("Traject evalueren")
@@ -202,7 +202,7 @@ class EvaluateCaseDialog(QDialog):
         evaluation = from_qdate(self.evaluation_edit.date())
 
         def op(_state: TaskState) -> object:
-            from sdesk.services.household.coordination import evaluate_case
+            from sdesk.services.household import evaluate_case
 
             return evaluate_case(engine, actor, case_id, evaluation)
 

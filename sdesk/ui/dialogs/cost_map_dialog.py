@@ -29,7 +29,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.cost_map import CostMapItem
+    from sdesk.services.household import CostMapItem
 
 ESTIMATE_PREFIX = "Schatting"
 DEFAULT_UNITS = ("per jaar", "per maand", "per week", "per dag", "per keer", "per traject",
@@ -148,7 +148,7 @@ class CostMapItemDialog(QDialog):
         self.error_label.show()
 
     def accept(self) -> None:
-        from sdesk.services.household.cost_map import CostMapItem
+        from sdesk.services.household import CostMapItem
 
         if not self.ok_button.isEnabled():  # already saving (Enter pressed twice)
             return
@@ -168,7 +168,7 @@ class CostMapItemDialog(QDialog):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> int:
-            from sdesk.services.household.cost_map import save_item
+            from sdesk.services.household import save_item
 
             return save_item(engine, actor, item)
 

@@ -33,7 +33,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.kpi.drilldown import DrillRow
+    from sdesk.services.kpi import DrillRow
     from sdesk.services.platform.actor import Actor
 
 _LAST_DIR_KEY = "export/last_dir"
@@ -213,7 +213,7 @@ class DrilldownDialog(QDialog):
         engine, actor, r = self._engine, self._actor, self.request
 
         def op(_state: TaskState) -> list[DrillRow]:
-            from sdesk.services.kpi.drilldown import drilldown
+            from sdesk.services.kpi import drilldown
 
             return drilldown(engine, actor, r.start, r.end, r.kind, r.law, r.team,
                              r.category, r.referrer)

@@ -29,7 +29,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.exchange.importer import ImportResult
+    from sdesk.services.exchange import ImportResult
 
 _LAST_DIR_KEY = "import/last_dir"
 _ERROR_STYLE = "color: #a61b1b; font-weight: bold;"
@@ -156,7 +156,7 @@ class ImportDialog(QDialog):
         actor = self._actor or SYSTEM
 
         def op(state: TaskState) -> ImportResult:
-            from sdesk.services.exchange.importer import import_sources
+            from sdesk.services.exchange import import_sources
 
             return import_sources(engine, sources, progress=state.progress,
                                   cancelled=state.is_cancelled, actor=actor)
@@ -227,7 +227,7 @@ class ImportDialog(QDialog):
         self.import_finished.emit(result)
 
     def _on_import_failed(self, exc: BaseException) -> None:
-        from sdesk.services.exchange.importer import ImportCancelled
+        from sdesk.services.exchange import ImportCancelled
         from sdesk.services.platform.errors import SdeskError
 
         self._task = None

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.afschaling.rules import ReviewError, RuleParameters
+from sdesk.services.afschaling import ReviewError, RuleParameters
 from sdesk.ui.widgets import DUTCH, euro_spin
 
 # (field, label, kind, suffix); kind "int", "float", "pct" or "euro".

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-    from sdesk.services.budget.report import BudgetReport, BudgetRow
+    from sdesk.services.budget import BudgetReport, BudgetRow
     from sdesk.ui.dashboard_charts import BudgetBurnChart
     from sdesk.ui.dialogs.budget_dialogs import ExplanationDialog, ForecastDialog
 
@@ -347,7 +347,7 @@ class BudgetPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> date | None:
-            from sdesk.services.kpi.trends import history_bounds
+            from sdesk.services.kpi import history_bounds
 
             bounds = history_bounds(engine)
             return None if bounds is None else bounds[1]
@@ -374,7 +374,7 @@ class BudgetPage(QWidget):
         year, at = self.year(), self.at()
 
         def op(_state: TaskState) -> tuple[BudgetReport | None, pd.DataFrame | None, str]:
-            from sdesk.services.budget.report import budget_report, cumulative_realisation
+            from sdesk.services.budget import budget_report, cumulative_realisation
             from sdesk.services.platform.errors import NotFoundError
 
             try:
@@ -448,7 +448,7 @@ class BudgetPage(QWidget):
         engine, actor, year = self._engine, self._actor, self.year()
 
         def write(_state: TaskState) -> None:
-            from sdesk.services.budget.report import set_manual_forecast
+            from sdesk.services.budget import set_manual_forecast
 
             set_manual_forecast(engine, actor, year, post, cents)
 
@@ -458,7 +458,7 @@ class BudgetPage(QWidget):
         engine, actor, year = self._engine, self._actor, self.year()
 
         def write(_state: TaskState) -> None:
-            from sdesk.services.budget.report import set_explanation
+            from sdesk.services.budget import set_explanation
 
             set_explanation(engine, actor, year, post, text)
 
@@ -639,7 +639,7 @@ class BudgetPage(QWidget):
     # -- export -----------------------------------------------------------------------------
 
     def export_workbook(self) -> None:
-        from sdesk.services.council.workbook import CouncilRequest
+        from sdesk.services.council import CouncilRequest
 
         if self._engine is None:
             return

@@ -35,8 +35,7 @@ from sdesk.ui.workers import TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.coordination import CoordinationSummary
-    from sdesk.services.household.overview import PayerSaving
+    from sdesk.services.household import CoordinationSummary, PayerSaving
     from sdesk.ui.dialogs.coordination_dialogs import EvaluateCaseDialog, StartCaseDialog
 
 STATUSES = ("open", "evaluated", "closed")
@@ -213,7 +212,7 @@ class CoordinationPanel(QWidget):
         dialog.open()
 
     def save_changes(self) -> None:
-        from sdesk.services.household.coordination import update_case
+        from sdesk.services.household import update_case
 
         if self._engine is None or self.summary is None:
             return
@@ -233,7 +232,7 @@ class CoordinationPanel(QWidget):
     # -- display ----------------------------------------------------------------------------
 
     def _show_summary(self, s: CoordinationSummary) -> None:
-        from sdesk.services.household.workbook import bucket_savings, payer_savings
+        from sdesk.services.household import bucket_savings, payer_savings
 
         t1 = (f"evaluatie (T1) {short_date(s.t1_date)}" if s.t1_frozen else
               f"T1 voorlopig = pakket op {short_date(s.t1_date)} (nog niet geëvalueerd)")

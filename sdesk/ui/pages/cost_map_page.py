@@ -25,7 +25,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.cost_map import CostMapItem
+    from sdesk.services.household import CostMapItem
     from sdesk.ui.dialogs.cost_map_dialog import CostMapItemDialog
 
 _INTRO = (
@@ -106,7 +106,7 @@ class CostMapPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> list[CostMapItem]:
-            from sdesk.services.household.cost_map import list_items
+            from sdesk.services.household import list_items
 
             return list_items(engine)
 
@@ -143,7 +143,7 @@ class CostMapPage(QWidget):
         engine, actor, item_id = self._engine, self._actor, item.id
 
         def op(_state: TaskState) -> None:
-            from sdesk.services.household.cost_map import delete_item
+            from sdesk.services.household import delete_item
 
             delete_item(engine, actor, item_id)
 

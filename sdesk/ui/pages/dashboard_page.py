@@ -67,8 +67,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-    from sdesk.services.kpi.definitions import KpiComparison, Kpis
-    from sdesk.services.kpi.teams import TeamRow
+    from sdesk.services.kpi import KpiComparison, Kpis, TeamRow
     from sdesk.ui.dashboard_charts import (
         CategoryBarChart,
         ChartHit,
@@ -363,7 +362,7 @@ class DashboardPage(QWidget):
         """The tiles' names come from the KPI service, which loads pandas: not at start-up."""
         if self.tiles["clients"].title_label.text():
             return
-        from sdesk.services.kpi.definitions import KPI_LABELS
+        from sdesk.services.kpi import KPI_LABELS
 
         for key, tile in self.tiles.items():
             tile.title_label.setText(KPI_LABELS[key])
@@ -428,7 +427,7 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(state: TaskState) -> tuple[tuple[date, date] | None, list[str]]:
-            from sdesk.services.kpi.trends import history_bounds
+            from sdesk.services.kpi import history_bounds
             from sdesk.services.platform.users import list_teams
 
             return history_bounds(engine), list_teams(engine)
@@ -549,7 +548,7 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> KpiComparison:
-            from sdesk.services.kpi.definitions import compare_periods
+            from sdesk.services.kpi import compare_periods
 
             return compare_periods(engine, start, end, law, team)
 
@@ -566,7 +565,7 @@ class DashboardPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> list[TeamRow]:
-            from sdesk.services.kpi.teams import team_kpis
+            from sdesk.services.kpi import team_kpis
 
             return team_kpis(engine, start, end, law)
 
@@ -587,8 +586,7 @@ class DashboardPage(QWidget):
         self._trend_key = (law, team)
 
         def op(state: TaskState) -> TrendResult | None:
-            from sdesk.services.kpi.definitions import compute_kpis
-            from sdesk.services.kpi.trends import history_bounds, monthly_trend, quarters
+            from sdesk.services.kpi import compute_kpis, history_bounds, monthly_trend, quarters
 
             bounds = history_bounds(engine)
             if bounds is None:
@@ -795,7 +793,7 @@ class DashboardPage(QWidget):
         return dialog
 
     def _on_tile_clicked(self, key: str) -> None:
-        from sdesk.services.kpi.definitions import KPI_LABELS
+        from sdesk.services.kpi import KPI_LABELS
         from sdesk.ui.dialogs.drilldown_dialog import DrillRequest
 
         if self.comparison is None or key not in TILE_DRILL:
@@ -808,7 +806,7 @@ class DashboardPage(QWidget):
     # -- export -----------------------------------------------------------------------------
 
     def export_workbook(self) -> None:
-        from sdesk.services.council.workbook import CouncilRequest
+        from sdesk.services.council import CouncilRequest
 
         if self._engine is None:
             return

@@ -53,7 +53,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.overview import HouseholdOverview
+    from sdesk.services.household import HouseholdOverview
     from sdesk.ui.charts import PayerCostChart
 
 RELOAD_DELAY_MS = 300
@@ -271,7 +271,7 @@ class HouseholdOverviewPanel(QWidget):
         at, threshold = self.at, self.threshold_cents
 
         def op(_state: TaskState) -> HouseholdOverview:
-            from sdesk.services.household.overview import household_overview
+            from sdesk.services.household import household_overview
 
             return household_overview(engine, actor, household, at, threshold)
 
@@ -334,7 +334,7 @@ class HouseholdOverviewPanel(QWidget):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> Path:
-            from sdesk.services.household.workbook import write_household_workbook
+            from sdesk.services.household import write_household_workbook
             from sdesk.services.platform import audit
 
             written = write_household_workbook(o, path, user, printed_at)
@@ -495,11 +495,7 @@ class HouseholdOverviewPanel(QWidget):
             self._reload_timer.start()
 
     def _on_loaded(self, o: HouseholdOverview) -> None:
-        from sdesk.services.household.workbook import (
-            member_names,
-            municipal_and_other_cents,
-            payer_sort_key,
-        )
+        from sdesk.services.household import member_names, municipal_and_other_cents, payer_sort_key
 
         self.overview = o
         names = member_names(o)
@@ -553,7 +549,7 @@ class HouseholdOverviewPanel(QWidget):
         self.case_panel.set_summary(o.household_id, o.coordination, o.at)
         tab = "Procescoördinatie"
         if o.coordination is not None:
-            from sdesk.services.household.coordination import STATUS_LABELS
+            from sdesk.services.household import STATUS_LABELS
 
             tab += f" ({STATUS_LABELS.get(o.coordination.status, o.coordination.status).lower()})"
         self.tabs.setTabText(1, tab)

@@ -32,7 +32,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.directory import AllocationRow, HouseholdRow, PersonRow
+    from sdesk.services.household import AllocationRow, HouseholdRow, PersonRow
 
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 200
@@ -182,7 +182,7 @@ class HouseholdsPage(QWidget):
         engine, actor, text = self._engine, self._actor, self.search_edit.text().strip()
 
         def op(_state: TaskState) -> list[HouseholdRow]:
-            from sdesk.services.household.directory import search_households
+            from sdesk.services.household import search_households
 
             return search_households(engine, actor, text, limit=SEARCH_LIMIT)
 
@@ -279,7 +279,7 @@ class HouseholdsPage(QWidget):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> list[PersonRow]:
-            from sdesk.services.household.directory import household_members
+            from sdesk.services.household import household_members
 
             return household_members(engine, actor, household.id)
 
@@ -310,7 +310,7 @@ class HouseholdsPage(QWidget):
         engine, actor = self._engine, self._actor
 
         def op(_state: TaskState) -> list[AllocationRow]:
-            from sdesk.services.household.directory import person_allocations
+            from sdesk.services.household import person_allocations
 
             return person_allocations(engine, actor, person.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from sdesk.services.platform.vocabulary import FILES
+from sdesk.services.exchange import FILES
 
 _INTRO = (
     "Gegevens komen in sdesk via het uitwisselformaat: een map met CSV-bestanden of één "

@@ -31,7 +31,7 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.household.coordination import Portfolio, PortfolioRow
+    from sdesk.services.household import Portfolio, PortfolioRow
     from sdesk.services.platform.users import EmployeeRow
 
 ALL = None
@@ -160,7 +160,7 @@ class PortfolioPage(QWidget):
         team = self.team_combo.currentData()
 
         def op(_state: TaskState) -> tuple[Portfolio, list[EmployeeRow], list[str]]:
-            from sdesk.services.household.coordination import portfolio
+            from sdesk.services.household import portfolio
             from sdesk.services.platform.users import list_employees, list_teams
 
             return (portfolio(engine, actor, at, coordinator=coordinator, team=team),
@@ -213,7 +213,7 @@ class PortfolioPage(QWidget):
         self._apply_local_filters()
 
     def _apply_local_filters(self) -> None:
-        from sdesk.services.household.coordination import Portfolio
+        from sdesk.services.household import Portfolio
 
         status = self.status_combo.currentData()
         year = self.year_combo.currentData()

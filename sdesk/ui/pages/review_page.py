@@ -1,7 +1,7 @@
 """Afschaling: the klantmanager's worklist of running allocations that may be scaled down,
 a what-if for the selected candidate, recording the decision, and the business case.
 
-The worklist is `afschaling.worklist.worklist` (rules and savings in afschaling.rules), the
+The worklist is `afschaling.worklist` (rules and savings in afschaling.rules), the
 what-if `reviews.what_if` (recomputed in the background, debounced, while the inputs change),
 decisions `reviews.record_decision` and the business case `reviews.business_case`. Everything
 runs off the GUI thread; a result that arrives after the inputs changed again is dropped.
@@ -69,9 +69,16 @@ from sdesk.ui.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.afschaling.decisions import BusinessCase, GroupResult, OutcomeCount, WhatIf
-    from sdesk.services.afschaling.rules import LadderStep, RuleParameters
-    from sdesk.services.afschaling.worklist import Candidate, Worklist
+    from sdesk.services.afschaling import (
+        BusinessCase,
+        Candidate,
+        GroupResult,
+        LadderStep,
+        OutcomeCount,
+        RuleParameters,
+        WhatIf,
+        Worklist,
+    )
     from sdesk.ui.review_charts import OutcomeChart, SavingChart
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -83,7 +90,7 @@ _MUTED_STYLE = "color: palette(dark);"
 
 
 def rule_title(rule_id: str) -> str:
-    from sdesk.services.afschaling.rules import RULES_BY_ID
+    from sdesk.services.afschaling import RULES_BY_ID
 
     rule = RULES_BY_ID.get(rule_id)
     return rule.title if rule else rule_id
@@ -369,7 +376,7 @@ class ReviewPage(QWidget):
             self.law_combo.addItem(name, law)
         self.rule_combo = QComboBox()
         self.rule_combo.addItem("Alle regels", None)
-        from sdesk.services.afschaling.rules import RULES
+        from sdesk.services.afschaling import RULES
 
         for rule in RULES:
             self.rule_combo.addItem(rule.title, rule.id)
@@ -511,7 +518,7 @@ class ReviewPage(QWidget):
 
         # The decision.
         self.decision_box = QGroupBox("Besluit")
-        from sdesk.services.afschaling.decisions import DECISION_LABELS
+        from sdesk.services.afschaling import DECISION_LABELS
 
         self.decision_combo = QComboBox()
         for decision, label in DECISION_LABELS.items():
@@ -706,7 +713,7 @@ class ReviewPage(QWidget):
         engine = self._engine
 
         def op(_state: TaskState) -> tuple[date, list[Any], list[str]]:
-            from sdesk.services.afschaling.worklist import default_peildatum
+            from sdesk.services.afschaling import default_peildatum
             from sdesk.services.platform.users import list_employees, list_teams
 
             data_end = default_peildatum(engine)
@@ -766,7 +773,7 @@ class ReviewPage(QWidget):
         filters = self.filters()
 
         def op(_state: TaskState) -> Worklist:
-            from sdesk.services.afschaling.worklist import worklist
+            from sdesk.services.afschaling import worklist
 
             return worklist(engine, actor, at, params, **filters)
 
@@ -825,8 +832,7 @@ class ReviewPage(QWidget):
         engine, actor, at, change = self._engine, self._actor, wl.at, self.what_if_input()
 
         def op(_state: TaskState) -> WhatIf | str:
-            from sdesk.services.afschaling.decisions import what_if
-            from sdesk.services.afschaling.rules import ReviewError
+            from sdesk.services.afschaling import ReviewError, what_if
 
             try:
                 return what_if(engine, actor, c.toewijzingnummer, c.law, at,
@@ -862,8 +868,7 @@ class ReviewPage(QWidget):
             kwargs.update(new_product_code=change.product_code, new_volume=change.volume)
 
         def op(_state: TaskState) -> int | str:
-            from sdesk.services.afschaling.decisions import record_decision
-            from sdesk.services.afschaling.rules import ReviewError
+            from sdesk.services.afschaling import ReviewError, record_decision
 
             try:
                 return record_decision(engine, actor, c.toewijzingnummer, c.law, decision,
@@ -879,7 +884,7 @@ class ReviewPage(QWidget):
                 self._set_status("Besluit niet vastgelegd.")
                 self.decision_refused.emit(result)
                 return
-            from sdesk.services.afschaling.decisions import decision_label
+            from sdesk.services.afschaling import decision_label
 
             self.notes_edit.clear()
             self._case_dirty = True
@@ -900,7 +905,7 @@ class ReviewPage(QWidget):
         self._start(op, deliver, fail)
 
     def edit_rules(self) -> Any:
-        from sdesk.services.afschaling.rules import RuleParameters
+        from sdesk.services.afschaling import RuleParameters
         from sdesk.ui.dialogs.review_rules_dialog import RuleParametersDialog
 
         dialog = RuleParametersDialog(self.params or RuleParameters(), self)
@@ -924,8 +929,7 @@ class ReviewPage(QWidget):
         fte, cost = self.fte_spin.value(), self.cost_spin.value() * 100
 
         def op(_state: TaskState) -> BusinessCase | str:
-            from sdesk.services.afschaling.decisions import business_case
-            from sdesk.services.afschaling.rules import ReviewError
+            from sdesk.services.afschaling import ReviewError, business_case
 
             try:
                 return business_case(engine, at, fte, cost, since=since)
@@ -963,7 +967,7 @@ class ReviewPage(QWidget):
         target, purpose = path
 
         def write(user: str) -> Path:
-            from sdesk.services.afschaling.workbook import write_worklist_workbook
+            from sdesk.services.afschaling import write_worklist_workbook
 
             return write_worklist_workbook(wl, target, user)
 
@@ -982,7 +986,7 @@ class ReviewPage(QWidget):
         target, purpose = path
 
         def write(user: str) -> Path:
-            from sdesk.services.afschaling.workbook import write_business_case_workbook
+            from sdesk.services.afschaling import write_business_case_workbook
 
             return write_business_case_workbook(case, target, user)
 
@@ -1192,7 +1196,7 @@ class ReviewPage(QWidget):
         if c.employee:
             lines.append(f"Medewerker: {c.employee} ({c.team or 'geen team'})")
         if c.last_review_date:
-            from sdesk.services.afschaling.decisions import decision_label
+            from sdesk.services.afschaling import decision_label
 
             lines.append(f"Laatste beoordeling {short_date(c.last_review_date)}: "
                          f"{decision_label(c.last_decision or '')}")

@@ -17,7 +17,7 @@ from sdesk.ui.table_models import Column, RowTableModel
 from sdesk.ui.tables import fit_columns, make_table
 
 if TYPE_CHECKING:
-    from sdesk.services.kpi.teams import TeamRow
+    from sdesk.services.kpi import TeamRow
 
 # Review outcomes in the order a klantmanager thinks of them; others follow alphabetically.
 DECISION_LABELS = {"continue": "Handhaven", "scale_down": "Afschalen", "shorten": "Inkorten",

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from sdesk.services.platform.text import LAW_SHORT, euro, law_name, percent, short_date
 
 if TYPE_CHECKING:
-    from sdesk.services.household.overview import HouseholdOverview, PayerSaving
+    from sdesk.services.household import HouseholdOverview, PayerSaving
 
 LAYOUT_DPI = 96
 PDF_DPI = 300
@@ -104,8 +104,8 @@ def _side_by_side(*blocks: str, widths: tuple[int, ...] | None = None) -> str:
 
 
 def household_html(o: HouseholdOverview, user: str, printed_at: datetime) -> str:
-    from sdesk.services.household.coordination import STATUS_LABELS
-    from sdesk.services.household.workbook import (
+    from sdesk.services.household import (
+        STATUS_LABELS,
         bucket_savings,
         category_text,
         flag_texts,

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sdesk.services.exchange.format import FILES_BY_NAME
 from sdesk.services.exchange.importing.report import Report
-from sdesk.services.platform.vocabulary import FILES_BY_NAME
 
 
 @dataclass

@@ -63,7 +63,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine
 
-from sdesk.services.exchange.importer import ImportCancelled, ImportResult
 from sdesk.services.exchange.importing.existing import Known
 from sdesk.services.exchange.importing.report import Report
 from sdesk.services.exchange.importing.writer import write_declaraties
@@ -80,8 +79,10 @@ from sdesk.services.exchange.istandaarden.parse import (
     parse_xml,
 )
 from sdesk.services.exchange.istandaarden.validate import Validator
+from sdesk.services.exchange.outcome import ImportCancelled, ImportResult
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.backup import backup_before_import
 from sdesk.services.platform.cache import bump as bump_data_version
 from sdesk.services.platform.text import euro
 from sdesk.services.platform.vocabulary import (
@@ -753,16 +754,6 @@ def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) ->
                      [(k,) for k in sorted(plan.rejected)])
 
 
-def _backup_before_import(engine: Engine) -> None:
-    from sdesk.services.platform.backup import auto_backup
-
-    database = engine.url.database
-    if not database:
-        return
-    with engine.connect() as conn:
-        has_data = conn.exec_driver_sql("SELECT 1 FROM household LIMIT 1").first()
-    if has_data:
-        auto_backup(Path(database), "voor-import")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -854,7 +845,7 @@ def _import(engine: Engine, sources: Sequence[Path], step: Callable[..., None],
     counts["personen"] = len(plan.new_persons)
     counts["declaraties"] = len(plan.claims)
     counts["afgewezen"] = len(plan.rejected)
-    _backup_before_import(engine)
+    backup_before_import(engine)
     with engine.begin() as conn:  # one transaction: commit at the end or roll back on error
         conn.exec_driver_sql("PRAGMA cache_size=-262144")
         try:

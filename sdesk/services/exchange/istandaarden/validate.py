@@ -1,12 +1,16 @@
 """Validation against the official iJw/iWmo 3.2 XSDs (lxml XMLSchema).
 
-The XSDs are not shipped inside the package: they are read from the ``shared/istandaarden``
-folder beside the repository (``<repo>/../shared/istandaarden/{jw,wmo}/*.xsd``), or from the
-folder named by the environment variable ``SDESK_ISTANDAARDEN_XSD``. Each message XSD imports
-``basisschema.xsd`` from its own folder; lxml resolves that relative to the XSD file.
+The XSDs ship inside the package as data: ``sdesk/resources/istandaarden/{jw,wmo}/*.xsd``
+(package data of the wheel, ``datas`` of the PyInstaller build), found with
+``importlib.resources``. Each message XSD imports ``basisschema.xsd`` from its own folder; lxml
+resolves that relative to the XSD's file path, so the folder must be a real folder on disk: the
+package is installed unpacked (wheel, editable install, PyInstaller one-folder build).
 
-When the folder (or the XSD of one message type, e.g. WMO325) is missing, validation is
-skipped with a warning and only sdesk's own checks apply.
+WMO325.xsd was not available officially; the shipped one is reconstructed from JW325.xsd and
+the published WMO325 structure (see the comment at the top of the file).
+
+A missing schema folder or XSD means a broken installation: that is an internal error
+(MissingSchemaError), never a reason to import messages unchecked.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import re
 import threading
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
@@ -22,31 +27,36 @@ from lxml import etree
 from sdesk.services.exchange.importing.report import Report
 from sdesk.services.exchange.istandaarden.detect import MessageType
 
-ENV_VAR = "SDESK_ISTANDAARDEN_XSD"
 _SUBFOLDER = {"ijw": "jw", "iwmo": "wmo"}
 _lock = threading.Lock()
 
 
-def xsd_dir() -> Path | None:
-    """The folder holding jw/ and wmo/ with the XSDs, or None when it cannot be found."""
-    candidates: list[Path] = []
-    env = os.environ.get(ENV_VAR)
-    if env:
-        candidates.append(Path(env))
-    # sdesk/services/exchange/istandaarden/validate.py -> parents[4] is the repository root.
-    candidates.append(Path(__file__).resolve().parents[4].parent / "shared" / "istandaarden")
-    for folder in candidates:
-        if (folder / "jw").is_dir() or (folder / "wmo").is_dir():
-            return folder
-    return None
+class MissingSchemaError(RuntimeError):
+    """The XSDs that ship with sdesk are not there: the installation is incomplete."""
 
 
-def xsd_path(mt: MessageType, root: Path | None = None) -> Path | None:
+def xsd_dir() -> Path:
+    """The folder inside the installed package holding jw/ and wmo/ with the XSDs."""
+    folder = resources.files("sdesk") / "resources" / "istandaarden"
+    # lxml resolves <xs:import schemaLocation="basisschema.xsd"> against the file's path, so a
+    # real folder is needed; an unpacked installation gives a pathlib.Path here.
+    path = Path(os.fspath(folder)) if isinstance(folder, os.PathLike) else None
+    if path is None or not (path / "jw").is_dir() or not (path / "wmo").is_dir():
+        raise MissingSchemaError(
+            "Interne fout: de iJw/iWmo-XSD's ontbreken in deze installatie van sdesk "
+            f"(verwacht in {folder}). Installeer sdesk opnieuw.")
+    return path
+
+
+def xsd_path(mt: MessageType, root: Path | None = None) -> Path:
+    """The XSD file of a message type; MissingSchemaError when the installation lacks it."""
     root = root if root is not None else xsd_dir()
-    if root is None:
-        return None
     path = root / _SUBFOLDER[mt.standard] / f"{mt.code}.xsd"
-    return path if path.is_file() else None
+    if not path.is_file():
+        raise MissingSchemaError(
+            f"Interne fout: het XSD-schema van {mt.code} ontbreekt in deze installatie van "
+            f"sdesk (verwacht: {path}). Installeer sdesk opnieuw.")
+    return path
 
 
 @lru_cache(maxsize=64)
@@ -56,9 +66,8 @@ def _schema(path: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(path, parser))
 
 
-def schema_for(mt: MessageType) -> etree.XMLSchema | None:
-    path = xsd_path(mt)
-    return _schema(str(path)) if path is not None else None
+def schema_for(mt: MessageType) -> etree.XMLSchema:
+    return _schema(str(xsd_path(mt)))
 
 
 # libxml2's messages, made readable in Dutch. Anything else is passed on as it is.
@@ -109,36 +118,18 @@ def translate(message: str) -> tuple[str | None, str]:
 
 
 class Validator:
-    """Validates documents against their message's XSD; warns once per missing schema."""
+    """Validates documents against their message's XSD (one compiled schema per type)."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.root = xsd_dir()
-        self._warned: set[str] = set()
-        self._schemas: dict[str, etree.XMLSchema | None] = {}
-        if self.root is None:
-            report.warnings.append(
-                "De map met de officiële iJw/iWmo-XSD's is niet gevonden (verwacht "
-                "../shared/istandaarden naast de installatie, of zet "
-                f"{ENV_VAR}); de berichten zijn niet tegen de XSD's gecontroleerd, "
-                "alleen tegen de eigen regels van sdesk.")
+        self.root = xsd_dir()  # fails at once on an installation without its XSDs
+        self._schemas: dict[str, etree.XMLSchema] = {}
 
-    def check(self, root: etree._Element, mt: MessageType) -> list[tuple[int, str]] | None:
-        """The schema errors (line, libxml2 message) of a document, [] when it is valid, None
-        when there is no XSD to check against (with a warning, once per message type)."""
-        if self.root is None:
-            return None
-        if mt.code not in self._schemas:
-            path = xsd_path(mt, self.root)
-            self._schemas[mt.code] = _schema(str(path)) if path is not None else None
-        schema = self._schemas[mt.code]
+    def check(self, root: etree._Element, mt: MessageType) -> list[tuple[int, str]]:
+        """The schema errors (line, libxml2 message) of a document, [] when it is valid."""
+        schema = self._schemas.get(mt.code)
         if schema is None:
-            if mt.code not in self._warned:
-                self._warned.add(mt.code)
-                self.report.warnings.append(
-                    f"Geen XSD voor {mt.code} gevonden in {self.root}; {mt.code}-berichten "
-                    "zijn alleen tegen de eigen regels van sdesk gecontroleerd.")
-            return None
+            schema = self._schemas[mt.code] = _schema(str(xsd_path(mt, self.root)))
         with _lock:  # an XMLSchema object keeps its error log: one validation at a time
             if schema.validate(root):
                 return []
@@ -151,7 +142,7 @@ class Validator:
                             f"voldoet niet aan het XSD-schema {mt.code}: {reason}")
 
     def validate(self, root: etree._Element, mt: MessageType, label: str) -> bool:
-        """Check and report; True when the document is valid or there is no XSD for it."""
+        """Check and report; True when the document is valid."""
         errors = self.check(root, mt)
         if errors:
             self.report_errors(errors, mt, label)

@@ -14,7 +14,12 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.definitions import _active, inflow_persons, outflow_persons, select_scope
+from sdesk.services.kpi.definitions import (
+    active_mask,
+    inflow_persons,
+    outflow_persons,
+    select_scope,
+)
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, pseudonym
@@ -41,7 +46,9 @@ class DrillRow:
 
 def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = "clients",
               law: str | None = None, team: str | None = None, category: str | None = None,
-              referrer: str | None = None) -> list[DrillRow]:
+              referrer: str | None = None, pseudonymous: bool = False) -> list[DrillRow]:
+    """The allocations behind a figure. Names only for roles that see them, and never when
+    `pseudonymous` (sheets that leave the office show pseudonyms whoever makes them)."""
     if kind not in KINDS:
         raise SdeskError(f"Onbekende uitsplitsing '{kind}'.")
     data = kpi_data(engine)
@@ -59,7 +66,7 @@ def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = 
     elif kind == "cost":
         rows = scope[scope["id"].isin(realised.index)]
     else:
-        rows = scope[_active(scope, p0, p1)]
+        rows = scope[active_mask(scope, p0, p1)]
     if category is not None:
         rows = rows[rows["category"] == category]
     if referrer is not None:
@@ -79,7 +86,7 @@ def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = 
     out = []
     for r in rows.itertuples():
         person, household, number, code, description, provider = details[r.id]
-        shown = person if actor.sees_identity else pseudonym(person)
+        shown = person if actor.sees_identity and not pseudonymous else pseudonym(person)
         out.append(DrillRow(
             person=shown, household=household, law=str(r.law), toewijzingnummer=number,
             category=str(r.category), referrer=str(r.referrer),

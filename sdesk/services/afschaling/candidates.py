@@ -78,7 +78,7 @@ from sdesk.services.afschaling.rules import (
     spell_starts,
     windows,
 )
-from sdesk.services.household.directory import FREQUENCY_TEXT, omvang_text
+from sdesk.services.household import FREQUENCY_TEXT, omvang_text
 from sdesk.services.platform import audit, stored_frames
 from sdesk.services.platform.actor import Actor, pseudonym
 from sdesk.services.platform.cache import current as data_version
@@ -408,7 +408,7 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
 def default_peildatum(engine: Engine) -> date:
     """The worklist's peildatum when none is given (screen and `sdesk review`): the last day
     with data, so the claim windows end where the claims do; today without claims."""
-    from sdesk.services.kpi.working_set import last_day_with_data
+    from sdesk.services.kpi import last_day_with_data
 
     return last_day_with_data(engine) or date.today()
 
@@ -419,7 +419,7 @@ def prepare_default_inputs(engine: Engine) -> date | None:
     back instead of gathering them (DESIGN 7: summaries refreshed on import). Returns that
     peildatum; None when there are no claims yet, or when the database would not let us (a
     cache must never fail the import that calls this)."""
-    from sdesk.services.kpi.working_set import last_day_with_data
+    from sdesk.services.kpi import last_day_with_data
 
     try:
         at = last_day_with_data(engine)

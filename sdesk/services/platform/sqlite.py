@@ -1,0 +1,74 @@
+"""What only the SQLite engine needs: the connection pragmas, the engine for a file (plain or
+SQLCipher), raw DBAPI connections for backups, and recognising a busy database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event
+
+
+def busy_timeout_ms() -> int:
+    try:
+        return max(0, int(os.environ.get("SDESK_BUSY_TIMEOUT_MS", "10000")))
+    except ValueError:
+        return 10000
+
+
+BUSY_MESSAGE = ("De database wordt op dit moment gebruikt door een ander sdesk-venster of "
+                "-proces dat gegevens opslaat. Er is niets gewijzigd; probeer het over een "
+                "ogenblik opnieuw.")
+
+
+def is_busy(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Another sdesk process writing: wait this long for its lock before giving up.
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    cursor.close()
+
+
+def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
+    if passphrase:
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(Path(path)))
+        engine = create_engine(url, future=True)
+    else:
+        engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    return not header or header.startswith(b"SQLite format 3")
+
+
+def raw_connect(path: Path, passphrase: str | None = None) -> Any:
+    """A DBAPI connection (for backups): sqlite3, or sqlcipher3 with the key set."""
+    if not passphrase:
+        return sqlite3.connect(path)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path))
+    conn.execute("PRAGMA key = " + quote_literal(passphrase))
+    return conn
+
+
+def quote_literal(text: str) -> str:
+    """A SQL string literal: 'it''s' (for PRAGMA key and ATTACH, which take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def passphrase_from_env() -> str | None:
+    return os.environ.get("SDESK_PASSPHRASE") or None
