@@ -29,6 +29,7 @@ from sdesk.services.kpi import (
     kpis_json,
     monthly_trend,
     quarterly_kpis,
+    trend_window,
 )
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError
@@ -144,23 +145,14 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
         ws.column_dimensions[col].width = width
 
 
-def _first_claim_month(engine: Engine, end: date) -> date:
-    """Five years back at most, but not before the first claim (no rows of zeros)."""
-    from sdesk.services.platform.summaries import ensure_realisation_month
-
-    ensure_realisation_month(engine)
-    with engine.connect() as conn:
-        first = conn.exec_driver_sql("SELECT min(month) FROM realisation_month").scalar()
-    floor = date(end.year - 4, 1, 1)
-    if not first:
-        return floor
-    return max(floor, date(int(first) // 100, int(first) % 100, 1))
 
 
 def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
                  printed_at: datetime) -> None:
     row = _heading(ws, "Trends", request, user, printed_at)
-    start = request.trend_from or _first_claim_month(engine, request.end)
+    window = trend_window(engine, request.law, request.team, end=request.end,
+                          start=request.trend_from)
+    start = window.first_month if window else request.start
     trend = monthly_trend(engine, start, request.end, request.law, request.team)
     frame = trend.frame
     laws = sorted(frame["law"].unique().tolist())

@@ -64,6 +64,8 @@ if TYPE_CHECKING:
     from sdesk.services.kpi.teams import (
         team_kpis as team_kpis,
     )
+    from sdesk.services.kpi.trends import TrendWindow as TrendWindow
+    from sdesk.services.kpi.trends import full_quarters as full_quarters
     from sdesk.services.kpi.trends import (
         history_bounds as history_bounds,
     )
@@ -76,6 +78,7 @@ if TYPE_CHECKING:
     from sdesk.services.kpi.trends import (
         quarters as quarters,
     )
+    from sdesk.services.kpi.trends import trend_window as trend_window
     from sdesk.services.kpi.working_set import (
         last_day_with_data as last_day_with_data,
     )
@@ -103,6 +106,9 @@ _LAZY = {
     "team_kpis": "teams",
     "TeamRow": "teams",
     "write_drilldown_workbook": "drilldown_workbook",
+    "trend_window": "trends",
+    "TrendWindow": "trends",
+    "full_quarters": "trends",
 }
 __all__ = sorted(_LAZY)
 

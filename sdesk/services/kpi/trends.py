@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.kpi.definitions import Kpis, compute_kpis, deflators
 from sdesk.services.kpi.working_set import kpi_data
+from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.readers import fetch_rows
 from sdesk.services.platform.summaries import ensure_realisation_month
 
@@ -92,4 +93,56 @@ def quarters(start: date, end: date) -> list[tuple[date, date]]:
 
 def quarterly_kpis(engine: Engine, start: date, end: date, law: str | None = None,
                    team: str | None = None) -> list[Kpis]:
-    return [compute_kpis(engine, q0, q1, law, team) for q0, q1 in quarters(start, end)]
+    """The KPIs of every full quarter within [start, end]."""
+    return [compute_kpis(engine, q0, q1, law, team) for q0, q1 in full_quarters(start, end)]
+
+
+def full_quarters(start: date, end: date) -> list[tuple[date, date]]:
+    """The quarters that lie wholly within [start, end] (a half quarter looks like a drop)."""
+    return [q for q in quarters(start, end) if q[0] >= start and q[1] <= end]
+
+
+@dataclass(frozen=True)
+class TrendWindow:
+    """The span every trend shows, on screen and in the council's workbook."""
+
+    first_month: date  # first day of the first month shown
+    last_day: date
+    quarters: list[tuple[date, date]]  # the full quarters within the window
+
+
+TREND_YEARS = 5
+
+
+def trend_window(engine: Engine, law: str | None = None, team: str | None = None,
+                 end: date | None = None, start: date | None = None) -> TrendWindow | None:
+    """The one trend window: from the first month with claims in the scope (`law`, `team`),
+    at most TREND_YEARS back from its end, to `end` (default: the last day with data); `start`
+    overrides the first month. None when there is no data at all."""
+    bounds = history_bounds(engine)
+    if bounds is None:
+        return None
+    last = end or bounds[1]
+    if start is not None:
+        first = date(start.year, start.month, 1)
+    else:
+        floor = max(bounds[0], add_months(last, -12 * TREND_YEARS).replace(day=1))
+        first = max(floor, _first_claim_month(engine, law, team) or floor)
+    return TrendWindow(first, last, full_quarters(first, last))
+
+
+def _first_claim_month(engine: Engine, law: str | None, team: str | None) -> date | None:
+    """The first month with a non-zero realisation in the scope (no line from zero)."""
+    ensure_realisation_month(engine)
+    sql = "SELECT MIN(month) FROM realisation_month WHERE amount_cents <> 0"
+    params: list[object] = []
+    if law:
+        sql += " AND law = ?"
+        params.append(law)
+    if team:
+        team_ids = sorted(kpi_data(engine).team_ids(team)) or [-1]
+        sql += f" AND team_id IN ({','.join('?' for _ in team_ids)})"
+        params += team_ids
+    rows = fetch_rows(engine, sql, tuple(params))
+    month = rows[0][0] if rows else None
+    return None if month is None else date(int(month) // 100, int(month) % 100, 1)

@@ -586,21 +586,14 @@ class DashboardPage(QWidget):
         self._trend_key = (law, team)
 
         def op(state: TaskState) -> TrendResult | None:
-            from sdesk.services.kpi import compute_kpis, history_bounds, monthly_trend, quarters
+            from sdesk.services.kpi import compute_kpis, monthly_trend, trend_window
 
-            bounds = history_bounds(engine)
-            if bounds is None:
+            window = trend_window(engine, law, team)
+            if window is None:
                 return None
-            first, last = bounds
-            monthly = monthly_trend(engine, first, last, law, team)
+            monthly = monthly_trend(engine, window.first_month, window.last_day, law, team)
             frame = monthly.frame
-            # Not the months before the first claim (a line from zero), and only full
-            # quarters with claims in every month (a half quarter looks like a drop).
-            claimed = frame.loc[frame["realised_cents"] != 0, "month"]
-            if len(claimed):
-                first = min(claimed)
-                frame = frame[frame["month"] >= first].reset_index(drop=True)
-            spans = [q for q in quarters(first, last) if q[0] >= first and q[1] <= last]
+            spans = window.quarters
             out = []
             for n, (q0, q1) in enumerate(spans):
                 if state.is_cancelled():
