@@ -241,8 +241,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     engine = open_database(Path(args.db), create=False)
     try:
         if args.audit_command == "verify":
-            result = audit.verify(engine)
-            audit.log(engine, _actor(args, engine), "verify", result.message[:200])
+            result = audit.check_chain(engine, _actor(args, engine))
             print(result.message, file=sys.stdout if result.ok else sys.stderr)
             return 0 if result.ok else 1
         events = audit.list_events(engine, action=args.action, limit=args.limit)

@@ -88,6 +88,13 @@ def verify(engine: Engine) -> Verification:
                         "ongeschonden.")
 
 
+def check_chain(engine: Engine, actor: Actor) -> Verification:
+    """`verify`, and record who checked and what they found."""
+    result = verify(engine)
+    log(engine, actor, "verify", result.message[:200])
+    return result
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
@@ -101,7 +108,8 @@ class AuditRow:
 
 
 def list_events(engine: Engine, action: str | None = None, user: str | None = None,
-                text: str | None = None, limit: int = 5000) -> list[AuditRow]:
+                text: str | None = None, limit: int | None = 5000) -> list[AuditRow]:
+    """The newest events first, filtered; `limit=None` gives every event."""
     sql = ("SELECT id, at_utc, user, role, action, object, row_count, purpose "
            "FROM audit_event WHERE 1 = 1")
     params: list[Any] = []
@@ -115,7 +123,7 @@ def list_events(engine: Engine, action: str | None = None, user: str | None = No
         sql += " AND (object LIKE ? OR purpose LIKE ?)"
         params += [f"%{text}%", f"%{text}%"]
     sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
+    params.append(-1 if limit is None else limit)  # SQLite: a negative LIMIT means none
     with engine.connect() as conn:
         return [AuditRow(r[0], str(r[1]), *r[2:]) for r in
                 conn.exec_driver_sql(sql, tuple(params)).all()]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import SdeskError
 
 KEEP = 5
@@ -52,6 +53,15 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
     finally:
         source.close()
     return target
+
+
+def backup_by(engine: Engine, actor: Actor, db_path: Path, target: Path | None = None) -> Path:
+    """A backup a user asked for, recorded in the audit log of the database it copies."""
+    from sdesk.services.platform import audit
+
+    path = make_backup(db_path, target)
+    audit.log(engine, actor, "backup", str(path))
+    return path
 
 
 def auto_backup(db_path: Path, label: str) -> Path:
