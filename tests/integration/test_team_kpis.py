@@ -62,3 +62,27 @@ def test_team_and_employee_rows(team_engine: Engine) -> None:
     assert bas.renewed_without_review_share is None
     team = rows[("Jeugd Noord", None)]
     assert (team.caseload, team.fte) == (6, pytest.approx(0.8))
+
+
+def test_a_review_is_credited_to_its_reviewer(team_engine: Engine) -> None:
+    """Bas (Jeugd Zuid) reviews Mila's allocation B1: the team figures and the business case
+    both credit Bas, the reviewer, not Mila, who is responsible for B1."""
+    from sdesk.services.afschaling import business_case
+
+    with team_engine.connect() as conn:
+        b1 = conn.exec_driver_sql("SELECT id FROM allocation WHERE toewijzingnummer = 'B1'"
+                                  ).scalar()
+        bas = conn.exec_driver_sql("SELECT id FROM employee WHERE external_id = 'M2'").scalar()
+    with session_factory(team_engine).begin() as session:
+        session.add(Review(allocation_id=b1, review_date=date(2025, 5, 1), employee_id=bas,
+                           decision="shorten", expected_annual_saving_cents=30_000))
+    rows = {(r.team, r.employee): r for r in
+            team_kpis(team_engine, date(2025, 1, 1), date(2025, 6, 30), "jeugd")}
+    bas_row, mila = rows[("Jeugd Zuid", "Bas")], rows[("Jeugd Noord", "Mila")]
+    assert (bas_row.reviews, bas_row.decisions, bas_row.expected_saving_cents) == (
+        1, {"shorten": 1}, 30_000)
+    assert (mila.reviews, mila.expected_saving_cents) == (2, 100_000)  # A1 and E1 only
+    case = business_case(team_engine, date(2025, 6, 30), fte=1.0, cost_per_fte_cents=1,
+                         since=date(2025, 5, 1))
+    assert [(g.name, g.reviews) for g in case.by_employee] == [("Bas", 1)]
+    assert [(g.name, g.reviews) for g in case.by_team] == [("Jeugd Zuid", 1)]

@@ -70,3 +70,28 @@ def test_drilldown_rows_add_up_to_the_figure(kpi_engine: Engine) -> None:
     hidden = drilldown(kpi_engine, Actor("Carla", "controller"), p0, p1, "clients",
                        law="jeugd")
     assert all(r.person.startswith("P-") for r in hidden)
+
+
+def test_one_trend_window(kpi_engine: Engine) -> None:
+    """From the first month with claims (January 2025; allocations go back to 2024, but a line
+    from zero would mislead) to the last day with data (D2's November claim), with only the
+    quarters that lie wholly inside: Q4 2025 ends after 30 November."""
+    from sdesk.services.kpi import trend_window
+
+    window = trend_window(kpi_engine, "jeugd")
+    assert window is not None
+    assert (window.first_month, window.last_day) == (date(2025, 1, 1), date(2025, 11, 30))
+    assert window.quarters == [(date(2025, 1, 1), date(2025, 3, 31)),
+                               (date(2025, 4, 1), date(2025, 6, 30)),
+                               (date(2025, 7, 1), date(2025, 9, 30))]
+    # The council workbook's period end and an explicit start: Q4 2024 starts before November.
+    council = trend_window(kpi_engine, "jeugd", end=date(2025, 6, 30), start=date(2024, 11, 15))
+    assert council is not None and council.first_month == date(2024, 11, 1)
+    assert council.quarters == [(date(2025, 1, 1), date(2025, 3, 31)),
+                                (date(2025, 4, 1), date(2025, 6, 30))]
+
+
+def test_no_trend_window_without_data(engine: Engine) -> None:
+    from sdesk.services.kpi import trend_window
+
+    assert trend_window(engine) is None

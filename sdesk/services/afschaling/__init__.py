@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.candidates import (
         worklist_json as worklist_json,
     )
+    from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
+    from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
     from sdesk.services.afschaling.decisions import (
         DECISION_LABELS as DECISION_LABELS,
     )
@@ -105,6 +107,8 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "credited_reviews": "credit",
+    "CREDITED_EMPLOYEE": "credit",
     "business_case": "decisions",
     "business_case_json": "decisions",
     "BusinessCase": "decisions",

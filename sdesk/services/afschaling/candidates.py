@@ -91,6 +91,7 @@ from sdesk.services.platform.readers import (
     claim_sums_query,
     ended_allocations_query,
     fetch_rows,
+    last_day_with_data,
     persons_active_query,
     persons_by_id_query,
     persons_frame,
@@ -408,8 +409,6 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
 def default_peildatum(engine: Engine) -> date:
     """The worklist's peildatum when none is given (screen and `sdesk review`): the last day
     with data, so the claim windows end where the claims do; today without claims."""
-    from sdesk.services.kpi import last_day_with_data
-
     return last_day_with_data(engine) or date.today()
 
 
@@ -419,8 +418,6 @@ def prepare_default_inputs(engine: Engine) -> date | None:
     back instead of gathering them (DESIGN 7: summaries refreshed on import). Returns that
     peildatum; None when there are no claims yet, or when the database would not let us (a
     cache must never fail the import that calls this)."""
-    from sdesk.services.kpi import last_day_with_data
-
     try:
         at = last_day_with_data(engine)
         if at is not None:

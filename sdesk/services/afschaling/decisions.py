@@ -60,6 +60,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from sdesk.models.enums import Decision
+from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE
 from sdesk.services.afschaling.rules import ReviewError, check_rule_ids
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
@@ -67,7 +68,7 @@ from sdesk.services.platform.costs import annual_run_rates_cents, commitments_ce
 from sdesk.services.platform.errors import NotFoundError
 from sdesk.services.platform.periods import last_twelve_months
 from sdesk.services.platform.readers import REMOVED, fetch_rows
-from sdesk.services.platform.text import euro, law_name
+from sdesk.services.platform.text import euro, euros, law_name
 from sdesk.services.platform.vocabulary import LAWS
 
 DECISIONS: tuple[str, ...] = tuple(d.value for d in Decision)
@@ -503,23 +504,20 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
         raise ReviewError(f"De periode begint ({_d(since)}) na de peildatum ({_d(at)}).")
     sql = (
         "SELECT r.id, r.review_date, a.toewijzingnummer, a.law, r.decision, "
-        "COALESCE(re.name, ae.name), COALESCE(rt.name, tt.name), "
-        "COALESCE(re.external_id, ae.external_id), r.expected_annual_saving_cents, "
+        "ce.name, ct.name, ce.external_id, r.expected_annual_saving_cents, "
         "r.annual_cost_before_cents, a.start_date, a.end_date, a.volume, a.unit, "
         "a.frequency, a.tariff_cents, a.budget_cents "
         "FROM review r JOIN allocation a ON a.id = r.allocation_id "
-        "LEFT JOIN employee re ON re.id = r.employee_id "
-        "LEFT JOIN team rt ON rt.id = re.team_id "
-        "LEFT JOIN employee ae ON ae.id = a.employee_id "
-        "LEFT JOIN team tt ON tt.id = ae.team_id "
+        f"LEFT JOIN employee ce ON ce.id = {CREDITED_EMPLOYEE} "
+        "LEFT JOIN team ct ON ct.id = ce.team_id "
         "WHERE r.review_date BETWEEN ? AND ? "
         f"AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
     params: list[Any] = [since.isoformat(), at.isoformat()]
     if team:
-        sql += " AND COALESCE(rt.name, tt.name) = ?"
+        sql += " AND ct.name = ?"
         params.append(team)
     if employee:
-        sql += " AND COALESCE(re.external_id, ae.external_id) = ?"
+        sql += " AND ce.external_id = ?"
         params.append(employee)
     sql += " ORDER BY r.review_date, r.id"
     reviews = pd.DataFrame.from_records(
@@ -565,8 +563,7 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
 
 def business_case_json(case: BusinessCase) -> dict[str, Any]:
     """Euros rounded to cents, shares 0..1 (for a future `sdesk review --business-case`)."""
-    def eur(cents: int) -> float:
-        return round(cents / 100, 2)
+    eur = euros
 
     def group(g: GroupResult) -> dict[str, Any]:
         return {"name": g.name, "reviews": g.reviews, "by_decision": g.by_decision,

@@ -79,9 +79,6 @@ if TYPE_CHECKING:
         quarters as quarters,
     )
     from sdesk.services.kpi.trends import trend_window as trend_window
-    from sdesk.services.kpi.working_set import (
-        last_day_with_data as last_day_with_data,
-    )
 
 _LAZY = {
     "category_text": "drilldown_workbook",
@@ -94,7 +91,6 @@ _LAZY = {
     "KpiComparison": "definitions",
     "Kpis": "definitions",
     "kpis_json": "definitions",
-    "last_day_with_data": "working_set",
     "merged_spells": "definitions",
     "MONEY": "definitions",
     "monthly_trend": "trends",

@@ -2,7 +2,8 @@
 
 - caseload: distinct persons with an allocation active in P that the employee is responsible
   for (a team: its employees together); caseload_per_fte divides by the summed fte;
-- reviews / decisions: reviews dated in P of those allocations, counted per decision;
+- reviews / decisions: reviews dated in P credited to the employee (the reviewer, else
+  the allocation's responsible employee: afschaling.credited_reviews), per decision;
 - expected_saving: the expected annual saving recorded on those reviews;
 - ended_without_decision: allocations that ended in P without any review in their lifetime;
 - renewed_without_review_share: of the allocations that ended in P and were renewed (a new
@@ -18,6 +19,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.afschaling import credited_reviews
 from sdesk.services.kpi.definitions import active_mask
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform.readers import fetch_rows
@@ -52,15 +54,10 @@ def team_kpis(engine: Engine, start: date, end: date, law: str | None = None) ->
     employees = pd.DataFrame.from_records(fetch_rows(engine, (
         "SELECT e.id, e.name, COALESCE(e.fte, 0), t.name FROM employee e "
         "JOIN team t ON t.id = e.team_id")), columns=["employee_id", "name", "fte", "team"])
-    reviews = pd.DataFrame.from_records(fetch_rows(engine, (
-        "SELECT allocation_id, review_date, decision, "
-        "COALESCE(expected_annual_saving_cents, 0) FROM review")),
-        columns=["allocation_id", "review_date", "decision", "expected_cents"])
-    reviews["review_date"] = pd.to_datetime(reviews["review_date"])
+    reviews = credited_reviews(engine)
     reviewed_ids = set(reviews["allocation_id"])
-    in_p = reviews[(reviews["review_date"] >= p0) & (reviews["review_date"] <= p1)]
-    in_p = in_p.merge(allocations[["id", "employee_id"]], left_on="allocation_id",
-                      right_on="id")
+    in_p = reviews[(reviews["review_date"] >= p0) & (reviews["review_date"] <= p1)
+                   & reviews["allocation_id"].isin(allocations["id"])]
 
     active = allocations[active_mask(allocations, p0, p1)]
     ended = allocations[allocations["end_date"].notna() & (allocations["end_date"] >= p0)

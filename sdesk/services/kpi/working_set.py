@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.platform.cache import current
-from sdesk.services.platform.readers import REMOVED, claims_by_month, fetch_rows
+from sdesk.services.platform.readers import REMOVED, claims_by_month, fetch_rows, last_day_with_data
 
 _COLUMNS = ["id", "person_id", "household_id", "law", "category", "referrer", "start_date",
             "end_date", "volume", "unit", "frequency", "team_id", "employee_id", "end_reason"]
@@ -131,13 +131,3 @@ def kpi_data(engine: Engine) -> KpiData:
 def forget(engine: Engine) -> None:
     with _cache_lock:
         _cache.pop(str(engine.url), None)
-
-
-def last_day_with_data(engine: Engine) -> date | None:
-    """The end of the newest claim period (None without claims): the dashboard's data_until
-    and the worklist's default peildatum."""
-    # Claim periods lie within one month, so the newest starts carry the newest ends; this
-    # way the period_start index answers instead of a scan of every claim.
-    until = fetch_rows(engine, "SELECT max(period_end) FROM claim WHERE period_start >= "
-                               "(SELECT date(max(period_start), 'start of month') FROM claim)")
-    return date.fromisoformat(until[0][0]) if until and until[0][0] else None
