@@ -23,12 +23,12 @@ Speed: the inputs -- the allocations active on `at` with their persons, the clai
 two windows, the start of each allocation's spell and the products in use -- are gathered by
 `_load_inputs` in one pass: SQLite sums the claims and reads persons, ended allocations and
 products in a worker thread while this thread reads the active allocations (frames.read_aside).
-They are kept per data version (sdesk.services.platform.cache: every import bumps it), peildatum,
+They are kept per cache key (platform.cache: every write to the source data moves it), peildatum,
 windows and history, in memory and in the database (stored_frames), so a new process reads
 them back instead of gathering them again; every import and the demo prepare them for the
 default peildatum (prepare_default_inputs). Reviews, employees and labels are read fresh on
 every call. Everything else is vectorised with pandas/numpy, so a call with other filters or
-rule parameters skips the SQL. `forget(engine)` drops what is kept.
+rule parameters skips the SQL. `platform.cache.forget(engine)` drops what is kept.
 
 Every call is written to the audit log as a view (DESIGN 8) with the number of rows shown.
 
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -81,7 +80,8 @@ from sdesk.services.afschaling.rules import (
 from sdesk.services.household import FREQUENCY_TEXT, omvang_text
 from sdesk.services.platform import audit, stored_frames
 from sdesk.services.platform.actor import Actor, pseudonym
-from sdesk.services.platform.cache import current as data_version
+from sdesk.services.platform.cache import key as cache_key
+from sdesk.services.platform.cache import remember
 from sdesk.services.platform.costs import daily_rates, overlap_days
 from sdesk.services.platform.readers import (
     PERSON_COLUMNS,
@@ -285,56 +285,9 @@ def _opt_day(value: Any) -> date | None:
 # -- reading ----------------------------------------------------------------------------------
 
 log = logging.getLogger(__name__)
-_cache: dict[tuple, Any] = {}
-_cache_lock = threading.Lock()
-# Entries kept per kind (the first key element); the allocation frames are the big ones
-# (about 60 MB at the "large" preset), so only the last two peildatums are kept.
-_CACHE_ENTRIES = {"inputs": 2, "pseudonyms": 2}
-
-
-_building: dict[tuple, threading.Lock] = {}
-
-
-def _cached(key: tuple, build: Any) -> Any:
-    """Keep what only depends on allocations and claims while the data version stands still
-    (every import and the demo bump it; reviews are never cached). Two threads asking for
-    the same key at once (the screen while an import prepares the list) build it once."""
-    with _cache_lock:
-        found = _cache.get(key)
-        building = _building.setdefault(key, threading.Lock()) if found is None else None
-    if building is None:
-        return found
-    with building:
-        with _cache_lock:
-            found = _cache.get(key)
-        if found is None:
-            found = build()
-            with _cache_lock:
-                same_kind = [k for k in _cache if k[0] == key[0]]
-                for old in same_kind[:max(len(same_kind) - _CACHE_ENTRIES[key[0]] + 1, 0)]:
-                    del _cache[old]
-                _cache[key] = found
-    with _cache_lock:
-        _building.pop(key, None)
-    return found
-
-
-def _data_key(engine: Engine) -> tuple[int, int, int]:
-    """The data version plus the highest allocation and claim ids (all three O(1)): a
-    database file put back from a backup with the same version still differs in these."""
-    rows = fetch_rows(engine, "SELECT (SELECT COALESCE(MAX(id), 0) FROM allocation), "
-                              "(SELECT COALESCE(MAX(id), 0) FROM claim)")
-    return (data_version(engine), int(rows[0][0]), int(rows[0][1]))
-
-
-def forget(engine: Engine, stored: bool = True) -> None:
-    """Drop everything cached for this database in memory and, unless stored=False, what is
-    stored in it (tests; after writes that skip the data version)."""
-    with _cache_lock:
-        for key in [k for k in _cache if k[1] == str(engine.url)]:
-            del _cache[key]
-    if stored:
-        stored_frames.drop(engine, STORED_KIND)
+# Entries kept per kind; the allocation frames are the big ones (about 60 MB at the
+# "large" preset), so only the last two peildatums are kept.
+_KEEP = 2
 
 
 def _load_inputs(engine: Engine, at: date, params: RuleParameters
@@ -391,7 +344,7 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
     peildatum, windows and history: a new process reads them back instead of gathering them
     from the allocations and claims again."""
     claim_windows = windows(at, params)
-    version = (INPUTS_FORMAT, _data_key(engine), at, claim_windows[LOW_UTILISATION],
+    version = (INPUTS_FORMAT, cache_key(engine), at, claim_windows[LOW_UTILISATION],
                claim_windows[NO_CLAIMS], history_from(at, params))
     stored_key = repr(version)
 
@@ -403,7 +356,7 @@ def _inputs(engine: Engine, at: date, params: RuleParameters
         frame, ladder = _load_inputs(engine, at, params)
         stored_frames.save(engine, STORED_KIND, stored_key, frame, _ladder_to_json(ladder))
         return frame, ladder
-    return _cached(("inputs", str(engine.url), *version), build)
+    return remember("worklist_inputs", engine, version, build, keep=_KEEP)
 
 
 def default_peildatum(engine: Engine) -> date:
@@ -450,13 +403,13 @@ def _ladder_from_json(items: list[Any]) -> dict[tuple[str, str], tuple[LadderSte
 def _pseudonyms(engine: Engine, at: date, params: RuleParameters,
                 frame: pd.DataFrame) -> np.ndarray:
     claim_windows = windows(at, params)
-    key = ("pseudonyms", str(engine.url), _data_key(engine), at,
+    key = (cache_key(engine), at,
            claim_windows[LOW_UTILISATION], claim_windows[NO_CLAIMS], history_from(at, params))
 
     def build() -> np.ndarray:
         codes, uniques = pd.factorize(frame["person_external_id"].to_numpy(dtype=object))
         return np.asarray([pseudonym(str(p)) for p in uniques], dtype=object)[codes]
-    return _cached(key, build)
+    return remember("worklist_pseudonyms", engine, key, build, keep=_KEEP)
 
 
 def _reviews(engine: Engine, at: date) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from sdesk.services.platform import costs
-from sdesk.services.platform.cache import bump as bump_data_version
+from sdesk.services.platform.bulk import executemany
 from sdesk.services.platform.errors import SdeskError
 
 ProgressFn = Callable[[float, str], None]
@@ -1036,15 +1036,6 @@ class _Demo:
 # Writing
 # --------------------------------------------------------------------------------------------
 
-def _insert(conn: Connection, sql: str, rows: Sequence[Sequence[object]]) -> None:
-    """executemany on the raw DBAPI cursor of the same connection (so the same transaction):
-    SQLAlchemy's per-row parameter handling would double the time of a million claim lines."""
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
-
 
 def _max_id(conn: Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar() or 0)
@@ -1062,7 +1053,7 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
 
     hh_ext = np.array([f"H{i:06d}" for i in range(len(kept_hh) + 1)], dtype=object)
     p_ext = np.array([f"P{i:07d}" for i in range(len(kept_p) + 1)], dtype=object)
-    _insert(
+    executemany(
         conn, "INSERT INTO household (id, external_id, wijk, postcode, composition) "
         "VALUES (?, ?, ?, ?, ?)",
         list(zip(hh_id[kept_hh].tolist(), hh_ext[1:].tolist(),
@@ -1078,7 +1069,7 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
     n_bsn = min(len(bsns), len(kept_p))
     bsn = np.full(len(kept_p), None, dtype=object)
     bsn[demo.rng.permutation(len(kept_p))[:n_bsn]] = bsns[:n_bsn].astype(str).astype(object)
-    _insert(
+    executemany(
         conn, "INSERT INTO person (id, external_id, household_id, bsn, birth_date, gender, "
         "last_name, first_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         list(zip(p_id[kept_p].tolist(), p_ext[1:].tolist(), hh_id[demo.p_hh[kept_p]].tolist(),
@@ -1088,16 +1079,16 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
     # Teams and employees (ids after any rows the user already has).
     team_base = _max_id(conn, "team")
     emp_base = _max_id(conn, "employee")
-    _insert(conn, "INSERT INTO team (id, name) VALUES (?, ?)",
+    executemany(conn, "INSERT INTO team (id, name) VALUES (?, ?)",
                          [(team_base + i + 1, name) for i, name in enumerate(demo.team_names)])
     n_emp = len(demo.e_role)
-    _insert(
+    executemany(
         conn, "INSERT INTO employee (id, external_id, name, role, team_id, fte) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(emp_base + i + 1, f"M{emp_base + i + 1:04d}", demo.e_name[i], demo.e_role[i],
           team_base + demo.e_team[i] + 1, demo.e_fte[i]) for i in range(n_emp)])
 
-    _insert(
+    executemany(
         conn, "INSERT INTO tariff (law, product_code, valid_from, valid_to, cents, unit) "
         "VALUES (?, ?, ?, ?, ?, ?)", demo.tariff_rows)
     _report(progress, 0.5, "Toewijzingen opslaan")
@@ -1128,7 +1119,7 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
                "description", "provider", "referrer", "delivery_form", "provision_kind",
                "start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
                "budget_cents", "employee_id", "change_reason", "end_reason")
-    _insert(conn, f"INSERT INTO allocation ({', '.join(columns)}) "
+    executemany(conn, f"INSERT INTO allocation ({', '.join(columns)}) "
                   f"VALUES ({', '.join('?' for _ in columns)})", list(rows))
 
     # Claims, in chunks to keep memory flat at the g4 preset.
@@ -1140,7 +1131,7 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
             [f"D{i:08d}" for i in range(lo + 1, hi + 1)], (demo.c_alloc[lo:hi] + 1).tolist(),
             _iso(demo.c_start[lo:hi]), _iso(demo.c_end[lo:hi]), _nullable(vol, np.isnan(vol)),
             demo.c_amount[lo:hi].tolist(), strict=True)
-        _insert(
+        executemany(
             conn, "INSERT INTO claim (claim_key, allocation_id, period_start, period_end, volume, "
             "amount_cents, rejected) VALUES (?, ?, ?, ?, ?, ?, 0)", list(chunk))
         _report(progress, 0.55 + 0.4 * hi / max(n_claims, 1), "Declaraties opslaan")
@@ -1162,17 +1153,17 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
                         None if item_ids[i] is None or pd.isna(item_ids[i]) else int(item_ids[i]),
                         None if np.isnan(qty) else qty,
                         None if np.isnan(amount) else int(amount), starts[i], ends[i]))
-    _insert(
+    executemany(
         conn, "INSERT INTO intervention (natural_key, household_id, person_id, payer, description, "
         "cost_map_item_id, quantity, amount_cents, period_start, period_end) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", iv_rows)
 
-    _insert(
+    executemany(
         conn, "INSERT INTO budget_line (year, name, law, categories, delivery_form, amount_cents, "
         "forecast_cents) VALUES (?, ?, ?, ?, ?, ?, ?)", demo.budget_rows)
-    _insert(conn, "INSERT INTO inhabitants (year, age_band, count) VALUES (?, ?, ?)",
+    executemany(conn, "INSERT INTO inhabitants (year, age_band, count) VALUES (?, ?, ?)",
                          demo.inhabitant_rows)
-    _insert(conn, "INSERT INTO price_index (year, law, percentage) VALUES (?, ?, ?)",
+    executemany(conn, "INSERT INTO price_index (year, law, percentage) VALUES (?, ?, ?)",
                          [r for r in demo.price_index_rows
                           if r[0] >= int(str(demo.hist64)[:4])])
     return len(kept_hh), len(kept_p), n_emp, n_alloc, n_claims
@@ -1219,7 +1210,6 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
             try:
                 counts = _write(conn, demo, progress)
-                bump_data_version(conn)
             finally:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
     except DBAPIError as exc:  # e.g. a team or employee id the user already has

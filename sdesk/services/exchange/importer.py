@@ -22,7 +22,6 @@ from sdesk.services.exchange.outcome import CancelFn, ImportCancelled, ImportRes
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.services.platform.backup import backup_before_import
-from sdesk.services.platform.cache import bump as bump_data_version
 
 __all__ = ["ImportCancelled", "ImportIssue", "ImportResult", "import_sources"]
 
@@ -94,7 +93,6 @@ def _import(engine: Engine, sources: Sequence[Path], progress: ProgressFn | None
             _write_all(conn, order, tables, prepared, counts, step)
         finally:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
-        bump_data_version(conn)
         audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
                      sum(counts.values()))
         step(1.0, "Afronden")

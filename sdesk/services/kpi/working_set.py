@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.platform.cache import current
+from sdesk.services.platform.cache import key, remember
 from sdesk.services.platform.readers import REMOVED, claims_by_month, fetch_rows, last_day_with_data
 
 _COLUMNS = ["id", "person_id", "household_id", "law", "category", "referrer", "start_date",
@@ -110,24 +110,7 @@ def _load(engine: Engine, version: int) -> KpiData:
         teams={name: tid for tid, name in fetch_rows(engine, "SELECT id, name FROM team")})
 
 
-_cache: dict[str, KpiData] = {}
-_cache_lock = threading.Lock()
-
-
 def kpi_data(engine: Engine) -> KpiData:
-    """The working set for this database, reloaded when its data version has moved on."""
-    key = str(engine.url)
-    version = current(engine)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached.version == version:
-            return cached
-    data = _load(engine, version)
-    with _cache_lock:
-        _cache[key] = data
-    return data
-
-
-def forget(engine: Engine) -> None:
-    with _cache_lock:
-        _cache.pop(str(engine.url), None)
+    """The working set for this database, reloaded when the cache key has moved on."""
+    version = key(engine)
+    return remember("kpi", engine, version, lambda: _load(engine, version[0]))

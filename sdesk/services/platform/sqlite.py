@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
 
+from sdesk.services.platform import cache
+
 
 def busy_timeout_ms() -> int:
     try:
@@ -45,6 +47,7 @@ def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
     else:
         engine = create_engine(f"sqlite:///{Path(path)}", future=True)
     event.listen(engine, "connect", _on_connect)
+    cache.install(engine)
     return engine
 
 

@@ -9,10 +9,10 @@ import threading
 
 from sqlalchemy import Engine
 
-from sdesk.services.platform.cache import current
+from sdesk.services.platform.cache import SUMMARY_KEYS, current
 from sdesk.services.platform.readers import REMOVED
 
-SUMMARY_KEY = "realisation_month_version"
+SUMMARY_KEY = SUMMARY_KEYS[0]  # the version it was built for (platform.cache)
 _lock = threading.Lock()
 
 

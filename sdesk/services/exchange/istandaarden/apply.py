@@ -52,7 +52,7 @@ import gc
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -83,7 +83,7 @@ from sdesk.services.exchange.outcome import ImportCancelled, ImportResult
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.services.platform.backup import backup_before_import
-from sdesk.services.platform.cache import bump as bump_data_version
+from sdesk.services.platform.bulk import executemany
 from sdesk.services.platform.text import euro
 from sdesk.services.platform.vocabulary import (
     CATEGORY_CODELIST,
@@ -678,13 +678,6 @@ def _claim_key(law: str, agb: str, number: str, reference: str, credit: bool) ->
 # Writing
 # ---------------------------------------------------------------------------------------------
 
-def _executemany(conn: Connection, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, list(rows))
-    finally:
-        cursor.close()
-
 
 def _ids(conn: Connection, table: str, keys: Sequence[str]) -> dict[str, int]:
     out: dict[str, int] = {}
@@ -711,11 +704,11 @@ def _alloc_values(alloc: Alloc, person_id: int) -> tuple[Any, ...]:
 def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) -> None:
     step(0.55, "Opslaan: personen")
     clients = plan.new_persons
-    _executemany(conn, "INSERT INTO household (external_id, postcode) VALUES (?, ?) "
+    executemany(conn, "INSERT INTO household (external_id, postcode) VALUES (?, ?) "
                        "ON CONFLICT (external_id) DO NOTHING",
                  [(f"HH-{bsn}", c.postcode) for bsn, c in clients.items()])
     households = _ids(conn, "household", [f"HH-{bsn}" for bsn in clients])
-    _executemany(
+    executemany(
         conn, "INSERT INTO person (external_id, household_id, bsn, birth_date, gender, "
               "last_name, first_name) VALUES (?, ?, ?, ?, ?, ?, ?) "
               "ON CONFLICT (external_id) DO NOTHING",
@@ -729,12 +722,12 @@ def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) ->
     new = [a for a in dirty if a.id is None]
     old = [a for a in dirty if a.id is not None]
     columns = ("law", "toewijzingnummer", "description", *_ALLOCATION_COLUMNS)
-    _executemany(conn, f"INSERT INTO allocation ({', '.join(columns)}) "
+    executemany(conn, f"INSERT INTO allocation ({', '.join(columns)}) "
                        f"VALUES ({', '.join('?' for _ in columns)})",
                  [(a.law, a.nr, a.description,
                    *_alloc_values(a, a.person_id if a.person_id is not None
                                   else persons[a.bsn or ""])) for a in new])
-    _executemany(conn, f"UPDATE allocation SET {', '.join(f'{c} = ?' for c in _ALLOCATION_COLUMNS)}"
+    executemany(conn, f"UPDATE allocation SET {', '.join(f'{c} = ?' for c in _ALLOCATION_COLUMNS)}"
                        " WHERE id = ?",
                  [(*_alloc_values(a, a.person_id or persons[a.bsn or ""]), a.id) for a in old])
 
@@ -750,7 +743,7 @@ def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) ->
                 "amount_cents": np.array(amounts, dtype=np.int64)}
         write_declaraties(conn, rows, lambda f: step(0.65 + 0.3 * f, "Opslaan: declaraties"))
     if plan.rejected:
-        _executemany(conn, "UPDATE claim SET rejected = 1 WHERE claim_key = ?",
+        executemany(conn, "UPDATE claim SET rejected = 1 WHERE claim_key = ?",
                      [(k,) for k in sorted(plan.rejected)])
 
 
@@ -852,7 +845,6 @@ def _import(engine: Engine, sources: Sequence[Path], step: Callable[..., None],
             _write(conn, plan, step)
         finally:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")
-        bump_data_version(conn)
         audit.record(conn, actor, audit.IMPORT, ", ".join(str(s) for s in sources)[:200],
                      counts["toewijzingen"] + counts["declaraties"])
         step(1.0, "Afronden")
