@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from sdesk import __version__
 from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.services.platform.errors import SdeskError
-from sdesk.ui.dialogs.first_start_dialog import FirstStartDialog, StartChoice
-from sdesk.ui.main_window import MainWindow
-from sdesk.ui.workers import TaskState, run_in_background
+from sdesk.ui.shell.first_start_dialog import FirstStartDialog, StartChoice
+from sdesk.ui.shell.main_window import MainWindow
+from sdesk.ui.shell.workers import TaskState, run_in_background
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -98,6 +98,7 @@ def export(engine: Engine, actor: Actor, report: str, params: Mapping[str, Any],
 
 
 def report_names() -> tuple[str, ...]:
+    """The names of the reports an export can make, sorted."""
     return tuple(sorted(_REPORTS))
 
 
@@ -106,9 +107,13 @@ def report_names() -> tuple[str, ...]:
 def _household(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) -> Written:
     from sdesk.services.household import household_overview, write_household_workbook
 
-    overview = params.get("overview") or household_overview(
-        engine, actor, params["household_id"], params["at"],
-        threshold_cents=params.get("threshold_cents", 0))
+    if "overview" in params:
+        overview = params["overview"]
+    else:
+        threshold = ({"threshold_cents": params["threshold_cents"]}
+                     if "threshold_cents" in params else {})
+        overview = household_overview(engine, actor, params["household_id"], params["at"],
+                                      **threshold)
     write_household_workbook(overview, path, actor.signature)
     return Written(len(overview.allocations) + len(overview.interventions),
                    f"huishouden {overview.household_id} (Excel)")
@@ -116,8 +121,8 @@ def _household(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Pa
 
 def _worklist(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) -> Written:
     from sdesk.services.afschaling import worklist, write_worklist_workbook
-    work = params.get("worklist") or worklist(engine, actor, params["at"],
-                                              law=params.get("law"), team=params.get("team"))
+    work = params["worklist"] if "worklist" in params else worklist(
+        engine, actor, params["at"], law=params.get("law"), team=params.get("team"))
     write_worklist_workbook(work, path, actor.signature)
     return Written(len(work), f"werklijst afschaling op {work.at}")
 
@@ -147,7 +152,7 @@ def _drilldown(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Pa
     rows = params["rows"]
     write_drilldown_workbook(rows, path, params["title"], params.get("subtitle", ""),
                              actor.signature)
-    return Written(len(rows), f"uitsplitsing {params['title']}")
+    return Written(len(rows), str(params["title"]))
 
 
 def _audit(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) -> Written:

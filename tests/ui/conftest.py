@@ -24,7 +24,7 @@ def qt_sandbox(qapp: QApplication, sdesk_home: Path) -> Iterator[None]:
 def export_purpose(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Exports ask their purpose in a modal dialog; tests answer it here (and can inspect
     how often it was asked)."""
-    from sdesk.ui.dialogs import purpose_dialog
+    from sdesk.ui.shell import purpose_dialog
 
     asked: list[str] = []
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.db import open_database
-from sdesk.ui.pages.audit_page import AuditPage
+from sdesk.ui.shell.audit_page import AuditPage
 
 
 def test_list_verify_export(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from sdesk.services.budget.report import budget_report
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import euro
-from sdesk.ui.pages.budget_page import BudgetPage, BudgetTableModel
+from sdesk.ui.budget.models import BudgetTableModel
+from sdesk.ui.budget.page import BudgetPage
 
 CONTROLLER = Actor("Carla Controller", "controller")
 AT = date(2026, 10, 31)  # the demo's last day with claims
@@ -35,7 +36,7 @@ def page(qtbot: QtBot, demo_engine: Engine, boxes: list[tuple[str, str]]
         widget.set_engine(demo_engine)
         widget.show()
     yield widget
-    widget.shutdown()
+    widget.shut_down()
     assert QThreadPool.globalInstance().waitForDone(WAIT)
     assert boxes == []
 
@@ -160,8 +161,9 @@ def test_other_year_and_a_year_without_budget(page: BudgetPage, qtbot: QtBot,
 
 
 def test_council_workbook_from_the_budget_page(page: BudgetPage, qtbot: QtBot,
-                                               tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               tmp_path: Path, demo_engine: Engine,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               export_purpose: list[str]) -> None:
     target = tmp_path / "begroting_raad.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
@@ -181,3 +183,10 @@ def test_council_workbook_from_the_budget_page(page: BudgetPage, qtbot: QtBot,
     assert sheet.cell(row=first.row, column=5).value == "handmatig"
     assert str(sheet.cell(row=first.row, column=6).value).startswith("=B")
     assert "intern gebruik" in workbook["Kengetallen"]["A3"].value
+    # The export asked its purpose; the logged purpose is that one, marked as internal use.
+    assert export_purpose == ["asked"]
+    with demo_engine.connect() as conn:
+        action, purpose = conn.exec_driver_sql(
+            "SELECT action, purpose FROM audit_event ORDER BY id DESC LIMIT 1").one()
+    assert action == "export"
+    assert purpose == "test (intern gebruik, geen afscherming van kleine aantallen)"

@@ -19,11 +19,11 @@ from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.kpi.teams import team_kpis
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import euro, group_thousands
-from sdesk.ui.dashboard_charts import ChartHit
-from sdesk.ui.kpi_format import TILE_KEYS, change_text, value_text
-from sdesk.ui.pages.dashboard_page import TAB_TEAMS, DashboardPage
-from sdesk.ui.pages.team_page import TeamTableModel
-from sdesk.ui.widgets import to_qdate
+from sdesk.ui.kpi.kpi_format import TILE_KEYS, change_text, value_text
+from sdesk.ui.kpi.page import TAB_TEAMS, DashboardPage
+from sdesk.ui.kpi.team_panel import TeamTableModel
+from sdesk.ui.shell.charts import ChartHit
+from sdesk.ui.shell.widgets import to_qdate
 
 CONTROLLER = Actor("Carla Controller", "controller")
 YEAR_2025 = (date(2025, 1, 1), date(2025, 12, 31))
@@ -43,7 +43,7 @@ def page(qtbot: QtBot, demo_engine: Engine, boxes: list[tuple[str, str]]
         widget.show()
     qtbot.waitUntil(lambda: not widget.is_busy(), timeout=WAIT)
     yield widget
-    widget.shutdown()
+    widget.shut_down()
     assert QThreadPool.globalInstance().waitForDone(WAIT)
     assert boxes == []
 
@@ -168,7 +168,7 @@ def test_click_on_a_month_drills_down_to_that_month(page: DashboardPage, qtbot: 
     value = chart.series["wmo"][index]
     assert value is not None
     # A real left click on the Wmo point, through pyqtgraph's scene.
-    from sdesk.ui.dashboard_charts import timestamp
+    from sdesk.ui.shell.charts import timestamp
 
     box = chart.plot.getViewBox()
     scene_point = box.mapViewToScene(QPointF(timestamp(chart.slots[index]), value))
@@ -199,7 +199,8 @@ def test_click_on_a_month_drills_down_to_that_month(page: DashboardPage, qtbot: 
 
 
 def test_drilldown_exports_to_excel(page: DashboardPage, qtbot: QtBot, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch,
+                                    export_purpose: list[str]) -> None:
     target = tmp_path / "uitsplitsing"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
@@ -218,6 +219,14 @@ def test_drilldown_exports_to_excel(page: DashboardPage, qtbot: QtBot, tmp_path:
     assert sheet["K5"].number_format == '"€" #,##0.00'
     assert sheet.cell(row=4 + len(dialog.rows) + 1, column=11).value.startswith("=SUM(")
     dialog.close()
+    # The export asked its purpose, and that purpose is in the audit log.
+    assert export_purpose == ["asked"]
+    with demo_engine.connect() as conn:
+        action, obj, rows, purpose = conn.exec_driver_sql(
+            "SELECT action, object, row_count, purpose FROM audit_event "
+            "ORDER BY id DESC LIMIT 1").one()
+    assert (action, rows, purpose) == ("export", len(dialog.rows), "test")
+    assert obj.endswith(path.name)
 
 
 def test_team_tab(page: DashboardPage, qtbot: QtBot, demo_engine: Engine) -> None:
@@ -242,7 +251,8 @@ def test_team_tab(page: DashboardPage, qtbot: QtBot, demo_engine: Engine) -> Non
 
 def test_council_workbook_from_the_dashboard(page: DashboardPage, qtbot: QtBot,
                                              tmp_path: Path, demo_engine: Engine,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             export_purpose: list[str]) -> None:
     target = tmp_path / "raad.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
@@ -271,3 +281,6 @@ def test_council_workbook_from_the_dashboard(page: DashboardPage, qtbot: QtBot,
         action, purpose = conn.exec_driver_sql(
             "SELECT action, purpose FROM audit_event ORDER BY id DESC LIMIT 1").one()
     assert action == "export" and "afgeschermd" in purpose
+    # The purpose is the one the user gave (the use case notes the shielding after it).
+    assert export_purpose == ["asked"]
+    assert purpose == "test (aantallen onder 10 afgeschermd)"

@@ -26,12 +26,12 @@ from sdesk.services.household.overview import household_overview
 from sdesk.services.household.package import FLAG_LABELS
 from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.periods import add_months
-from sdesk.ui.main_window import PAGE_COST_MAP, PAGE_HOUSEHOLDS, PAGE_PORTFOLIO, MainWindow
-from sdesk.ui.pages.households_page import TAB_OVERVIEW
-from sdesk.ui.pages.portfolio_page import factsheet_sentence
-from sdesk.ui.reports.household_pdf import household_html, render_household_image
-from sdesk.ui.table_models import OverviewAllocationModel
-from sdesk.ui.widgets import to_qdate
+from sdesk.ui.household.households_page import TAB_OVERVIEW
+from sdesk.ui.household.models import OverviewAllocationModel
+from sdesk.ui.household.pdf import household_html, render_household_image
+from sdesk.ui.household.portfolio_page import factsheet_sentence
+from sdesk.ui.shell.main_window import PAGE_COST_MAP, PAGE_HOUSEHOLDS, PAGE_PORTFOLIO, MainWindow
+from sdesk.ui.shell.widgets import to_qdate
 
 AT = DEMO_UNTIL  # the last day of the demo's claims: every figure is "current" there
 T0 = add_months(AT, -9)
@@ -264,7 +264,7 @@ def test_overview_case_pdf_and_workbook(window: MainWindow, qtbot: QtBot, demo_e
     assert [e.purpose for e in list_events(demo_engine, action="export")] == ["test", "test"]
     assert [e[1] for e in _exports(demo_engine)] == [SYSTEM.name] * 2
     exported = " | ".join(e[0] for e in _exports(demo_engine))
-    assert "als PDF: overzicht.pdf" in exported and "als Excel: overzicht.xlsx" in exported
+    assert "(PDF) -> overzicht.pdf" in exported and "(Excel) -> overzicht.xlsx" in exported
     assert coordinator is not None
 
 
@@ -446,7 +446,7 @@ def cost_map_page(window: MainWindow, qtbot: QtBot) -> Any:
 
 def test_cost_map_lists_items_with_estimate_marker(cost_map_page: Any,
                                                    demo_engine: Engine) -> None:
-    from sdesk.ui.table_models import CostMapTableModel
+    from sdesk.ui.household.models import CostMapTableModel
 
     model = cost_map_page.model
     assert model.rowCount() == len(_cost_map_rows(demo_engine)) > 0

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, func, select
 from sdesk.models import Household
 from sdesk.services.exchange.importer import ImportResult
 from sdesk.services.platform.actor import SYSTEM
-from sdesk.ui.dialogs.import_dialog import ImportDialog
-from sdesk.ui.main_window import MainWindow
-from sdesk.ui.table_models import IssueTableModel
+from sdesk.ui.exchange.import_dialog import ImportDialog
+from sdesk.ui.exchange.models import IssueTableModel
+from sdesk.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_xml_messages_import_through_the_dialog(qtbot, tmp_path, monkeypatch):  
     from sdesk.services.demo.generator import generate_demo
     from sdesk.services.exchange.istandaarden import export_istandaarden
     from sdesk.services.platform.db import open_database
-    from sdesk.ui.dialogs.import_dialog import ImportDialog
+    from sdesk.ui.exchange.import_dialog import ImportDialog
 
     source = open_database(tmp_path / "bron.sqlite")
     generate_demo(source, size="tiny", seed=1)

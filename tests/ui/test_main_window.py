@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from sdesk.services.platform.actor import SYSTEM, Actor
-from sdesk.ui.main_window import (
+from sdesk.ui.household.models import AllocationTableModel, HouseholdTableModel, MemberTableModel
+from sdesk.ui.shell.main_window import (
     PAGE_BUDGET,
     PAGE_COST_MAP,
     PAGE_DASHBOARD,
@@ -17,9 +18,9 @@ from sdesk.ui.main_window import (
     PAGE_IMPORT,
     PAGE_PORTFOLIO,
     PAGE_REVIEW,
+    PAGE_TITLES,
     MainWindow,
 )
-from sdesk.ui.table_models import AllocationTableModel, HouseholdTableModel, MemberTableModel
 
 
 @pytest.fixture
@@ -146,3 +147,41 @@ def test_escape_clears_search_only_in_the_search_field(window: MainWindow,
     assert page.search_edit.text() == ""
     with qtbot.waitSignal(page.search_finished, timeout=10_000):
         pass  # let the debounced search of the cleared text finish inside this test
+
+
+def test_pages_are_one_list_driven_through_the_page_protocol(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Navigation, stack and the window's calls all go over `window.pages`: the database
+    for each, a refresh marks each dirty, closing shuts each down."""
+    assert [title for title, _page in window.pages] == list(PAGE_TITLES)
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(PAGE_TITLES)
+    assert [window.stack.widget(i) for i in range(window.stack.count())] == [
+        page for _title, page in window.pages]
+    assert window.households_page is window.pages[PAGE_HOUSEHOLDS][1]
+    assert all(page.isEnabled() for _title, page in window.pages)  # all got the engine
+    calls: list[tuple[str, str]] = []
+    for title, page in window.pages:
+        monkeypatch.setattr(page, "mark_dirty", lambda t=title: calls.append(("dirty", t)))
+        monkeypatch.setattr(page, "shut_down", lambda t=title: calls.append(("down", t)))
+    window.refresh()
+    assert calls == [("dirty", title) for title in PAGE_TITLES]
+    calls.clear()
+    window.close()
+    assert calls == [("down", title) for title in PAGE_TITLES]
+
+
+def test_a_new_user_gets_new_pages(window: MainWindow, qtbot: QtBot) -> None:
+    """The pages that show person data are built anew for another role; the import page
+    (no person data) stays."""
+    before = dict(window.pages)
+    window.show_page(PAGE_REVIEW)
+    controller = Actor("Carla Controller", "controller")
+    window.set_actor(controller)
+    after = dict(window.pages)
+    assert after["Import/Export"] is before["Import/Export"]
+    assert all(after[t] is not before[t] for t in PAGE_TITLES if t != "Import/Export")
+    assert window.households_page._actor is controller
+    assert window.current_page() == PAGE_REVIEW
+    assert window.stack.currentWidget() is window.review_page
+    qtbot.waitUntil(lambda: not window.review_page.is_busy()
+                    and not window.households_page.tasks.is_busy(), timeout=30_000)

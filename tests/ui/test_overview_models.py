@@ -14,7 +14,7 @@ from sdesk.services.household.package import (
     PayerSaving,
 )
 from sdesk.services.platform.text import cents_to_input, euro_whole, parse_euro_cents
-from sdesk.ui.table_models import (
+from sdesk.ui.household.models import (
     ClientLine,
     CostMapTableModel,
     InterventionTableModel,

@@ -21,8 +21,9 @@ from sdesk.services.afschaling.decisions import business_case, what_if
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import LAW_SHORT, decimal, euro, group_thousands
-from sdesk.ui.pages.review_page import TAB_CASE, CandidateTableModel, ReviewPage
-from sdesk.ui.widgets import to_qdate
+from sdesk.ui.afschaling.models import CandidateTableModel
+from sdesk.ui.afschaling.page import TAB_CASE, ReviewPage
+from sdesk.ui.shell.widgets import to_qdate
 from tests.integration.exchange_data import dump
 
 AT = date(2026, 10, 31)
@@ -49,7 +50,7 @@ def page(qtbot: QtBot, demo_engine: Engine, km: Actor, boxes: list[tuple[str, st
         widget.show()
     qtbot.waitUntil(lambda: not widget.is_busy(), timeout=WAIT)
     yield widget
-    widget.shutdown()
+    widget.shut_down()
     assert QThreadPool.globalInstance().waitForDone(WAIT)
     assert boxes == []
 
@@ -123,7 +124,7 @@ def test_controller_sees_pseudonyms(qtbot: QtBot, demo_engine: Engine) -> None:
     assert _cell(widget, 0, CandidateTableModel.COL_PERSON) == expected.rows[0].person
     assert expected.rows[0].bsn is None
     qtbot.waitUntil(lambda: not widget.is_busy(), timeout=WAIT)
-    widget.shutdown()
+    widget.shut_down()
 
 
 def test_walk_filter_what_if_decide_and_business_case(
@@ -342,7 +343,7 @@ def test_sorting_matches_the_columns(page: ReviewPage) -> None:
     builds on the one before."""
     from PySide6.QtCore import Qt
 
-    from sdesk.ui.table_models import RowTableModel
+    from sdesk.ui.shell.table_models import RowTableModel
 
     wl = page.worklist
     assert wl is not None and len(wl) > 10

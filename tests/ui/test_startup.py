@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sdesk.app import Startup
-from sdesk.ui.dialogs.first_start_dialog import FirstStartDialog
+from sdesk.ui.shell.first_start_dialog import FirstStartDialog
 
 
 class Recorder:

@@ -7,13 +7,9 @@ from PySide6.QtCore import Qt
 from sdesk.services.exchange.importer import ImportIssue
 from sdesk.services.household.directory import AllocationRow, HouseholdRow
 from sdesk.services.platform.text import euro, group_thousands, short_date
-from sdesk.ui.table_models import (
-    ROW_ROLE,
-    SORT_ROLE,
-    AllocationTableModel,
-    HouseholdTableModel,
-    IssueTableModel,
-)
+from sdesk.ui.exchange.models import IssueTableModel
+from sdesk.ui.household.models import AllocationTableModel, HouseholdTableModel
+from sdesk.ui.shell.table_models import ROW_ROLE, SORT_ROLE
 
 
 def _household(n: int, members: int) -> HouseholdRow:

@@ -4,7 +4,7 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
-from sdesk.ui.workers import TaskState, run_in_background
+from sdesk.ui.shell.workers import TaskState, run_in_background
 
 
 def test_result_is_delivered_on_gui_thread(qtbot: QtBot) -> None:

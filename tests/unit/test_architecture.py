@@ -260,7 +260,6 @@ def test_no_private_name_crosses_a_module() -> None:
     assert private_violations(SOURCES) == []
 
 
-@pytest.mark.xfail(strict=True, reason="UI re-cut in progress")
 def test_no_ui_or_cli_module_writes_an_audit_row() -> None:
     assert audit_writers(SOURCES) == []
 

@@ -1,0 +1,1 @@
+"""Afschaling: the worklist, the what-if, the decision and the business case."""

@@ -1,0 +1,1 @@
+"""Begroting: begroting versus realisatie and prognose per budget line."""

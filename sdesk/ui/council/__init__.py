@@ -1,0 +1,2 @@
+"""Excel voor de raad: the council workbook export shared by the dashboard and the budget
+page."""

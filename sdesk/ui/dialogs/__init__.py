@@ -1,1 +1,0 @@
-"""Dialogs: first start, import."""

@@ -1,0 +1,1 @@
+"""Import/Export: exchange-format sources into the database."""

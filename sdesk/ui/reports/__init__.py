@@ -1,1 +1,0 @@
-"""Printable reports (PDF) made with Qt's own PDF writer."""
