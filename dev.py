@@ -1,7 +1,7 @@
 """Set up and run sdesk from a source checkout with nothing but Python 3.11+.
 
     python3 dev.py run     install into .venv (first time) and open the application
-    python3 dev.py test    install into .venv (first time) and run lint + the whole test suite
+    python3 dev.py test    install into .venv (first time) and run ruff, mypy and all the tests
     python3 dev.py bench   run the performance harness (benchmarks/run.py --size medium)
 """
 
@@ -40,6 +40,10 @@ def run_tests(extra: list[str]) -> int:
                            "installer", "dev.py"], cwd=ROOT, env=env)
     if lint.returncode != 0:
         return lint.returncode
+    # Types: strict mypy on services and models (settings and files in pyproject.toml).
+    types = subprocess.run([str(PY), "-m", "mypy"], cwd=ROOT, env=env)
+    if types.returncode != 0:
+        return types.returncode
     code = subprocess.run([str(PY), "-m", "pytest", "-q", *extra], cwd=ROOT, env=env).returncode
     if code == 5:  # pytest: no tests collected. An empty run must never pass.
         print("pytest heeft geen tests gevonden; dat telt als mislukt.", file=sys.stderr)

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
         default_peildatum as default_peildatum,
     )
     from sdesk.services.afschaling.candidates import (
-        forget as forget,
-    )
-    from sdesk.services.afschaling.candidates import (
         prepare_default_inputs as prepare_default_inputs,
     )
     from sdesk.services.afschaling.candidates import (
@@ -118,7 +115,6 @@ _LAZY = {
     "DECISIONS": "decisions",
     "default_ladder": "rules",
     "default_peildatum": "candidates",
-    "forget": "candidates",
     "GroupResult": "decisions",
     "LadderStep": "rules",
     "OutcomeCount": "decisions",

@@ -127,6 +127,7 @@ class WorklistFilters:
     rule: str | None = None
 
     def text(self) -> str:
+        """The filters as one line for a header, 'geen' when there are none."""
         parts = [f"{label} {value}" for label, value in (
             ("wet", self.law), ("team", self.team), ("medewerker", self.employee),
             ("regel", self.rule)) if value]
@@ -184,6 +185,7 @@ class Candidate:
 
     @property
     def explanations(self) -> tuple[str, ...]:
+        """The explanation of every rule that fired, in registry order."""
         return tuple(f.explanation for f in self.fired)
 
 
@@ -214,7 +216,7 @@ class Worklist:
     @cached_property
     def _columns(self) -> dict[str, np.ndarray]:
         """The frame's columns as arrays (reading one row of a DataFrame is slow)."""
-        return {name: column.to_numpy() for name, column in self.frame.items()}
+        return {str(name): column.to_numpy() for name, column in self.frame.items()}
 
     @cached_property
     def rows(self) -> tuple[Candidate, ...]:
@@ -479,7 +481,7 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     outcome = evaluate_rules(frame, at, params, ladder)
     fired = np.column_stack([outcome.fired[r] for r in RULE_IDS]) if len(frame) else np.zeros(
         (0, len(RULE_IDS)), dtype=bool)
-    keep = fired.any(axis=1)
+    keep = np.asarray(fired.any(axis=1))  # (the stubs allow a scalar; axis=1 gives an array)
 
     # A recent decision takes the allocation off the list until a rule fires for a new reason.
     new_rules = np.full(len(frame), "", dtype=object)
@@ -548,7 +550,8 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
         np.zeros(0, dtype=object))
 
     def col(name: str, dtype: Any = object) -> np.ndarray:
-        return frame[name].to_numpy(dtype=dtype)[idx]
+        values: np.ndarray = frame[name].to_numpy(dtype=dtype)[idx]
+        return values
 
     identity = actor.sees_identity
     out = pd.DataFrame({
@@ -618,7 +621,8 @@ def _omvang_texts(volume: Any, unit: Any, frequency: Any, budget: Any) -> np.nda
     unique, first = np.unique(codes, return_index=True)
     lookup = np.empty(int(unique.max()) + 1, dtype=object)
     lookup[unique] = [_omvang(v[i], u[i], fq[i], bool(b[i])) for i in first]
-    return lookup[codes]
+    texts: np.ndarray = lookup[codes]
+    return texts
 
 
 def _proposals(out: pd.DataFrame, frame: pd.DataFrame, idx: np.ndarray, at: date,
@@ -733,5 +737,6 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
 
 
 def frequency_text(code: str | None) -> str:
+    """The Dutch text of a frequency code; the code itself when unknown."""
     return FREQUENCY_TEXT.get(code or "", code or "")
 

@@ -186,14 +186,17 @@ class WhatIf:
 
     @property
     def annual_saving_cents(self) -> int:
+        """The annual run rate before minus after the decision."""
         return self.annual_run_rate_before_cents - self.annual_run_rate_after_cents
 
     @property
     def commitment_saving_cents(self) -> int:
+        """The commitment over the commitment range before minus after."""
         return self.commitment_before_cents - self.commitment_after_cents
 
     @property
     def changed(self) -> bool:
+        """Whether the decision changed the product, volume or end date."""
         return (self.product_code_after, self.volume_after, self.end_after) != (
             self.product_code_before, self.volume_before, self.end_before)
 
@@ -262,6 +265,7 @@ def what_if(engine: Engine, actor: Actor, toewijzingnummer: str, law: str, at: d
 # -- decisions --------------------------------------------------------------------------------
 
 def decision_label(decision: str) -> str:
+    """The Dutch label of a decision; the code itself when unknown."""
     return DECISION_LABELS.get(decision, decision)
 
 
@@ -418,22 +422,27 @@ class BusinessCase:
 
     @property
     def review_count(self) -> int:
+        """The number of reviews in the business case."""
         return len(self.reviews)
 
     @property
     def expected_annual_saving_cents(self) -> int:
+        """The sum of the saving per year the reviewers expected."""
         return sum(r.expected_annual_saving_cents for r in self.reviews)
 
     @property
     def realised_saving_cents(self) -> int:
+        """The sum of the savings realised since each review."""
         return sum(r.realised_saving_cents for r in self.reviews)
 
     @property
     def realised_saving_per_year_cents(self) -> int:
+        """The sum of the realised savings, each scaled to a year."""
         return sum(r.realised_saving_per_year_cents for r in self.reviews)
 
     @property
     def capacity_cost_cents(self) -> int:
+        """What the reviewing capacity costs: fte times the cost per fte."""
         return round(self.fte * self.cost_per_fte_cents)
 
     @property
@@ -482,7 +491,8 @@ def _paid_after(engine: Engine, reviews: pd.DataFrame, at: date) -> np.ndarray:
     start = pd.to_datetime(claims["start"])
     end = pd.to_datetime(claims["end"])
     lo = np.maximum(start, pd.to_datetime(claims["review_date"]) + pd.Timedelta(days=1))
-    hi = np.minimum(end, pd.Timestamp(at))
+    # numpy's stubs do not know that pandas takes over the ufunc for a Series.
+    hi = np.minimum(end, pd.Timestamp(at))  # type: ignore[call-overload]
     inside = ((hi - lo).dt.days + 1).clip(lower=0)
     days = (end - start).dt.days + 1
     claims["paid"] = claims["amount"] * inside / days
@@ -535,6 +545,7 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
     paid = _paid_after(engine, reviews, at)
 
     results = []
+    r: Any  # an itertuples row: pandas types its fields only as some scalar
     for i, r in enumerate(reviews.itertuples(index=False)):
         reviewed = date.fromisoformat(r.review_date)
         days = (at - reviewed).days

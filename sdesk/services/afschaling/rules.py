@@ -184,6 +184,7 @@ class RuleParameters:
         return self
 
     def duration_norm(self, law: str, category: str) -> int:
+        """The long-duration norm in months for a law and category (else the default)."""
         return self.long_duration_norms.get((law, category), self.long_duration_months)
 
 
@@ -297,6 +298,7 @@ def rule_catalogue(params: RuleParameters | None = None) -> list[RuleInfo]:
 
 
 def check_rule_ids(rule_ids: Sequence[str]) -> tuple[str, ...]:
+    """The rule ids without duplicates; ReviewError names any unknown id."""
     unknown = [r for r in rule_ids if r not in RULES_BY_ID]
     if unknown:
         raise ReviewError(f"Onbekende regel(s): {', '.join(unknown)}; kies uit "

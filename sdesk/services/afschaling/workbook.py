@@ -86,7 +86,10 @@ def _widths(ws: WriteOnlyWorksheet, widths: Sequence[int]) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 9), _MAX_WIDTH)
+        # types-openpyxl leaves out what a write-only sheet takes over from Worksheet._setup
+        # (column_dimensions, page_setup); openpyxl has them.
+        ws.column_dimensions[  # type: ignore[attr-defined]
+            get_column_letter(i)].width = min(max(width, 9), _MAX_WIDTH)
 
 
 def _finish(ws: WriteOnlyWorksheet, header_row: int) -> None:
@@ -94,10 +97,12 @@ def _finish(ws: WriteOnlyWorksheet, header_row: int) -> None:
     row: a write-only sheet writes these settings when the first row arrives."""
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # page_setup: see _widths (types-openpyxl does not know it on a write-only sheet).
+    setup = ws.page_setup  # type: ignore[attr-defined]
+    setup.orientation = "landscape"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    setup.fitToPage = True
 
 
 
@@ -131,6 +136,7 @@ def parameters_text(params: RuleParameters) -> str:
 
 
 def worklist_filters_text(w: Worklist) -> str:
+    """The worklist's filters and rule parameters as one header line."""
     return f"{w.filters.text()} | regels: {parameters_text(w.params)}"
 
 

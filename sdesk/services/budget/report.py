@@ -51,14 +51,17 @@ class BudgetRow:
 
     @property
     def restant_cents(self) -> int:
+        """Budget minus forecast: positive is an underspend."""
         return self.begroting_cents - self.prognose_cents
 
     @property
     def v_n(self) -> str:
+        """'V' (voordelig) when the remainder is not negative, else 'N' (nadelig)."""
         return "V" if self.restant_cents >= 0 else "N"
 
     @property
     def afwijking_pct(self) -> float | None:
+        """The remainder as a percentage of the budget; None for a zero budget."""
         if self.begroting_cents == 0:
             return None
         return self.restant_cents / abs(self.begroting_cents) * 100
@@ -78,26 +81,32 @@ class BudgetReport:
 
     @property
     def begroting_cents(self) -> int:
+        """The total budget over all lines."""
         return sum(r.begroting_cents for r in self.lines)
 
     @property
     def realisatie_cents(self) -> int:
+        """The total realisation so far over all lines."""
         return sum(r.realisatie_cents for r in self.lines)
 
     @property
     def prognose_cents(self) -> int:
+        """The total forecast over all lines."""
         return sum(r.prognose_cents for r in self.lines)
 
     @property
     def restant_cents(self) -> int:
+        """Budget minus forecast: positive is an underspend."""
         return self.begroting_cents - self.prognose_cents
 
     @property
     def v_n(self) -> str:
+        """'V' (voordelig) when the remainder is not negative, else 'N' (nadelig)."""
         return "V" if self.restant_cents >= 0 else "N"
 
     @property
     def afwijking_pct(self) -> float | None:
+        """The remainder as a percentage of the budget; None for a zero budget."""
         b = self.begroting_cents
         return None if b == 0 else self.restant_cents / abs(b) * 100
 
@@ -116,12 +125,13 @@ def _selects(frame: pd.DataFrame, law: str | None, categories: tuple[str, ...],
 
 def _lines(engine: Engine, year: int) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        return conn.exec_driver_sql(
+        return [tuple(row) for row in conn.exec_driver_sql(
             "SELECT name, law, categories, delivery_form, amount_cents, forecast_cents, "
-            "explanation FROM budget_line WHERE year = ? ORDER BY id", (year,)).all()
+            "explanation FROM budget_line WHERE year = ? ORDER BY id", (year,))]
 
 
 def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetReport:
+    """Budget, realisation and forecast per budget line of `year` on `at`."""
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     at = min(max(at or date.today(), year_start - timedelta(days=1)), year_end)
     history_start, history_end = last_twelve_months(at)
@@ -200,6 +210,7 @@ def set_manual_forecast(engine: Engine, actor: Actor, year: int, post: str,
 
 
 def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: str) -> None:
+    """Set (or clear with an empty text) a budget line's explanation."""
     if len(text) > 4000:
         raise SdeskError("De toelichting is te lang (maximaal 4000 tekens).")
     line_id = _line_id(engine, year, post)

@@ -100,7 +100,7 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
                                    comparison.year_earlier)]
     _header_row(ws, row, ["Kengetal", "Periode", "Vorige periode", "Jaar eerder",
                           "Verschil t.o.v. vorige periode"])
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
     first = row + 1
     for key, label in KPI_LABELS.items():
         row += 1
@@ -123,11 +123,11 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
     ws.auto_filter.ref = f"A{first - 1}:E{row}"
 
     # Breakdowns: by referrer and by category, for the current period.
-    current = data[0]
+    figures = data[0]
     row += 2
     _header_row(ws, row, ["Verwijzer (COD327)", "Kosten", "Aandeel"])
-    total = current["realised_cost"] or 0
-    for code, euros in current["cost_by_referrer"].items():
+    total = figures["realised_cost"] or 0
+    for code, euros in figures["cost_by_referrer"].items():
         row += 1
         ws.cell(row=row, column=1, value=code)
         ws.cell(row=row, column=2, value=euros).number_format = EURO
@@ -135,14 +135,14 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
             PERCENT
     row += 2
     _header_row(ws, row, ["Productcategorie", "Kosten", "Cliënten"])
-    for code, euros in current["cost_by_category"].items():
+    for code, euros in figures["cost_by_category"].items():
         row += 1
-        clients = current["clients_by_category"].get(code, 0)
+        clients = figures["clients_by_category"].get(code, 0)
         ws.cell(row=row, column=1, value=code)
         _put(ws, row, 2, _suppress(euros, clients, request.internal), EURO)
         _put(ws, row, 3, _suppress(clients, clients, request.internal))
-    for col, width in zip("ABCDE", (38, 18, 18, 18, 22), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDE", (38, 18, 18, 18, 22), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 
@@ -161,8 +161,9 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
         f"Cliënten {law_name(lw)}" for lw in laws]
     _header_row(ws, row, labels)
     header = row
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
-    pivot = {(r.month, r.law): r for r in frame.itertuples()}
+    ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
+    # itertuples' fields are typed only as some pandas scalar: these rows are Any.
+    pivot: dict[tuple[Any, Any], Any] = {(r.month, r.law): r for r in frame.itertuples()}
     for month in sorted(frame["month"].unique()):
         row += 1
         ws.cell(row=row, column=1, value=month).number_format = "mmm yyyy"
@@ -225,7 +226,7 @@ def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: 
     ws.cell(row=row - 1, column=1, value=f"Peildatum {report.at:%d-%m-%Y}")
     _header_row(ws, row, ["Begrotingspost", "Begroting", "Realisatie", "Prognose",
                           "Bron prognose", "Restant", "V/N", "Afwijking %", "Toelichting"])
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
     first = row + 1
     for line in report.lines:
         row += 1
@@ -253,8 +254,8 @@ def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: 
     ws.cell(row=row, column=8, value=f'=IF(B{row}=0,"",F{row}/ABS(B{row}))'
             ).number_format = PERCENT
     ws.auto_filter.ref = f"A{first - 1}:I{last}"
-    for col, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, actor: Actor,
@@ -285,7 +286,8 @@ def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, 
     printed_at = printed_at or datetime.now()
     user = actor.signature
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    for default_sheet in workbook.worksheets:  # the one empty sheet a new workbook has
+        workbook.remove(default_sheet)
     builders = {"kpi": ("Kengetallen", _kpi_sheet), "trends": ("Trends", _trend_sheet),
                 "budget": ("Begroting", _budget_sheet)}
     for key in sheets:

@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING
 from sdesk.services.platform.face import lazy_face
 
 if TYPE_CHECKING:
-    from sdesk.services.demo.generator import (
-        DEMO_UNTIL as DEMO_UNTIL,
+    from sdesk.services.demo.common import (
+        SIZES as SIZES,
+    )
+    from sdesk.services.demo.common import (
+        history_start as history_start,
     )
     from sdesk.services.demo.generator import (
-        SIZES as SIZES,
+        DEMO_UNTIL as DEMO_UNTIL,
     )
     from sdesk.services.demo.generator import (
         DemoSummary as DemoSummary,
@@ -24,16 +27,13 @@ if TYPE_CHECKING:
     from sdesk.services.demo.generator import (
         generate_demo as generate_demo,
     )
-    from sdesk.services.demo.generator import (
-        history_start as history_start,
-    )
 
 _LAZY = {
     "DEMO_UNTIL": "generator",
     "DemoSummary": "generator",
     "generate_demo": "generator",
-    "history_start": "generator",
-    "SIZES": "generator",
+    "history_start": "common",
+    "SIZES": "common",
 }
 __all__ = sorted(_LAZY)
 

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from sdesk.services.exchange.format import FILES, FILES_BY_NAME
+from sdesk.services.platform.sqlite import driver_connection
 
 ProgressFn = Callable[[float, str], None]
 
@@ -118,7 +120,7 @@ def line_sql(name: str) -> str:
     return f"SELECT {f' || {SEPARATOR!r} || '.join(f'({f})' for f in fields)} {source}"
 
 
-def _write_file(cursor, name: str, path: Path, report: Callable[[int], None]) -> int:
+def _write_file(cursor: DBAPICursor, name: str, path: Path, report: Callable[[int], None]) -> int:
     spec = FILES_BY_NAME[name]
     cursor.execute(line_sql(name))
     rows = 0
@@ -145,7 +147,7 @@ def export_exchange(engine: Engine, out_dir: Path, progress: ProgressFn | None =
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
+        raw = driver_connection(conn)
         cursor = raw.cursor()
         try:
             # One read transaction: all files show the same moment even if someone writes.

@@ -17,6 +17,7 @@ class FileSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """The required columns followed by the optional ones."""
         return self.required + self.optional
 
 

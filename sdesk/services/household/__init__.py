@@ -23,9 +23,6 @@ if TYPE_CHECKING:
         CoordinationError as CoordinationError,
     )
     from sdesk.services.household.coordination import (
-        CoordinationSummary as CoordinationSummary,
-    )
-    from sdesk.services.household.coordination import (
         Portfolio as Portfolio,
     )
     from sdesk.services.household.coordination import (
@@ -107,6 +104,9 @@ if TYPE_CHECKING:
         AllocationLine as AllocationLine,
     )
     from sdesk.services.household.package import (
+        CoordinationSummary as CoordinationSummary,
+    )
+    from sdesk.services.household.package import (
         InterventionLine as InterventionLine,
     )
     from sdesk.services.household.package import (
@@ -165,7 +165,7 @@ _LAZY = {
     "bucket_savings": "workbook",
     "category_text": "workbook",
     "CoordinationError": "coordination",
-    "CoordinationSummary": "coordination",
+    "CoordinationSummary": "package",
     "CostMapItem": "cost_map",
     "database_counts": "directory",
     "DatabaseCounts": "directory",

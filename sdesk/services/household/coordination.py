@@ -49,6 +49,7 @@ class PackageLine:
 
     @property
     def bucket(self) -> str:
+        """The factsheet bucket: the law of an allocation, else municipal or societal."""
         if self.kind == "allocation" and self.law:
             return self.law
         return "overig_gemeente" if self.payer == MUNICIPAL_PAYER else "maatschappelijk"
@@ -114,6 +115,7 @@ def _case_row(conn: Connection, case_id: int) -> Any:
 
 
 def summarise(conn: Connection, actor: Actor, case_id: int, at: date) -> CoordinationSummary:
+    """The T0/T1 comparison of a case; before evaluation T1 is the package on `at`."""
     cid, hid, intake, evaluation, status, attribution, notes, coordinator = _case_row(
         conn, case_id)
     t0 = _snapshot(conn, cid, "t0")
@@ -162,6 +164,7 @@ def start_case(engine: Engine, actor: Actor, household_id: str, intake_date: dat
 
 
 def default_evaluation_date(intake_date: date) -> date:
+    """The date a case is evaluated by default: a fixed number of months after intake."""
     return add_months(intake_date, DEFAULT_EVALUATION_MONTHS)
 
 
@@ -186,6 +189,7 @@ def evaluate_case(engine: Engine, actor: Actor, case_id: int,
 
 def update_case(engine: Engine, actor: Actor, case_id: int, *, attribution: float | None = None,
                 status: str | None = None, notes: str | None = None) -> None:
+    """Change a case's attribution, status or notes (None leaves one as it is)."""
     if attribution is not None and not 0.0 <= attribution <= 1.0:
         raise CoordinationError("De toerekening moet tussen 0 % en 100 % liggen.")
     if status is not None and status not in STATUSES:
@@ -214,10 +218,12 @@ class PortfolioRow:
 
     @property
     def t0_total_cents(self) -> int:
+        """The annual cost of the package at T0, all payers."""
         return sum(s.t0_cents for s in self.summary.by_payer.values())
 
     @property
     def t1_total_cents(self) -> int:
+        """The annual cost of the package at T1, all payers."""
         return sum(s.t1_cents for s in self.summary.by_payer.values())
 
 
@@ -227,6 +233,7 @@ class Portfolio:
 
     @property
     def households(self) -> int:
+        """The number of distinct households in the portfolio."""
         return len({r.household_id for r in self.rows})
 
     def saving_by_bucket(self) -> dict[str, int]:
@@ -240,6 +247,7 @@ class Portfolio:
 
     @property
     def total_saving_cents(self) -> int:
+        """The attributed saving over all buckets."""
         return sum(self.saving_by_bucket().values())
 
 

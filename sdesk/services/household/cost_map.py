@@ -33,6 +33,7 @@ class CostMapItem:
 
 
 def list_items(engine: Engine) -> list[CostMapItem]:
+    """Every cost-map item, by name and year."""
     with engine.connect() as conn:
         return [CostMapItem(*r) for r in conn.exec_driver_sql(
             "SELECT id, name, unit, price_cents, payer, year, source FROM cost_map_item "
@@ -84,6 +85,7 @@ def save_item(engine: Engine, actor: Actor, item: CostMapItem) -> int:
 
 
 def delete_item(engine: Engine, actor: Actor, item_id: int) -> None:
+    """Delete a cost-map item; refused while an intervention uses it."""
     with engine.begin() as conn:
         used = conn.exec_driver_sql("SELECT count(*) FROM intervention WHERE cost_map_item_id = ?",
                                     (item_id,)).scalar_one()

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from sdesk.models import Allocation, CodelistEntry, Household, Person
@@ -75,14 +85,17 @@ class AllocationRow:
 
     @property
     def tariff_eur(self) -> Decimal | None:
+        """The tariff in euros, None when there is none."""
         return _eur(self.tariff_cents)
 
     @property
     def budget_eur(self) -> Decimal | None:
+        """The budget in euros, None when there is none."""
         return _eur(self.budget_cents)
 
     @property
     def annual_run_rate_eur(self) -> Decimal | None:
+        """The annual run rate in euros, None when unknown."""
         return _eur(self.annual_run_rate_cents)
 
 
@@ -94,7 +107,7 @@ def _like_escape(token: str) -> str:
     return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column: ColumnElement[str | None], token: str) -> ColumnElement[bool]:
+def _contains(column: SQLColumnExpression[str | None], token: str) -> ColumnElement[bool]:
     # SQLite LIKE is case-insensitive for ASCII, which covers ids, postcodes and most names.
     return column.like(f"%{_like_escape(token)}%", escape="\\")
 
@@ -163,12 +176,14 @@ def _law_order(law: str) -> int:
 
 
 def display_name(last: str | None, first: str | None) -> str:
+    """'Last, First', or whichever of the two is known."""
     if last and first:
         return f"{last}, {first}"
     return last or first or ""
 
 
 def household_members(engine: Engine, actor: Actor, household_id: int) -> list[PersonRow]:
+    """The members of a household, pseudonymised for an actor who may not see identities."""
     allocation_count = (select(func.count()).where(Allocation.person_id == Person.id)
                         .correlate(Person).scalar_subquery())
     stmt = (select(Person.id, Person.household_id, Person.external_id, Person.last_name,
@@ -207,6 +222,7 @@ def _format_euro_volume(volume: float) -> str:
 
 def omvang_text(volume: float | None, unit: str | None, unit_label: str | None,
             frequency: str | None, budget_cents: int | None) -> str:
+    """The extent of an allocation as people read it: '3 × uur per week', or 'Budget'."""
     if volume is not None:
         if unit == EURO_UNIT:  # "450,33 × Euro's" reads badly; the volume is an amount
             parts = [_format_euro_volume(volume)]

@@ -46,14 +46,17 @@ class HouseholdOverview:
 
     @property
     def total_annual_cost_cents(self) -> int:
+        """The annual cost over all payers."""
         return sum(self.totals_by_payer.values())
 
     @property
     def providers_count(self) -> int:
+        """The number of distinct providers of the active allocations."""
         return len({a.provider for a in self.allocations if a.active and a.provider})
 
     @property
     def flags(self) -> list[str]:
+        """The attention flags: stapeling, meerdere_aanbieders, boven_drempel."""
         active = [a for a in self.allocations if a.active]
         flags = []
         if len({a.law for a in active}) >= 2:

@@ -77,6 +77,7 @@ class PayerSaving:
 
     @property
     def saving_cents(self) -> int:
+        """T0 minus T1."""
         return self.t0_cents - self.t1_cents
 
 
@@ -96,23 +97,28 @@ class CoordinationSummary:
 
     @property
     def total_saving_cents(self) -> int:
+        """The saving over all payers, before attribution."""
         return sum(s.saving_cents for s in self.by_payer.values())
 
     @property
     def attributed_saving_cents(self) -> int:
+        """The total saving times the attribution."""
         return round(self.total_saving_cents * self.attribution)
 
     @property
     def municipal_saving_cents(self) -> int:
+        """The municipality's saving times the attribution."""
         municipal = self.by_payer.get(MUNICIPAL_PAYER)
         return round((municipal.saving_cents if municipal else 0) * self.attribution)
 
     @property
     def societal_saving_cents(self) -> int:
+        """The attributed saving that falls to other payers."""
         return self.attributed_saving_cents - self.municipal_saving_cents
 
 
 def household_row(conn: Connection, household_id: str) -> tuple[Any, ...]:
+    """(id, external_id, wijk, postcode, composition) of a household; NotFoundError when absent."""
     row = conn.exec_driver_sql(
         "SELECT id, external_id, wijk, postcode, composition FROM household "
         "WHERE external_id = ?", (household_id,)).first()
@@ -163,7 +169,7 @@ def _allocations(conn: Connection, person_ids: dict[int, str], at: date) -> list
     if not rows:
         return []
     ids = [r[0] for r in rows]
-    realised = dict(conn.exec_driver_sql(
+    realised: dict[int, int] = dict(conn.exec_driver_sql(
         f"SELECT allocation_id, SUM(amount_cents) FROM claim WHERE allocation_id IN "
         f"({','.join('?' for _ in ids)}) AND rejected = 0 AND period_start BETWEEN ? AND ? "
         f"GROUP BY allocation_id", (*ids, window_start.isoformat(), at.isoformat())).all())
@@ -224,6 +230,7 @@ def _interventions(conn: Connection, hid: int, person_ids: dict[int, str],
 
 def totals(allocations: list[AllocationLine],
             interventions: list[InterventionLine]) -> tuple[dict[str, int], dict[str, int]]:
+    """The annual cost by law (allocations) and by payer (allocations and interventions)."""
     by_law: dict[str, int] = {}
     by_payer: dict[str, int] = {}
     for a in allocations:
@@ -236,6 +243,7 @@ def totals(allocations: list[AllocationLine],
 
 def package_at(conn: Connection, actor: Actor, household_pk: int,
                at: date) -> tuple[list[MemberLine], list[AllocationLine], list[InterventionLine]]:
+    """The members, allocations and interventions of a household on `at`."""
     members, person_ids = _members(conn, actor, household_pk)
     return (members, _allocations(conn, person_ids, at),
             _interventions(conn, household_pk, person_ids, at))

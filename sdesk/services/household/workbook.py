@@ -48,6 +48,7 @@ _MAX_WIDTH = 60
 # -- text shared by screen, PDF and workbook ---------------------------------------------------
 
 def payer_label(payer: str) -> str:
+    """The Dutch label of a payer."""
     return PAYER_LABELS.get(payer, payer.capitalize())
 
 
@@ -57,6 +58,7 @@ def payer_sort_key(payer: str) -> tuple[int, str]:
 
 
 def category_text(a: AllocationLine) -> str:
+    """The category as shown: national codes with their label, own codes as their label."""
     if not a.category_label:
         return a.category
     # National codes ("45") mean nothing alone; the municipality's own codes are words.
@@ -82,10 +84,12 @@ def member_names(o: HouseholdOverview) -> dict[str, str]:
 
 
 def flag_texts(o: HouseholdOverview) -> list[str]:
+    """The Dutch texts of the overview's flags."""
     return [FLAG_LABELS.get(f, f) for f in o.flags]
 
 
 def municipal_and_other_cents(o: HouseholdOverview) -> tuple[int, int]:
+    """The annual cost paid by the municipality and by others."""
     municipal = o.totals_by_payer.get(MUNICIPAL_PAYER, 0)
     return municipal, o.total_annual_cost_cents - municipal
 
@@ -101,6 +105,7 @@ def bucket_savings(savings: dict[str, PayerSaving]) -> list[tuple[str, PayerSavi
 
 
 def filters_text(o: HouseholdOverview) -> str:
+    """The overview's reference date and threshold as one header line."""
     return f"peildatum {o.at:%d-%m-%Y}; drempel jaarkosten {euro(o.threshold_cents)}"
 
 
@@ -196,7 +201,8 @@ def _header_block(sheet: _Sheet, o: HouseholdOverview, user: str, printed_at: da
     ws = sheet.ws
     ws.cell(row=1, column=1, value=f"{subject} huishouden {o.household_id}").font = Font(
         bold=True, size=14)
-    labels = (("Peildatum", o.at, DATE_FORMAT), ("Gebruiker", user, None),
+    labels: tuple[tuple[str, date | datetime | str, str | None], ...] = (
+        ("Peildatum", o.at, DATE_FORMAT), ("Gebruiker", user, None),
               ("Afgedrukt", printed_at, DATETIME_FORMAT), ("Filters", filters_text(o), None))
     for r, (label, value, fmt) in enumerate(labels, start=2):
         ws.cell(row=r, column=1, value=label).font = Font(bold=True)
@@ -362,7 +368,7 @@ def write_household_workbook(overview: HouseholdOverview, path: Path, user: str,
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToPage = True
         ws.print_title_rows = f"1:{sheet.freeze_row - 1}"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -84,15 +85,17 @@ def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = 
                 f"WHERE a.id IN ({','.join('?' for _ in part)})"), tuple(part)):
             details[r[0]] = r[1:]
     out = []
-    for r in rows.itertuples():
-        person, household, number, code, description, provider = details[r.id]
+    row: Any  # an itertuples row: pandas types its fields only as some scalar
+    for row in rows.itertuples():
+        person, household, number, code, description, provider = details[row.id]
         shown = person if actor.sees_identity and not pseudonymous else pseudonym(person)
         out.append(DrillRow(
-            person=shown, household=household, law=str(r.law), toewijzingnummer=number,
-            category=str(r.category), referrer=str(r.referrer),
+            person=shown, household=household, law=str(row.law), toewijzingnummer=number,
+            category=str(row.category), referrer=str(row.referrer),
             product=" ".join(p for p in (code, description) if p) or None, provider=provider,
-            start=r.start_date.date(), end=None if pd.isna(r.end_date) else r.end_date.date(),
-            realised_cents=int(realised.get(r.id, 0))))
+            start=row.start_date.date(),
+            end=None if pd.isna(row.end_date) else row.end_date.date(),
+            realised_cents=int(realised.get(row.id, 0))))
     out.sort(key=lambda d: (-d.realised_cents, d.person, d.toewijzingnummer))
     audit.log(engine, actor, audit.VIEW, f"uitsplitsing {kind} {start}..{end} "
               f"wet={law or 'alle'} team={team or 'alle'}", len(out))

@@ -72,6 +72,7 @@ class Kpis:
 
 
 def active_mask(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp) -> pd.Series:
+    """Rows of allocations active somewhere in [a, b]."""
     return (frame["start_date"] <= b) & (frame["end_date"].isna() | (frame["end_date"] >= a))
 
 
@@ -81,6 +82,7 @@ def _share(part: float, whole: float) -> float | None:
 
 def inflow_persons(scope: pd.DataFrame, every: pd.DataFrame, p0: pd.Timestamp,
                    p1: pd.Timestamp) -> set[int]:
+    """The persons with a new allocation in [p0, p1] (none of the law in the months before)."""
     starts = scope[(scope["start_date"] >= p0) & (scope["start_date"] <= p1)]
     if starts.empty:
         return set()
@@ -148,6 +150,7 @@ def merged_spells(frame: pd.DataFrame) -> pd.DataFrame:
 
 def deflators(data: KpiData, laws: list[str], base_year: int | None
                ) -> tuple[dict[tuple[str, int], float], int | None]:
+    """The factor per (law, year) to constant prices of the base year, and that base year."""
     index: dict[str, dict[int, float]] = {}
     for law, year, pct in data.price_index:
         index.setdefault(law, {})[int(year)] = float(pct)
@@ -157,13 +160,13 @@ def deflators(data: KpiData, laws: list[str], base_year: int | None
     if base is None:
         return out, None
     for law in laws:
-        pct = index.get(law, {})
-        for year in range(min([*pct, base]) - 1, max([*pct, base, date.today().year]) + 2):
+        rates = index.get(law, {})
+        for year in range(min([*rates, base]) - 1, max([*rates, base, date.today().year]) + 2):
             factor = 1.0
             for k in range(base + 1, year + 1):
-                factor *= 1 + pct.get(k, 0.0) / 100
+                factor *= 1 + rates.get(k, 0.0) / 100
             for k in range(year + 1, base + 1):
-                factor /= 1 + pct.get(k, 0.0) / 100
+                factor /= 1 + rates.get(k, 0.0) / 100
             out[(law, year)] = factor
     return out, base
 
@@ -190,6 +193,7 @@ def select_scope(data: KpiData, start: date, end: date, law: str | None,
 
 def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
                  team: str | None = None, base_year: int | None = None) -> Kpis:
+    """The key figures of a period, optionally for one law and team."""
     if end < start:
         from sdesk.services.platform.errors import SdeskError
 
@@ -221,8 +225,9 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     deflate, base = deflators(data, laws, base_year)
     per_year = claims.groupby([claims["law"], claims["month"] // 100],
                               observed=True)["amount_cents"].sum()
+    law_years: list[tuple[str, int]] = per_year.index.tolist()
     constant = round(sum(float(v) / (deflate.get((lw, int(y)), 1.0) or 1.0)
-                         for (lw, y), v in per_year.items()))
+                         for (lw, y), v in zip(law_years, per_year.tolist(), strict=True)))
 
     ending = scope[scope["end_date"].notna() & (scope["end_date"] >= p0)
                    & (scope["end_date"] <= p1)]
@@ -253,11 +258,11 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
         continuing=continuing, realised_cost_cents=realised,
         cost_per_client_cents=_share(realised, clients),
         top10_share=_share(float(per_person.head(10).sum()), realised),
-        cost_by_referrer_cents={k: int(v) for k, v in by_referrer.sort_index().items()},
+        cost_by_referrer_cents={str(k): int(v) for k, v in by_referrer.sort_index().items()},
         third_party_share=_share(third_party, realised),
-        cost_by_category_cents={k: int(v) for k, v in claims.groupby(
+        cost_by_category_cents={str(k): int(v) for k, v in claims.groupby(
             "category", observed=True)["amount_cents"].sum().items()},
-        clients_by_category={k: int(v) for k, v in in_p.groupby(
+        clients_by_category={str(k): int(v) for k, v in in_p.groupby(
             "category", observed=True)["person_id"].nunique().items()},
         avg_duration_days=float(durations.mean()) if len(durations) else None,
         dropout_rate=_share(dropouts, len(coded)),
@@ -277,6 +282,7 @@ class KpiComparison:
 
 def compare_periods(engine: Engine, start: date, end: date, law: str | None = None,
                     team: str | None = None, base_year: int | None = None) -> KpiComparison:
+    """The key figures of a period, the period before it and the same period a year earlier."""
     length = (end - start).days + 1
     current = compute_kpis(engine, start, end, law, team, base_year)
     base = current.base_year
@@ -316,6 +322,7 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
 
 
 def with_period(k: Kpis, start: date, end: date) -> Kpis:
+    """The same figures labelled with another period."""
     return replace(k, start=start, end=end)
 
 

@@ -34,7 +34,7 @@ def write_drilldown_workbook(rows: Sequence[DrillRow], path: Path, title: str, s
                              user: str) -> Path:
     """The rows as an .xlsx sheet (write-only, so long lists stay cheap), euros as numbers."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook(write_only=True)
@@ -44,7 +44,7 @@ def write_drilldown_workbook(rows: Sequence[DrillRow], path: Path, title: str, s
         sheet.column_dimensions[chr(ord("A") + n)].width = width
     sheet.freeze_panes = "A5"
 
-    def cell(value: Any, **style: Any) -> WriteOnlyCell:
+    def cell(value: Any, **style: Any) -> Cell:
         c = WriteOnlyCell(sheet, value=value)
         for key, v in style.items():
             setattr(c, key, v)

@@ -40,14 +40,17 @@ class TeamRow:
 
     @property
     def caseload_per_fte(self) -> float | None:
+        """Caseload (persons) per fte; None without fte."""
         return self.caseload / self.fte if self.fte else None
 
     @property
     def renewed_without_review_share(self) -> float | None:
+        """The share of renewals without a review; None without renewals."""
         return self.renewed_without_review / self.renewed if self.renewed else None
 
 
 def team_kpis(engine: Engine, start: date, end: date, law: str | None = None) -> list[TeamRow]:
+    """A total row per team followed by a row per employee, for the period."""
     data = kpi_data(engine)
     allocations = data.of_law(law)
     p0, p1 = pd.Timestamp(start), pd.Timestamp(end)
@@ -87,6 +90,7 @@ def team_kpis(engine: Engine, start: date, end: date, law: str | None = None) ->
     for team, members in employees.groupby("team", sort=True):
         out.append(row(str(team), None, members["employee_id"].tolist(),
                        float(members["fte"].sum())))
-        for m in members.sort_values("name").itertuples():
-            out.append(row(str(team), m.name, [m.employee_id], float(m.fte)))
+        for name, employee_id, fte in members.sort_values("name")[
+                ["name", "employee_id", "fte"]].itertuples(index=False, name=None):
+            out.append(row(str(team), name, [employee_id], float(fte)))
     return out

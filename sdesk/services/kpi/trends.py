@@ -31,6 +31,7 @@ class MonthlyTrend:
 
 
 def history_bounds(engine: Engine) -> tuple[date, date] | None:
+    """First and last day of the history worth a trend (at most five years); None when empty."""
     data = kpi_data(engine)
     if data.allocations.empty:
         return None
@@ -41,6 +42,7 @@ def history_bounds(engine: Engine) -> tuple[date, date] | None:
 
 def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None,
                   team: str | None = None, base_year: int | None = None) -> MonthlyTrend:
+    """Costs (current and constant prices) and clients per month and law."""
     data = kpi_data(engine)
     allocations = data.of_law(law)
     if team:
@@ -85,6 +87,7 @@ def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None
 
 
 def quarters(start: date, end: date) -> list[tuple[date, date]]:
+    """The calendar quarters (first day, last day) that [start, end] touches."""
     out = []
     for period in pd.period_range(start, end, freq="Q"):
         out.append((period.start_time.date(), period.end_time.date()))

@@ -36,6 +36,7 @@ class KpiData:
     _by_law: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def of_law(self, law: str | None) -> pd.DataFrame:
+        """The allocations of one law (all for None), kept per law."""
         if law is None:
             return self.allocations
         with self._lock:
@@ -46,6 +47,7 @@ class KpiData:
             return frame
 
     def team_ids(self, team: str) -> set[int]:
+        """The id of a team by name, as a set (empty when unknown)."""
         return {self.teams[team]} if team in self.teams else set()
 
     def claims(self, engine: Engine, start: date, end: date, law: str | None) -> pd.DataFrame:

@@ -53,5 +53,6 @@ def _pseudonym_key() -> bytes:
 
 
 def pseudonym(person_external_id: str) -> str:
+    """A stable pseudonym for a person: a keyed hash, not reversible without the key."""
     digest = hmac.new(_pseudonym_key(), person_external_id.encode(), hashlib.sha256).hexdigest()
     return f"P-{digest[:10].upper()}"

@@ -24,6 +24,7 @@ class BackupError(SdeskError):
 
 
 def backup_dir(db_path: Path) -> Path:
+    """The folder that holds a database's backups."""
     return db_path.parent / "backups"
 
 
@@ -65,6 +66,7 @@ def backup_by(engine: Engine, actor: Actor, db_path: Path, target: Path | None =
 
 
 def auto_backup(db_path: Path, label: str) -> Path:
+    """Make a backup and keep only the newest automatic ones."""
     path = make_backup(db_path, label=label)
     automatic = sorted(p for p in backup_dir(db_path).glob(f"{db_path.stem}-*{db_path.suffix}")
                        if "handmatig" not in p.name)
@@ -85,6 +87,7 @@ def backup_before_import(engine: Engine) -> None:
 
 
 def newest_backup(db_path: Path) -> Path | None:
+    """The most recent backup of a database (migration copies included), if any."""
     folder = backup_dir(Path(db_path))
     candidates = list(folder.glob(f"{Path(db_path).stem}-*")) if folder.exists() else []
     candidates += list(Path(db_path).parent.glob(f"{Path(db_path).stem}.voor-migratie-*"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, event
 
@@ -123,7 +123,7 @@ def remember(kind: str, engine: Engine, version: tuple[Any, ...], build: Callabl
         found = _kept.get(entry)
         building = _building.setdefault(entry, threading.Lock()) if found is None else None
     if building is None:
-        return found  # type: ignore[no-any-return]
+        return cast(T, found)  # what build() made for this entry
     with building:
         with _lock:
             found = _kept.get(entry)
@@ -136,7 +136,7 @@ def remember(kind: str, engine: Engine, version: tuple[Any, ...], build: Callabl
                 _kept[entry] = found
     with _lock:
         _building.pop(entry, None)
-    return found  # type: ignore[no-any-return]
+    return cast(T, found)  # what build() made for this entry
 
 
 def forget(engine: Engine, stored: bool = True) -> None:

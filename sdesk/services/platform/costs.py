@@ -65,19 +65,25 @@ def daily_rates(frame: pd.DataFrame) -> np.ndarray:
 
 def overlap_days(frame: pd.DataFrame, range_start: date, range_end: date) -> np.ndarray:
     """Days of [range_start, range_end] inside each allocation, both ends inclusive."""
-    lo = pd.to_datetime(frame["start_date"]).clip(lower=pd.Timestamp(range_start))
+    # pandas-stubs types Series.clip's bounds as numbers only; pandas clips datetimes too.
+    lo = pd.to_datetime(frame["start_date"]).clip(
+        lower=pd.Timestamp(range_start))  # type: ignore[call-overload]
     hi = pd.to_datetime(frame["end_date"]).fillna(pd.Timestamp(range_end))
-    hi = hi.clip(upper=pd.Timestamp(range_end))
-    return np.maximum((hi - lo).dt.days.to_numpy(dtype="float64") + 1, 0.0)
+    hi = hi.clip(upper=pd.Timestamp(range_end))  # type: ignore[call-overload]
+    days: np.ndarray = np.maximum((hi - lo).dt.days.to_numpy(dtype="float64") + 1, 0.0)
+    return days
 
 
 def commitments_cents(frame: pd.DataFrame, range_start: date, range_end: date) -> np.ndarray:
     """Commitment (verplichting) per row over the range, in cents (float)."""
-    return daily_rates(frame) * overlap_days(frame, range_start, range_end)
+    cents: np.ndarray = daily_rates(frame) * overlap_days(frame, range_start, range_end)
+    return cents
 
 
 def annual_run_rates_cents(frame: pd.DataFrame) -> np.ndarray:
-    return daily_rates(frame) * 365.0
+    """The annual run rate per row, in cents (float)."""
+    cents: np.ndarray = daily_rates(frame) * 365.0
+    return cents
 
 
 def _frame(basis: CostBasis) -> pd.DataFrame:
@@ -89,12 +95,15 @@ def _frame(basis: CostBasis) -> pd.DataFrame:
 
 
 def daily_rate_cents(basis: CostBasis) -> float:
+    """The daily rate of one allocation, in cents."""
     return float(daily_rates(_frame(basis))[0])
 
 
 def commitment_cents(basis: CostBasis, range_start: date, range_end: date) -> float:
+    """The commitment of one allocation over the range, in cents."""
     return float(commitments_cents(_frame(basis), range_start, range_end)[0])
 
 
 def annual_run_rate_cents(basis: CostBasis) -> float:
+    """The annual run rate of one allocation, in cents."""
     return float(annual_run_rates_cents(_frame(basis))[0])

@@ -32,10 +32,12 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str | None:
+    """The newest migration revision sdesk ships."""
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The migration revision the database is at (None when unmigrated)."""
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -80,6 +82,7 @@ def _damaged(path: Path | None, detail: str) -> DatabaseError:
 
 
 def quick_check(engine: Engine, path: Path | None = None) -> None:
+    """Raise DatabaseError when SQLite's quick_check finds the file damaged."""
     try:
         with engine.connect() as conn:
             result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
@@ -138,4 +141,5 @@ def open_database(path: Path | str, *, create: bool = True,
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A sessionmaker for the engine whose objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -64,6 +64,7 @@ def encrypt(path: Path, passphrase: str) -> Path:
 
 
 def decrypt(path: Path, passphrase: str) -> None:
+    """Decrypt an encrypted database in place; EncryptionError on a wrong passphrase."""
     path = Path(path)
     if not path.exists():
         raise EncryptionError(f"Database {path} bestaat niet.")

@@ -38,6 +38,7 @@ def weekly_units(frame: pd.DataFrame) -> np.ndarray:
 
 
 def is_household_help(law: np.ndarray, category: np.ndarray) -> np.ndarray:
+    """Rows that are household help (Wmo hulp bij het huishouden)."""
     return np.asarray((law == HOUSEHOLD_HELP[0]) & (category == HOUSEHOLD_HELP[1]))
 
 
@@ -58,4 +59,5 @@ def heavy_mask(frame: pd.DataFrame, dagdelen: float = HEAVY_DAGDELEN,
     group, individual = heavy_parts(
         frame["law"].to_numpy(dtype=object), frame["category"].to_numpy(dtype=object),
         frame["unit"].to_numpy(dtype=object), weekly_units(frame), dagdelen, hours)
-    return group | individual
+    heavy: np.ndarray = group | individual
+    return heavy

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -26,14 +27,14 @@ ALLOCATION_COLUMNS = (
 )
 
 
-def fetch_rows(engine: Engine, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+def fetch_rows(engine: Engine, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     """Plain tuples from the DBAPI cursor: building a DataFrame from SQLAlchemy Row objects
     costs seconds on a few hundred thousand rows (pandas probes every row's attributes)."""
     with engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return cast("list[tuple[Any, ...]]", cursor.fetchall())  # sqlite3: a list of tuples
         finally:
             cursor.close()
 
@@ -137,13 +138,13 @@ Query = tuple[str, tuple[object, ...]]
 
 @contextmanager
 def read_aside(engine: Engine, queries: Mapping[str, Query]
-               ) -> Iterator[Callable[[], dict[str, list[tuple]]]]:
+               ) -> Iterator[Callable[[], dict[str, list[tuple[Any, ...]]]]]:
     """Run SELECTs one after the other on a connection of a worker thread while the caller
     goes on; the yielded function returns their rows (by name), waiting for them if needed."""
     names = list(queries)
     go = threading.Event()
 
-    def work() -> dict[str, list[tuple]]:
+    def work() -> dict[str, list[tuple[Any, ...]]]:
         with engine.connect() as conn:
             cursor = conn.connection.cursor()
             try:
@@ -168,7 +169,7 @@ def read_aside(engine: Engine, queries: Mapping[str, Query]
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(work)
 
-        def results() -> dict[str, list[tuple]]:
+        def results() -> dict[str, list[tuple[Any, ...]]]:
             go.set()
             return job.result()
         try:
@@ -194,7 +195,7 @@ def claim_sums_query(amount_window: tuple[date, date], lines_window: tuple[date,
              lines_window[0].isoformat(), lines_window[1].isoformat(), first, last))
 
 
-def claim_sums_frame(rows: list[tuple]) -> pd.DataFrame:
+def claim_sums_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """Columns allocation_id, amount_cents, lines (int64)."""
     columns = ["allocation_id", "amount_cents", "lines"]
     frame = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
@@ -227,7 +228,7 @@ def persons_by_id_query() -> str:
 PERSON_COLUMNS = ("household_id", "person_external_id", "bsn", "person_name")
 
 
-def persons_frame(rows: list[tuple]) -> pd.DataFrame:
+def persons_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """Indexed by person id (int64): PERSON_COLUMNS, household_id int64, the rest object."""
     frame = _object_frame(rows, ["person_id", *PERSON_COLUMNS]).set_index("person_id")
     frame.index = frame.index.astype("int64")
@@ -235,7 +236,7 @@ def persons_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame
 
 
-def _object_frame(rows: list[tuple], columns: Sequence[str]) -> pd.DataFrame:
+def _object_frame(rows: list[tuple[Any, ...]], columns: Sequence[str]) -> pd.DataFrame:
     """Rows as object columns: skips pandas' string-type inference, half the time of
     from_records on a few hundred thousand rows; callers convert what they compute with."""
     return pd.DataFrame(rows, columns=list(columns), dtype=object) if rows else pd.DataFrame(
@@ -293,7 +294,7 @@ def products_used_query(since: date, at: date) -> Query:
             "GROUP BY law, category, product_code", (at.isoformat(), since.isoformat()))
 
 
-def spans_frame(rows: list[tuple]) -> pd.DataFrame:
+def spans_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """SPAN_COLUMNS: id and person_id int64, start_date/end_date datetime64, text object."""
     frame = _object_frame(rows, SPAN_COLUMNS)
     _type_ids_and_dates(frame)

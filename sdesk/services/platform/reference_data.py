@@ -26,6 +26,7 @@ def shipped_codelists() -> dict[str, dict[str, str]]:
 
 
 def cost_map_defaults() -> list[dict[str, str]]:
+    """The shipped default cost-map items, one dict per CSV row."""
     return _read_resource("kostenkaart.csv")
 
 
@@ -46,10 +47,10 @@ def ensure_reference_data(engine: Engine) -> None:
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO codelist_entry (codelist, code, label, user_maintained) "
             "VALUES (?, ?, ?, ?)", national)
-        has_pw = conn.exec_driver_sql(
+        pw_row = conn.exec_driver_sql(
             "SELECT 1 FROM codelist_entry WHERE codelist = ? LIMIT 1",
             (PARTICIPATIE_CODELIST,)).first()
-        if not has_pw:
+        if pw_row is None:
             conn.exec_driver_sql(
                 "INSERT INTO codelist_entry (codelist, code, label, user_maintained) "
                 "VALUES (?, ?, ?, ?)", participatie)

@@ -8,12 +8,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
 from sdesk.services.platform import cache
 
 
 def busy_timeout_ms() -> int:
+    """How long to wait for another process's lock (SDESK_BUSY_TIMEOUT_MS)."""
     try:
         return max(0, int(os.environ.get("SDESK_BUSY_TIMEOUT_MS", "10000")))
     except ValueError:
@@ -26,6 +28,7 @@ BUSY_MESSAGE = ("De database wordt op dit moment gebruikt door een ander sdesk-v
 
 
 def is_busy(exc: BaseException) -> bool:
+    """Whether an error means another process holds the database lock."""
     text = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in text or "database is busy" in text
 
@@ -41,6 +44,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
 
 
 def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
+    """An engine on the file (SQLCipher with a passphrase) with sdesk's pragmas and cache hook."""
     if passphrase:
         url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(Path(path)))
         engine = create_engine(url, future=True)
@@ -52,6 +56,7 @@ def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
 
 
 def is_plain_sqlite(path: Path) -> bool:
+    """Whether the file is plain SQLite (or empty), not encrypted."""
     with path.open("rb") as fh:
         header = fh.read(16)
     return not header or header.startswith(b"SQLite format 3")
@@ -68,10 +73,19 @@ def raw_connect(path: Path, passphrase: str | None = None) -> Any:
     return conn
 
 
+def driver_connection(conn: Connection) -> DBAPIConnection:
+    """The DBAPI connection (sqlite3 or sqlcipher3) behind an open SQLAlchemy connection."""
+    raw = conn.connection.dbapi_connection
+    if raw is None:  # only once the connection has been invalidated
+        raise RuntimeError("De databaseverbinding is al gesloten.")
+    return raw
+
+
 def quote_literal(text: str) -> str:
     """A SQL string literal: 'it''s' (for PRAGMA key and ATTACH, which take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def passphrase_from_env() -> str | None:
+    """The passphrase in SDESK_PASSPHRASE, None when unset or empty."""
     return os.environ.get("SDESK_PASSPHRASE") or None

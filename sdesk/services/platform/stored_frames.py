@@ -56,7 +56,8 @@ def encode(frame: pd.DataFrame, extra: Any = None) -> bytes | None:
     except (TypeError, ValueError):
         return None
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    # numpy's default spelled out, so that mypy does not match **arrays against it
+    np.savez(buffer, allow_pickle=True, **arrays)
     return buffer.getvalue()
 
 
@@ -97,7 +98,8 @@ def _joined(values: np.ndarray, missing: np.ndarray | None) -> tuple[np.ndarray,
     separator."""
     if missing is None:
         try:
-            missing = np.asarray(np.equal(values, None), dtype=bool)
+            # numpy's stubs reject None here; on an object array it compares elementwise.
+            missing = np.asarray(np.equal(values, None), dtype=bool)  # type: ignore[call-overload]
         except TypeError:  # pd.NA will not say whether it equals None
             return None
     present = values[~missing] if missing.any() else values

@@ -21,6 +21,7 @@ class EmployeeRow:
 
     @property
     def role_label(self) -> str:
+        """The Dutch label of the employee's role."""
         return role_label(self.role)
 
 

@@ -72,7 +72,7 @@ def _laws(cols: Columns) -> np.ndarray:
 def _references(cols: Columns, values: np.ndarray, known_keys: Any, column: str,
                 what: str) -> np.ndarray:
     present = np.array([v is not None for v in values], dtype=bool)
-    unknown = present & np.array([v not in known_keys for v in values], dtype=bool)
+    unknown: np.ndarray = present & np.array([v not in known_keys for v in values], dtype=bool)
     if unknown.any():
         cols.bad(unknown, column, [f"onbekend(e) {what} '{v}'" for v in values])
     return unknown
@@ -84,6 +84,7 @@ def _end_not_before_start(cols: Columns, start: Dates, end: Dates, column: str) 
 
 
 def check_huishoudens(cols: Columns, known: Known) -> Rows:
+    """Check huishoudens; returns its columns for the writer."""
     ids = cols.text("huishouden_id", required=True)
     _duplicates(cols, pd.Series(ids), "huishouden_id")
     postcode = cols.text("postcode")
@@ -97,6 +98,7 @@ def check_huishoudens(cols: Columns, known: Known) -> Rows:
 
 
 def check_personen(cols: Columns, known: Known) -> Rows:
+    """Check personen (households known, BSN 11-proef); returns its columns."""
     ids = cols.text("persoon_id", required=True)
     _duplicates(cols, pd.Series(ids), "persoon_id")
     households = cols.text("huishouden_id", required=True)
@@ -130,6 +132,7 @@ def check_personen(cols: Columns, known: Known) -> Rows:
 
 
 def check_medewerkers(cols: Columns, known: Known) -> Rows:
+    """Check medewerkers (role, fte in range); returns its columns."""
     ids = cols.text("medewerker_id", required=True)
     _duplicates(cols, pd.Series(ids), "medewerker_id")
     fte = cols.numbers("fte")
@@ -142,6 +145,7 @@ def check_medewerkers(cols: Columns, known: Known) -> Rows:
 
 
 def check_tarieven(cols: Columns, known: Known) -> Rows:
+    """Check tarieven (periods, one row per product and start date); returns its columns."""
     laws = _laws(cols)
     codes = cols.text("productcode", required=True)
     valid_from = cols.dates("geldig_vanaf", required=True)
@@ -162,6 +166,7 @@ def check_tarieven(cols: Columns, known: Known) -> Rows:
 
 
 def check_toewijzingen(cols: Columns, known: Known) -> Rows:
+    """Check toewijzingen (persons, employees, codes, volume or budget); returns its columns."""
     n = cols.n
     numbers = cols.text("toewijzingnummer", required=True)
     laws = _laws(cols)
@@ -247,6 +252,7 @@ def check_toewijzingen(cols: Columns, known: Known) -> Rows:
 
 
 def check_declaraties(cols: Columns, known: Known) -> Rows:
+    """Check declaraties against their allocations; returns its columns."""
     numbers = cols.text("toewijzingnummer", required=True)
     laws = _laws(cols)
     begin = cols.dates("periode_begin", required=True)
@@ -302,6 +308,7 @@ def check_declaraties(cols: Columns, known: Known) -> Rows:
 
 
 def check_begroting(cols: Columns, known: Known) -> Rows:
+    """Check begroting (year, law, categories); returns its columns."""
     year = cols.integers("jaar", required=True)
     name = cols.text("post", required=True)
     _duplicates(cols, pd.Series([f"{y:.0f} {p}" if np.isfinite(y) and p else None
@@ -332,6 +339,7 @@ def check_begroting(cols: Columns, known: Known) -> Rows:
 
 
 def check_kostenkaart(cols: Columns, known: Known) -> Rows:
+    """Check kostenkaart (price, payer); returns its columns."""
     names = cols.text("item", required=True)
     year = cols.integers("jaar")
     _duplicates(cols, pd.Series([f"{n} {y:.0f}" if np.isfinite(y) else n
@@ -348,6 +356,7 @@ def check_kostenkaart(cols: Columns, known: Known) -> Rows:
 
 
 def check_interventies(cols: Columns, known: Known) -> Rows:
+    """Check interventies against households, persons and items; returns its columns."""
     households = cols.text("huishouden_id", required=True)
     _references(cols, households, known.households, "huishouden_id", "huishouden")
     persons = cols.text("persoon_id")
@@ -382,6 +391,7 @@ def check_interventies(cols: Columns, known: Known) -> Rows:
 
 
 def check_inwoners(cols: Columns, known: Known) -> Rows:
+    """Check inwoners (one count per year and age band); returns its columns."""
     year = cols.integers("jaar", required=True)
     band = cols.text("leeftijdsgroep", required=True)
     _duplicates(cols, pd.Series([f"{y:.0f} {b}" if np.isfinite(y) and b else None
@@ -392,6 +402,7 @@ def check_inwoners(cols: Columns, known: Known) -> Rows:
 
 
 def check_prijsindex(cols: Columns, known: Known) -> Rows:
+    """Check prijsindex (one percentage per year and law); returns its columns."""
     year = cols.integers("jaar", required=True)
     laws = _laws(cols)
     _duplicates(cols, pd.Series([f"{y:.0f} {w}" if np.isfinite(y) and w else None

@@ -22,6 +22,7 @@ class Known:
     codelists: dict[str, set[str]] = field(default_factory=dict)
 
     def tariff_at(self, law: str, product_code: str, day: str) -> int | None:
+        """The tariff in cents valid on `day` (ISO) for a product, None when there is none."""
         best: tuple[str, int] | None = None
         for valid_from, valid_to, cents in self.tariffs.get((law, product_code), []):
             if valid_from <= day and (valid_to is None or day <= valid_to) and (
@@ -31,6 +32,7 @@ class Known:
 
 
 def load_known(conn: Connection) -> Known:
+    """What the database already holds that imported rows may refer to."""
     known = Known()
     known.households = {r[0] for r in conn.exec_driver_sql("SELECT external_id FROM household")}
     known.persons = dict(conn.exec_driver_sql(

@@ -22,6 +22,13 @@ _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+def _where(mask: np.ndarray, chosen: object, other: object) -> np.ndarray:
+    """np.where(mask, chosen, other), where either may also be None (an object array)."""
+    # numpy's stubs refuse None as an operand; numpy itself takes it as an object scalar.
+    result: np.ndarray = np.where(mask, chosen, other)  # type: ignore[call-overload]
+    return result
+
+
 def _parse_number(text: str) -> float:
     """Slow path: spaces, euro signs and thousands separators ("1.234,56", "1,234.56")."""
     compact = re.sub(r"[\s\u20ac]", "", text)
@@ -47,9 +54,11 @@ class Columns:
         self.n = len(table.frame)
 
     def bad(self, mask: np.ndarray, column: str | None, reason: str | list[str]) -> None:
+        """Report the rows where `mask` is true with `reason` (one text or one per row)."""
         self.report.add_rows(self.table.label, self.table.lines, mask, column, reason)
 
     def raw(self, column: str) -> pd.Series:
+        """The column's raw texts as an object Series."""
         return self.table.frame[column].astype(object)
 
     def text(self, column: str, required: bool = False) -> np.ndarray:
@@ -58,7 +67,7 @@ class Columns:
         empty = (series == "").to_numpy()
         if required:
             self.bad(empty, column, "verplicht veld is leeg")
-        return np.where(empty, None, series.to_numpy())
+        return _where(empty, None, series.to_numpy())
 
     def dates(self, column: str, required: bool = False) -> Dates:
         """Dates in YYYY-MM-DD or DD-MM-YYYY; NaT/None when empty."""
@@ -78,7 +87,7 @@ class Columns:
         if required:
             self.bad(empty.to_numpy(), column, "verplicht veld is leeg")
         # ISO text as stored by SQLAlchemy; formatting only the rows not already canonical.
-        iso_text = np.where(canonical.to_numpy(), series.to_numpy(), None)
+        iso_text = _where(canonical.to_numpy(), series.to_numpy(), None)
         other = (values.notna() & ~canonical).to_numpy()
         if other.any():
             iso_text[other] = values[other].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
@@ -92,8 +101,9 @@ class Columns:
         values = pd.to_numeric(series.str.replace(",", ".", regex=False),
                                errors="coerce").to_numpy(dtype="float64", copy=True)
         slow = ~empty & ~np.isfinite(values)
+        texts = series.to_numpy()
         for i in np.flatnonzero(slow):
-            values[i] = _parse_number(series.iat[i])
+            values[i] = _parse_number(texts[i])
         bad = ~empty & ~np.isfinite(values)
         if bad.any():
             raw = series.to_numpy()
@@ -112,16 +122,19 @@ class Columns:
         return np.where(too_precise, np.nan, cents)
 
     def integers(self, column: str, required: bool = False) -> np.ndarray:
+        """Whole numbers as floats (NaN when empty); a fraction is reported."""
         values = self.numbers(column, required)
         fractional = np.isfinite(values) & (values != np.round(values))
         self.bad(fractional, column, "verwacht een geheel getal")
         return np.where(fractional, np.nan, values)
 
     def not_negative(self, values: np.ndarray, column: str) -> None:
+        """Report the rows where `values` is negative."""
         self.bad(np.isfinite(values) & (values < 0), column, "mag niet negatief zijn")
 
     def choice(self, column: str, allowed: Collection[str], required: bool = False,
                default: str | None = None, aliases: dict[str, str] | None = None) -> np.ndarray:
+        """Values from `allowed` (case-insensitive, after aliases); None where not allowed."""
         series = self.raw(column)
         # Normalise each distinct value once: a million rows hold only a handful of them.
         lookup = {v: (aliases or {}).get(v.lower(), v.lower()) for v in pd.unique(series)}
@@ -133,7 +146,7 @@ class Columns:
                                    for v in values])
         if required and default is None:
             self.bad(empty, column, "verplicht veld is leeg")
-        return np.where(empty, default, np.where(bad, None, values))
+        return _where(empty, default, _where(bad, None, values))
 
 
 def pad_codes(values: np.ndarray, width: int) -> np.ndarray:

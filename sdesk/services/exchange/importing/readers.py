@@ -78,6 +78,7 @@ def _finish(name: str, label: str, frame: pd.DataFrame, lines: np.ndarray,
 
 
 def read_csv(path: Path, name: str, report: Report, label: str | None = None) -> RawTable | None:
+    """The exchange file `name` read from a CSV file; None after reporting why not."""
     label = label or path.name
     raw = path.read_bytes()
     if not raw.strip():
@@ -120,6 +121,7 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path, report: Report) -> list[RawTable]:
+    """One table per known sheet of an Excel workbook; unknown sheets are warned about."""
     from openpyxl import load_workbook
 
     try:
@@ -153,6 +155,7 @@ def read_xlsx(path: Path, report: Report) -> list[RawTable]:
 
 
 def known_name(path: Path) -> str | None:
+    """The exchange-file name a file stands for (its stem), None when unknown."""
     stem = path.stem.strip().lower()
     return stem if stem in FILES_BY_NAME else None
 

@@ -29,6 +29,7 @@ class Report:
         self.suppressed = 0
 
     def add(self, file: str, line: int | None, column: str | None, reason: str) -> None:
+        """Add one issue; beyond MAX_ISSUES they are only counted."""
         if len(self.issues) >= MAX_ISSUES:
             self.suppressed += 1
             return
@@ -50,6 +51,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """Whether there is no issue at all (counted ones included)."""
         return not self.issues and not self.suppressed
 
     def sorted_issues(self) -> list[ImportIssue]:

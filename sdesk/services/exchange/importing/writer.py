@@ -22,7 +22,10 @@ def _floats(values: np.ndarray) -> list[float | None]:
 
 
 def _objs(values: np.ndarray) -> list[Any]:
-    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if isinstance(values, np.ndarray):
+        items: list[Any] = values.tolist()
+        return items
+    return list(values)
 
 
 def _upsert(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str],
@@ -42,6 +45,7 @@ def _id_map(conn: Connection, sql: str) -> dict[Any, int]:
 
 
 def write_huishoudens(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked households."""
     _upsert(conn, "household", ("external_id", "wijk", "postcode", "composition"),
             ("external_id",), list(zip(_objs(rows["external_id"]), _objs(rows["wijk"]),
                                        _objs(rows["postcode"]), _objs(rows["composition"]),
@@ -49,6 +53,7 @@ def write_huishoudens(conn: Connection, rows: Rows) -> None:
 
 
 def write_personen(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked persons."""
     households = _id_map(conn, "SELECT external_id, id FROM household")
     data = list(zip(_objs(rows["external_id"]),
                     [households[h] for h in _objs(rows["household"])],
@@ -59,6 +64,7 @@ def write_personen(conn: Connection, rows: Rows) -> None:
 
 
 def write_medewerkers(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked employees, making their teams."""
     teams = sorted({t for t in _objs(rows["team"]) if t})
     conn.exec_driver_sql("INSERT OR IGNORE INTO team (name) VALUES (?)", [(t,) for t in teams])
     team_ids = _id_map(conn, "SELECT name, id FROM team")
@@ -70,6 +76,7 @@ def write_medewerkers(conn: Connection, rows: Rows) -> None:
 
 
 def write_tarieven(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked tariffs."""
     data = list(zip(_objs(rows["law"]), _objs(rows["product_code"]), _objs(rows["valid_from"]),
                     _objs(rows["valid_to"]), _ints(rows["cents"]), _objs(rows["unit"]),
                     strict=True))
@@ -78,6 +85,7 @@ def write_tarieven(conn: Connection, rows: Rows) -> None:
 
 
 def write_toewijzingen(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked allocations."""
     persons = _id_map(conn, "SELECT external_id, id FROM person")
     employees = _id_map(conn, "SELECT external_id, id FROM employee")
     data = list(zip(
@@ -98,6 +106,7 @@ def write_toewijzingen(conn: Connection, rows: Rows) -> None:
 
 def write_declaraties(conn: Connection, rows: Rows,
                       progress: Callable[[float], None] | None = None) -> None:
+    """Insert or update the checked claims; `progress` gets the fraction done."""
     allocations = _id_map(conn, "SELECT law, toewijzingnummer, id FROM allocation")
     ids = [allocations[(law, nr)] for law, nr in
            zip(_objs(rows["law"]), _objs(rows["toewijzingnummer"]), strict=True)]
@@ -108,7 +117,8 @@ def write_declaraties(conn: Connection, rows: Rows,
     # A bulk load into a (nearly) empty table is faster with the secondary indexes built
     # afterwards in one pass; still one transaction, so a failure restores them too.
     rebuild = len(data) > max(existing, 10_000)
-    indexes = [ix for ix in Claim.__table__.indexes if not ix.unique] if rebuild else []
+    table = Claim.metadata.tables[Claim.__tablename__]
+    indexes = [ix for ix in table.indexes if not ix.unique] if rebuild else []
     for index in indexes:
         index.drop(conn)
     chunk = 100_000
@@ -123,6 +133,7 @@ def write_declaraties(conn: Connection, rows: Rows,
 
 
 def write_begroting(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked budget lines."""
     data = list(zip(_ints(rows["year"]), _objs(rows["name"]), _objs(rows["law"]),
                     _objs(rows["categories"]), _objs(rows["delivery_form"]),
                     _ints(rows["amount_cents"]), _ints(rows["forecast_cents"]), strict=True))
@@ -131,6 +142,7 @@ def write_begroting(conn: Connection, rows: Rows) -> None:
 
 
 def write_kostenkaart(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked cost-map items, matched by name and year."""
     # (name, year) with a NULL year is not caught by a UNIQUE index in SQLite: match by hand.
     existing = {(n, y): i for i, n, y in conn.exec_driver_sql(
         "SELECT id, name, year FROM cost_map_item")}
@@ -149,6 +161,7 @@ def write_kostenkaart(conn: Connection, rows: Rows) -> None:
 
 
 def write_interventies(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked interventions."""
     households = _id_map(conn, "SELECT external_id, id FROM household")
     persons = _id_map(conn, "SELECT external_id, id FROM person")
     # An item name refers to its newest year in the cost map.
@@ -165,12 +178,14 @@ def write_interventies(conn: Connection, rows: Rows) -> None:
 
 
 def write_inwoners(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked inhabitant counts."""
     _upsert(conn, "inhabitants", ("year", "age_band", "count"), ("year", "age_band"),
             list(zip(_ints(rows["year"]), _objs(rows["age_band"]), _ints(rows["count"]),
                      strict=True)))
 
 
 def write_prijsindex(conn: Connection, rows: Rows) -> None:
+    """Insert or update the checked price-index percentages."""
     _upsert(conn, "price_index", ("year", "law", "percentage"), ("year", "law"),
             list(zip(_ints(rows["year"]), _objs(rows["law"]), _floats(rows["percentage"]),
                      strict=True)))

@@ -401,8 +401,8 @@ class _Planner:
 
     def leveringen(self, messages: Sequence[Message]) -> None:
         index: dict[tuple[Any, ...], list[Alloc]] = defaultdict(list)
-        for alloc in self.plan.allocs.values():
-            index[(alloc.law, alloc.bsn, alloc.category, alloc.code, alloc.start)].append(alloc)
+        for known in self.plan.allocs.values():
+            index[(known.law, known.bsn, known.category, known.code, known.start)].append(known)
         ordered = sorted(messages, key=lambda m: (m.header.dagtekening or date.min, m.order))
         for message in ordered:
             for item in message.leveringen:
@@ -708,12 +708,16 @@ def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) ->
                        "ON CONFLICT (external_id) DO NOTHING",
                  [(f"HH-{bsn}", c.postcode) for bsn, c in clients.items()])
     households = _ids(conn, "household", [f"HH-{bsn}" for bsn in clients])
+    person_rows = []
+    for bsn, c in clients.items():
+        if c.birth_date is None:  # the plan takes a new client only with a birth date
+            raise ValueError(f"nieuwe cliënt {bsn} zonder geboortedatum")
+        person_rows.append((f"BSN-{bsn}", households[f"HH-{bsn}"], bsn, c.birth_date.isoformat(),
+                            c.gender, c.last_name, c.first_name))
     executemany(
         conn, "INSERT INTO person (external_id, household_id, bsn, birth_date, gender, "
               "last_name, first_name) VALUES (?, ?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (external_id) DO NOTHING",
-        [(f"BSN-{bsn}", households[f"HH-{bsn}"], bsn, c.birth_date.isoformat(), c.gender,
-          c.last_name, c.first_name) for bsn, c in clients.items()])
+              "ON CONFLICT (external_id) DO NOTHING", person_rows)
     persons = {ext[4:]: pid for ext, pid in
                _ids(conn, "person", [f"BSN-{bsn}" for bsn in clients]).items()}
 

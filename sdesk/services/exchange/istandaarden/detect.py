@@ -35,6 +35,7 @@ class MessageType:
 
     @property
     def law(self) -> str:
+        """The law the message belongs to: 'jeugd' for iJw, 'wmo' for iWmo."""
         return "jeugd" if self.standard == "ijw" else "wmo"
 
     @property
@@ -49,10 +50,12 @@ class MessageType:
 
     @property
     def namespace(self) -> str:
+        """The message's XML namespace in the supported release."""
         return f"http://www.istandaarden.nl/{self.standard}/{RELEASE}/{self.prefix}/schema"
 
     @property
     def basis_namespace(self) -> str:
+        """The namespace of the basisschema the message's types come from."""
         return f"http://www.istandaarden.nl/{self.standard}/{RELEASE}/basisschema/schema"
 
 
@@ -88,6 +91,7 @@ _NAMESPACE = re.compile(
 
 
 def message_type(standard: str, number: str) -> MessageType:
+    """The message type of a standard ('ijw', 'iwmo') and number ('301')."""
     return BY_CODE[(standard, number)]
 
 

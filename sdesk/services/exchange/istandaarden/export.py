@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape
 from sqlalchemy import Engine
 
 from sdesk.services.exchange.istandaarden.detect import MessageType, message_type
+from sdesk.services.platform.sqlite import driver_connection
 
 ProgressFn = Callable[[float, str], None]
 
@@ -380,7 +381,7 @@ def export_istandaarden(engine: Engine, out_dir: Path, progress: ProgressFn | No
 
     report(0.0, "Toewijzingen lezen")
     with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
+        raw = driver_connection(conn)
         cursor = raw.cursor()
         try:
             cursor.execute("BEGIN")  # one read transaction: messages show one moment

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from lxml import etree
 
@@ -37,9 +37,9 @@ _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 _dates: dict[str, date] = {}
 
 
-def _digits(value: str | None) -> bool:
+def _digits(value: str | None) -> TypeGuard[str]:
     """Only ASCII digits (str.isdigit alone also accepts e.g. "²", which int() refuses)."""
-    return bool(value) and value.isascii() and value.isdigit()  # type: ignore[union-attr]
+    return value is not None and value.isascii() and value.isdigit()
 
 
 @lru_cache(maxsize=65536)
@@ -170,6 +170,7 @@ class Afgewezen:
 
     @property
     def rejected(self) -> bool:
+        """Whether any of the line's retourcodes rejects it."""
         return any(c not in ACCEPTING_CODES for c in self.codes)
 
 
@@ -192,6 +193,7 @@ class Antwoord:
 
     @property
     def rejects_all(self) -> bool:
+        """Whether a declaration-level retourcode rejects every line."""
         return any(c not in ACCEPTING_CODES for c in self.codes)
 
 
@@ -210,6 +212,7 @@ class Message:
 
     @property
     def law(self) -> str:
+        """The law of the message's type."""
         return self.type.law
 
     @property
@@ -574,8 +577,8 @@ def _prestatie_names(m: str, b: str) -> tuple[str, ...]:
                         "Bedrag", "DebetCredit"))
 
 
-def _clean(value: str | None) -> bool:
-    return bool(value) and value.strip() == value  # type: ignore[union-attr]
+def _clean(value: str | None) -> TypeGuard[str]:
+    return value is not None and value != "" and value.strip() == value
 
 
 def _fast_prestatie(element: etree._Element, bsn: str, names: tuple[str, ...]
@@ -612,7 +615,7 @@ def _fast_prestatie(element: etree._Element, bsn: str, names: tuple[str, ...]
         return None
     previous = refs.get(previous_tag)
     amount = int(cents)
-    return Prestatie(element.sourceline or 0, bsn, reference,  # type: ignore[arg-type]
+    return Prestatie(element.sourceline or 0, bsn, reference,
                      previous.strip() if previous else None, str(int(nr)), category, code,
                      start, end, int(volume), unit, None if tariff is None else int(tariff),
                      -amount if sign == "C" else amount, sign == "C")
@@ -718,19 +721,20 @@ def _valid_declaratie(message: Message, root: etree._Element) -> bool:
                 cents, sign = money[0].text, money[1].text
                 if (start is None or end is None or not _digits(nr) or not _digits(volume)
                         or not _digits(cents) or not _clean(reference) or not _clean(category)
-                        or not _clean(code) or (previous is not None and not _clean(previous))):
+                        or not _clean(code) or not _clean(unit)
+                        or (previous is not None and not _clean(previous))):
                     return False
                 amount = int(cents)
                 credit = sign == "C"
-                append(Prestatie(item.sourceline or 0, bsn, reference,  # type: ignore[arg-type]
-                                 previous, str(int(nr)), category, code,  # type: ignore[arg-type]
-                                 start, end, int(volume), unit,  # type: ignore[arg-type]
+                append(Prestatie(item.sourceline or 0, bsn, reference,
+                                 previous, str(int(nr)), category, code,
+                                 start, end, int(volume), unit,
                                  None if tariff is None else int(tariff),
                                  -amount if credit else amount, credit))
     except (IndexError, TypeError, ValueError):
         return False
     total = int(total_text)
-    message.declaratie = Declaratie(declaratie.sourceline or 0, number,  # type: ignore[arg-type]
+    message.declaratie = Declaratie(declaratie.sourceline or 0, number,
                                     period_start, period_end,
                                     -total if total_sign == "C" else total, prestaties)
     return True

@@ -67,6 +67,7 @@ def _schema(path: str) -> etree.XMLSchema:
 
 
 def schema_for(mt: MessageType) -> etree.XMLSchema:
+    """The compiled XSD of a message type."""
     return _schema(str(xsd_path(mt)))
 
 
@@ -136,6 +137,7 @@ class Validator:
             return [(e.line, e.message) for e in schema.error_log]
 
     def report_errors(self, errors: list[tuple[int, str]], mt: MessageType, label: str) -> None:
+        """Add each schema error to the report, in Dutch where known."""
         for line, message in errors:
             name, reason = translate(message)
             self.report.add(label, line or None, name,
