@@ -1,4 +1,4 @@
-"""Afschaling: the klantmanager's review worklist (issue 4).
+"""Afschaling: the klantmanager's review worklist.
 
 `worklist(engine, actor, at, params, law=, team=, employee=, rule=)` runs the rules of
 sdesk.services.afschaling.rules over every allocation active on `at` (removed ones never) and
@@ -714,7 +714,7 @@ def _day_texts(days: np.ndarray) -> np.ndarray:
 
 
 def worklist_json(w: Worklist) -> dict[str, Any]:
-    """The fixed keys of `sdesk review --json` (issue 4); euros rounded to cents.
+    """The fixed keys of `sdesk review --json` (pinned by the tests); euros rounded to cents.
     `product` is the product code (null for aspecifieke/budget allocations)."""
     f = w.frame
     products = f["product_code"].astype(object).where(f["product_code"].notna(), None)

@@ -1,4 +1,4 @@
-"""Afschaling: what-if, decisions (beoordelingen) and the business case of reviewing (issue 4).
+"""Afschaling: what-if, decisions (beoordelingen) and the business case of reviewing.
 
 What-if (`what_if`): the allocation as it is and as it would be with a new product (its
 tariff valid on `at` from the tariff table), volume and/or end date, both through

@@ -121,7 +121,7 @@ ProductLadder = Mapping[tuple[str, str], Sequence[LadderStep]]
 
 @dataclass(frozen=True)
 class RuleParameters:
-    """What a user may change; defaults as in issue 4. Money in cents, shares in percent."""
+    """What a user may change, with the defaults shipped. Money in cents, shares in percent."""
 
     ending_soon_weeks: int = 8
     open_ended_months: int = 12

@@ -223,7 +223,7 @@ def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: st
 
 
 def budget_json(report: BudgetReport) -> dict[str, Any]:
-    """Fixed keys of `sdesk budget --json` (issue 5)."""
+    """Fixed keys of `sdesk budget --json` (pinned by the tests)."""
     def pct(value: float | None) -> float | None:
         return None if value is None else round(value, 2)
 

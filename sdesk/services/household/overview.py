@@ -73,7 +73,7 @@ class HouseholdOverview:
 
 
 def overview_json(o: HouseholdOverview) -> dict[str, Any]:
-    """The fixed keys of `sdesk household --json` (issue 3); euros rounded to cents."""
+    """The fixed keys of `sdesk household --json` (pinned by the tests); euros rounded to cents."""
     c = o.coordination
     return {
         "household_id": o.household_id,

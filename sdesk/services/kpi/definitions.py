@@ -299,7 +299,7 @@ def _ratio(value: float | None, digits: int = 4) -> float | None:
 
 
 def kpis_json(k: Kpis) -> dict[str, Any]:
-    """Fixed keys of `sdesk kpi --json` (issue 5); euros rounded to cents, shares 0..1."""
+    """Fixed keys of `sdesk kpi --json` (pinned by tests); euros to cents, shares 0..1."""
     return {
         "from": k.start.isoformat(), "to": k.end.isoformat(), "law": k.law, "team": k.team,
         "clients": k.clients, "inflow": k.inflow, "outflow": k.outflow,

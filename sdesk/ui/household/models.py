@@ -101,7 +101,7 @@ class AllocationTableModel(RowTableModel["AllocationRow"]):
         return f"Toewijzing {row.toewijzingnummer} ({law_name(row.law)}, {form})"
 
 
-# -- household cost overview (issue 3) ---------------------------------------------------------
+# -- household cost overview ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ClientLine(Generic[T]):
