@@ -17,8 +17,8 @@ from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.backup import make_backup, restore
 from sdesk.services.platform.db import open_database
 from sdesk.services.platform.errors import DatabaseError
-from tests.integration import test_household_overview as hh
 from tests.integration.exchange_data import dump, write_folder
+from tests.integration.household import test_household_overview as hh
 
 STAFF = {"medewerkers": [["medewerker_id", "naam", "rol", "team"],
                          ["CTRL", "Carla Controller", "controller", "Control"],

@@ -13,8 +13,7 @@ from sdesk.services.demo.generator import generate_demo
 from sdesk.services.exchange.importer import ImportCancelled
 from sdesk.services.exchange.istandaarden import export_istandaarden, import_messages
 from sdesk.services.platform.db import open_database
-from tests.integration.exchange_data import dump
-from tests.integration.istandaarden_data import (
+from tests.integration.exchange.istandaarden_data import (
     OTHER_BSN,
     TOEWIJZING_1001,
     Line,
@@ -24,6 +23,7 @@ from tests.integration.istandaarden_data import (
     toewijzing,
     write,
 )
+from tests.integration.exchange_data import dump
 
 BILLION_LAUGHS = """<!DOCTYPE lolz [
   <!ENTITY lol "lol">

@@ -13,8 +13,9 @@ from sdesk.cli import main
 from sdesk.services.council.workbook import CouncilRequest, write_council_workbook
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform.actor import Actor
-from tests.integration import test_budget, test_kpis
+from tests.integration.budget import test_budget
 from tests.integration.exchange_data import write_folder
+from tests.integration.kpi import test_kpis
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tests.integration.istandaarden_data import LINE_RN4, Line, antwoord
+from tests.integration.exchange.istandaarden_data import LINE_RN4, Line, antwoord
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository: pyproject.toml, sdesk/
+ROOT = Path(__file__).resolve().parents[3]  # the repository: pyproject.toml, sdesk/
 
 CHECK = """
 import json, sys

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from sdesk.services.exchange.importer import ImportResult
 from sdesk.services.exchange.istandaarden import import_messages
 from sdesk.services.platform.db import open_database
+from tests.integration.exchange.istandaarden_data import example_folder
 from tests.integration.exchange_data import dump
-from tests.integration.istandaarden_data import example_folder
 
 ODD_VALUES = ["", " ", "-1", "+7", "²", "٣", "99999999999999999999", "2024-02-30", "2024-1-1",
               "abc", "0", "C", "D", "83", "\u00e9\u00e8", "12.5", "2024-01-01T00:00:00"]

@@ -14,7 +14,7 @@ from sdesk.services.exchange.importer import import_sources
 from sdesk.services.kpi.teams import team_kpis
 from sdesk.services.platform.db import session_factory
 from tests.integration.exchange_data import write_folder
-from tests.integration.test_kpis import ALLOCATION_HEADER, DATA, _a
+from tests.integration.kpi.test_kpis import ALLOCATION_HEADER, DATA, _a
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sdesk.services.exchange.importer import import_sources
 from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.kpi.trends import monthly_trend, quarterly_kpis, quarters
 from tests.integration.exchange_data import write_folder
-from tests.integration.test_kpis import DATA
+from tests.integration.kpi.test_kpis import DATA
 
 
 @pytest.fixture

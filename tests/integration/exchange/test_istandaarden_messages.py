@@ -18,8 +18,7 @@ from sdesk.services.exchange.istandaarden import import_messages, is_istandaard_
 from sdesk.services.exchange.istandaarden.detect import MESSAGE_TYPES, message_type
 from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.platform.readers import claims_by_allocation
-from tests.integration.exchange_data import write_folder
-from tests.integration.istandaarden_data import (
+from tests.integration.exchange.istandaarden_data import (
     BSN,
     LINE_RN4,
     TOEWIJZING_1001,
@@ -33,6 +32,7 @@ from tests.integration.istandaarden_data import (
     verzoek,
     write,
 )
+from tests.integration.exchange_data import write_folder
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple]:
