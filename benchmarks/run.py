@@ -124,7 +124,7 @@ import json, sys, time
 from datetime import date
 from sdesk.services.platform.actor import SYSTEM
 from sdesk.services.platform.db import open_database
-from sdesk.services.afschaling.candidates import worklist
+from sdesk.services.afschaling import worklist
 engine = open_database(sys.argv[1])
 start = time.perf_counter()
 work = worklist(engine, SYSTEM, date.fromisoformat(sys.argv[2]))
@@ -140,9 +140,9 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
     import pandas as pd
 
-    from sdesk.services.afschaling.candidates import forget, prepare_default_inputs, worklist
-    from sdesk.services.afschaling.workbook import write_worklist_workbook
-    from sdesk.services.kpi.working_set import last_day_with_data
+    from sdesk.services.afschaling import prepare_default_inputs, worklist, write_worklist_workbook
+    from sdesk.services.platform.cache import forget
+    from sdesk.services.platform.readers import last_day_with_data
 
     default_at = last_day_with_data(engine)
     assert default_at is not None
@@ -183,7 +183,7 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
         frame = pd.concat([work.frame] * (50_000 // len(work) + 1), ignore_index=True)
         big = dataclasses.replace(work, frame=frame.head(50_000))
     seconds, _ = _timed(lambda: write_worklist_workbook(big, workdir / "werklijst.xlsx",
-                                                        user="benchmark"))
+                                                        "benchmark"))
     rows.append(("worklist Excel export", f"{seconds:.1f} s",
                  f"{len(big):,} rows, write-only; target < 10 s"))
     return rows
