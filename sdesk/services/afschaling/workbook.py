@@ -19,7 +19,10 @@ import pandas as pd
 from sdesk.services.afschaling.candidates import Worklist
 from sdesk.services.afschaling.decisions import DECISIONS, BusinessCase, GroupResult, decision_label
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
-from sdesk.services.household import DATE_FORMAT, DATETIME_FORMAT, EURO_FORMAT, PERCENT_FORMAT
+from sdesk.services.platform.text import EXCEL_DATE as DATE_FORMAT
+from sdesk.services.platform.text import EXCEL_DATETIME as DATETIME_FORMAT
+from sdesk.services.platform.text import EXCEL_EURO as EURO_FORMAT
+from sdesk.services.platform.text import EXCEL_PERCENT as PERCENT_FORMAT
 from sdesk.services.platform.text import euros, law_name
 
 if TYPE_CHECKING:

@@ -33,10 +33,10 @@ from sdesk.services.kpi import (
 )
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError
-from sdesk.services.platform.text import law_name, law_text
+from sdesk.services.platform.text import EXCEL_EURO, EXCEL_EURO_WHOLE, law_name, law_text
 
-EURO = '"€" #,##0.00'
-EURO_WHOLE = '"€" #,##0'
+EURO = EXCEL_EURO
+EURO_WHOLE = EXCEL_EURO_WHOLE
 PERCENT = "0.0%"
 SMALL = 10
 SUPPRESSED = "<10"

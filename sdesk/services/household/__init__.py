@@ -116,18 +116,6 @@ if TYPE_CHECKING:
         PayerSaving as PayerSaving,
     )
     from sdesk.services.household.workbook import (
-        DATE_FORMAT as DATE_FORMAT,
-    )
-    from sdesk.services.household.workbook import (
-        DATETIME_FORMAT as DATETIME_FORMAT,
-    )
-    from sdesk.services.household.workbook import (
-        EURO_FORMAT as EURO_FORMAT,
-    )
-    from sdesk.services.household.workbook import (
-        PERCENT_FORMAT as PERCENT_FORMAT,
-    )
-    from sdesk.services.household.workbook import (
         bucket_savings as bucket_savings,
     )
     from sdesk.services.household.workbook import (
@@ -169,12 +157,9 @@ _LAZY = {
     "CostMapItem": "cost_map",
     "database_counts": "directory",
     "DatabaseCounts": "directory",
-    "DATE_FORMAT": "workbook",
-    "DATETIME_FORMAT": "workbook",
     "default_evaluation_date": "coordination",
     "delete_item": "cost_map",
     "display_name": "directory",
-    "EURO_FORMAT": "workbook",
     "evaluate_case": "coordination",
     "FLAG_LABELS": "package",
     "flag_texts": "workbook",
@@ -195,7 +180,6 @@ _LAZY = {
     "payer_savings": "workbook",
     "payer_sort_key": "workbook",
     "PayerSaving": "package",
-    "PERCENT_FORMAT": "workbook",
     "person_allocations": "directory",
     "PersonRow": "directory",
     "Portfolio": "coordination",

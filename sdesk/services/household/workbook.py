@@ -24,15 +24,25 @@ from sdesk.services.household.package import (
     AllocationLine,
     PayerSaving,
 )
-from sdesk.services.platform.text import LAW_NAMES, euro, euros, law_name
+from sdesk.services.platform.text import (
+    EXCEL_DATE,
+    EXCEL_DATETIME,
+    EXCEL_EURO,
+    EXCEL_PERCENT,
+    LAW_NAMES,
+    euro,
+    euros,
+    law_name,
+)
+from sdesk.services.platform.text import category_text as format_category
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-EURO_FORMAT = "€ #,##0.00"
-DATE_FORMAT = "dd-mm-yyyy"
-DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
-PERCENT_FORMAT = "0%"
+EURO_FORMAT = EXCEL_EURO
+DATE_FORMAT = EXCEL_DATE
+DATETIME_FORMAT = EXCEL_DATETIME
+PERCENT_FORMAT = EXCEL_PERCENT
 
 PAYER_LABELS = {"gemeente": "Gemeente", "zorgverzekeraar": "Zorgverzekeraar",
                 "politie": "Politie", "justitie": "Justitie",
@@ -58,11 +68,8 @@ def payer_sort_key(payer: str) -> tuple[int, str]:
 
 
 def category_text(a: AllocationLine) -> str:
-    """The category as shown: national codes with their label, own codes as their label."""
-    if not a.category_label:
-        return a.category
-    # National codes ("45") mean nothing alone; the municipality's own codes are words.
-    return f"{a.category} {a.category_label}" if a.category.isdigit() else a.category_label
+    """The allocation's category as shown (platform.text.category_text)."""
+    return format_category(a.category, a.category_label)
 
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sdesk.services.kpi.breakdown import DrillRow
 from sdesk.services.platform.reference_data import shipped_codelists
-from sdesk.services.platform.text import law_name
+from sdesk.services.platform.text import EXCEL_EURO, law_name
+from sdesk.services.platform.text import category_text as format_category
 from sdesk.services.platform.vocabulary import CATEGORY_CODELIST
 
-EURO_FORMAT = '"€" #,##0.00'
+EURO_FORMAT = EXCEL_EURO
 HEADERS = ("Persoon", "Huishouden", "Wet", "Toewijzing", "Categorie", "Verwijzer", "Product",
            "Aanbieder", "Begin", "Einde", "Realisatie")
 
@@ -21,7 +22,7 @@ HEADERS = ("Persoon", "Huishouden", "Wet", "Toewijzing", "Categorie", "Verwijzer
 def category_text(row: DrillRow) -> str:
     """"43 Jeugdhulp ambulant" from the codelist; own Participatiewet categories readable."""
     label = shipped_codelists().get(CATEGORY_CODELIST.get(row.law, ""), {}).get(row.category)
-    return f"{row.category} {label}" if label else row.category.replace("_", " ")
+    return format_category(row.category, label)
 
 
 def referrer_text(row: DrillRow) -> str:

@@ -11,6 +11,13 @@ from typing import overload
 
 from sdesk.services.platform.periods import month_end
 
+# Number formats of workbook cells: the same euros, dates and shares in every workbook.
+EXCEL_EURO = '"€" #,##0.00'
+EXCEL_EURO_WHOLE = '"€" #,##0'
+EXCEL_DATE = "dd-mm-yyyy"
+EXCEL_DATETIME = "dd-mm-yyyy hh:mm"
+EXCEL_PERCENT = "0%"
+
 LAW_NAMES = {"jeugd": "Jeugdwet", "wmo": "Wmo", "participatie": "Participatiewet"}
 LAW_SHORT = {"jeugd": "Jeugd", "wmo": "Wmo", "participatie": "Participatie"}
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -27,6 +34,15 @@ def law_name(law: str | None) -> str:
 def law_text(law: str | None) -> str:
     """A law filter as text: None means every law."""
     return "alle wetten" if law is None else law_name(law)
+
+
+def category_text(code: str, label: str | None) -> str:
+    """A product category as shown: national codes with their label ("45 Jeugdhulp
+    ambulant"), the municipality's own codes (words already) as their label, an own code
+    without one readable ("bijzondere_bijstand" -> "bijzondere bijstand")."""
+    if not label:
+        return code.replace("_", " ")
+    return f"{code} {label}" if code.isdigit() else label
 
 
 def group_thousands(number: int) -> str:

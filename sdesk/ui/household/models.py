@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from sdesk.services.platform.text import (
     LAW_SHORT,
+    category_text,
     euro,
     law_name,
     percent,
@@ -61,10 +62,7 @@ class MemberTableModel(RowTableModel["PersonRow"]):
 
 
 def _category_text(r: AllocationRow) -> str:
-    if not r.category_label:
-        return r.category
-    # National codes ("45") mean nothing alone; the municipality's own codes are words.
-    return f"{r.category} {r.category_label}" if r.category.isdigit() else r.category_label
+    return category_text(r.category, r.category_label)
 
 
 def _product_text(r: AllocationRow) -> str:

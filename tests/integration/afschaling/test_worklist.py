@@ -287,7 +287,7 @@ def test_workbook_has_the_same_rows_and_totals(wl_db: Engine, tmp_path: Path) ->
     begin = names.index("Begin")
     assert data[0][begin].date() == date(2024, 9, 1)
     ws = load_workbook(path)["Werklijst"]
-    assert ws.cell(row=header + 2, column=saving + 1).number_format == "€ #,##0.00"
+    assert ws.cell(row=header + 2, column=saving + 1).number_format == '"€" #,##0.00'
     assert ws.freeze_panes == f"A{header + 2}"
     rules = _sheet_rows(path, "Regels")
     counts = {r[0]: r[3] for r in rules if r[0] in w.summary.by_rule}
