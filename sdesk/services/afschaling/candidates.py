@@ -77,7 +77,7 @@ from sdesk.services.afschaling.rules import (
     spell_starts,
     windows,
 )
-from sdesk.services.household import FREQUENCY_TEXT, omvang_text
+from sdesk.services.household import omvang_text
 from sdesk.services.platform import audit, stored_frames
 from sdesk.services.platform.actor import Actor, pseudonym
 from sdesk.services.platform.cache import key as cache_key
@@ -734,9 +734,4 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
                     "expected_saving_total": euros(w.summary.expected_saving_total_cents),
                     "by_rule": dict(w.summary.by_rule)},
     }
-
-
-def frequency_text(code: str | None) -> str:
-    """The Dutch text of a frequency code; the code itself when unknown."""
-    return FREQUENCY_TEXT.get(code or "", code or "")
 

@@ -183,9 +183,6 @@ class RuleParameters:
             _validate_ladder(self.ladder)
         return self
 
-    def duration_norm(self, law: str, category: str) -> int:
-        """The long-duration norm in months for a law and category (else the default)."""
-        return self.long_duration_norms.get((law, category), self.long_duration_months)
 
 
 def _finite(value: object) -> bool:

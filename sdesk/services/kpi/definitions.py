@@ -25,7 +25,7 @@ silent, made once here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -321,9 +321,6 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
     }
 
 
-def with_period(k: Kpis, start: date, end: date) -> Kpis:
-    """The same figures labelled with another period."""
-    return replace(k, start=start, end=end)
 
 
 # Dutch names of the figures, shared by the dashboard tiles and the council workbook.

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -249,12 +248,6 @@ class ReviewPage(QWidget):
         self._case_dirty = True
         self.load_worklist()
 
-    def set_filter(self, combo: QComboBox, value: str | None) -> None:
-        """Choose a filter value (the combo's data) and load at once."""
-        combo.blockSignals(True)
-        combo.setCurrentIndex(max(combo.findData(value), 0))
-        combo.blockSignals(False)
-        self.load_worklist()
 
     def filters(self) -> dict[str, str | None]:
         return self.worklist_panel.filters()

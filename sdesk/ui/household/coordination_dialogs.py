@@ -117,10 +117,6 @@ class StartCaseDialog(QDialog):
         self.ok_button.setEnabled(True)
         show_failure(self, "Medewerkers laden", exc)
 
-    def select_coordinator(self, external_id: str | None) -> None:
-        index = self.coordinator_combo.findData(external_id)
-        if index >= 0:
-            self.coordinator_combo.setCurrentIndex(index)
 
     def accept(self) -> None:
         if not self.ok_button.isEnabled():  # already saving (Enter pressed twice)

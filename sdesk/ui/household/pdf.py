@@ -331,14 +331,6 @@ def household_pdf(overview: HouseholdOverview, user: str,
     return bytes(buffer.data().data())
 
 
-def write_household_pdf(overview: HouseholdOverview, path: Path, user: str,
-                        printed_at: datetime | None = None) -> Path:
-    """One A4 page in `path`; returns the path. Not logged: exports go through
-    `sdesk.services.exports.export` with `write_pdf_export`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(household_pdf(overview, user, printed_at))
-    return path
 
 
 def write_pdf_export(_engine: Engine, _actor: Actor, params: Mapping[str, Any],

@@ -17,10 +17,6 @@ def status_name(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def bucket_name(bucket: str) -> str:
-    from sdesk.services.household import BUCKET_LABELS
-
-    return BUCKET_LABELS.get(bucket, bucket)
 
 
 def flag_name(flag: str) -> str:
