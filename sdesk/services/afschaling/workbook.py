@@ -100,12 +100,12 @@ def _finish(ws: WriteOnlyWorksheet, header_row: int) -> None:
     row: a write-only sheet writes these settings when the first row arrives."""
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    # page_setup: see _widths (types-openpyxl does not know it on a write-only sheet).
+    # page_setup, sheet_properties: see _widths (types-openpyxl lacks them on write-only sheets).
     setup = ws.page_setup  # type: ignore[attr-defined]
     setup.orientation = "landscape"
     setup.fitToWidth = 1
     setup.fitToHeight = 0
-    setup.fitToPage = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
 
 
 

@@ -289,6 +289,9 @@ def test_workbook_has_the_same_rows_and_totals(wl_db: Engine, tmp_path: Path) ->
     ws = load_workbook(path)["Werklijst"]
     assert ws.cell(row=header + 2, column=saving + 1).number_format == '"€" #,##0.00'
     assert ws.freeze_panes == f"A{header + 2}"
+    # Printed landscape, as wide as one page.
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     rules = _sheet_rows(path, "Regels")
     counts = {r[0]: r[3] for r in rules if r[0] in w.summary.by_rule}
     assert counts == w.summary.by_rule
