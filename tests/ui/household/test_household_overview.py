@@ -38,29 +38,6 @@ T0 = add_months(AT, -9)
 USER = "systeem (procescoördinator)"
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One tiny demo municipality, copied for each test (generating it takes a moment)."""
-    import os
-
-    from sdesk.services.demo.generator import generate_demo
-    from sdesk.services.platform.db import open_database
-
-    home = tmp_path_factory.mktemp("demo_home")
-    previous = os.environ.get("SDESK_HOME")
-    os.environ["SDESK_HOME"] = str(home)
-    try:
-        path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-        engine = open_database(path)
-        generate_demo(engine, size="tiny", seed=1)
-        engine.dispose()
-    finally:
-        if previous is None:
-            os.environ.pop("SDESK_HOME", None)
-        else:
-            os.environ["SDESK_HOME"] = previous
-    return path
-
 
 @pytest.fixture
 def demo_path(demo_template: Path, tmp_path: Path) -> Path:
