@@ -20,12 +20,6 @@ if TYPE_CHECKING:
         Worklist as Worklist,
     )
     from sdesk.services.afschaling.candidates import (
-        default_peildatum as default_peildatum,
-    )
-    from sdesk.services.afschaling.candidates import (
-        prepare_default_inputs as prepare_default_inputs,
-    )
-    from sdesk.services.afschaling.candidates import (
         worklist as worklist,
     )
     from sdesk.services.afschaling.candidates import (
@@ -68,6 +62,12 @@ if TYPE_CHECKING:
     )
     from sdesk.services.afschaling.decisions import (
         what_if as what_if,
+    )
+    from sdesk.services.afschaling.inputs import (
+        default_peildatum as default_peildatum,
+    )
+    from sdesk.services.afschaling.inputs import (
+        prepare_default_inputs as prepare_default_inputs,
     )
     from sdesk.services.afschaling.rules import (
         RULE_IDS as RULE_IDS,
@@ -114,11 +114,11 @@ _LAZY = {
     "DECISION_LABELS": "decisions",
     "DECISIONS": "decisions",
     "default_ladder": "rules",
-    "default_peildatum": "candidates",
+    "default_peildatum": "inputs",
     "GroupResult": "decisions",
     "LadderStep": "rules",
     "OutcomeCount": "decisions",
-    "prepare_default_inputs": "candidates",
+    "prepare_default_inputs": "inputs",
     "record_decision": "decisions",
     "review_history": "decisions",
     "ReviewError": "rules",

@@ -329,12 +329,12 @@ def _stored_keys(engine: Engine) -> list[str]:
 
 def _new_session_that_may_not_gather(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """As a new process: nothing in memory, and gathering from the tables is not allowed."""
-    from sdesk.services.afschaling import candidates as worklist_module
+    from sdesk.services.afschaling import inputs as inputs_module
     cache.forget(engine, stored=False)
 
     def refuse(*_args: object) -> None:
         raise AssertionError("the stored inputs were not used")
-    monkeypatch.setattr(worklist_module, "_load_inputs", refuse)
+    monkeypatch.setattr(inputs_module, "load_inputs", refuse)
 
 
 def test_a_new_session_reads_the_stored_inputs(wl_db: Engine,
@@ -394,13 +394,13 @@ def test_persons_added_by_an_import_during_the_read_are_found(
         wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The persons are read on another connection; when an import commits in between, the
     persons that query did not see are read by id."""
-    from sdesk.services.afschaling import candidates as worklist_module
-    real = worklist_module.persons_active_query
+    from sdesk.services.afschaling import inputs as inputs_module
+    real = inputs_module.persons_active_query
 
     def without_pc(at: date) -> tuple[str, tuple[object, ...]]:
         sql, params = real(at)
         return sql + " AND p.external_id <> 'PC'", params
-    monkeypatch.setattr(worklist_module, "persons_active_query", without_pc)
+    monkeypatch.setattr(inputs_module, "persons_active_query", without_pc)
     cache.forget(wl_db)  # the import prepared the inputs already: gather anew
     rows = {c.toewijzingnummer: c for c in worklist(wl_db, KM, AT, PARAMS).rows}
     assert rows["W30"].person == "PC" and rows["W30"].person_name == "Claes, Cor"
@@ -427,13 +427,13 @@ def test_a_failed_preparation_never_fails_the_import(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         error: BaseException) -> None:
     """The raw cursor's sqlite3 errors are not SQLAlchemy's: any failure is caught."""
-    from sdesk.services.afschaling import candidates as worklist_module
+    from sdesk.services.afschaling import inputs as inputs_module
     calls: list[int] = []
 
     def fails(*_args: object) -> None:
         calls.append(1)
         raise error
-    monkeypatch.setattr(worklist_module, "allocations_active_on", fails)
+    monkeypatch.setattr(inputs_module, "allocations_active_on", fails)
     result = import_sources(engine, [write_folder(tmp_path / "wl", DATA)])
     assert calls == [1]  # the preparation ran and failed
     assert result.ok and result.counts["toewijzingen"] == 7
@@ -455,7 +455,7 @@ def test_a_cancel_after_the_commit_skips_the_preparation(engine: Engine,
 
 
 def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> None:
-    from sdesk.services.afschaling.candidates import prepare_default_inputs
+    from sdesk.services.afschaling import prepare_default_inputs
     from sdesk.services.platform.readers import last_day_with_data
 
     data = {**DATA, "declaraties": DATA["declaraties"][:1]}
@@ -471,16 +471,16 @@ def test_two_threads_asking_at_once_gather_the_inputs_once(
     import threading
     import time
 
-    from sdesk.services.afschaling import candidates as worklist_module
+    from sdesk.services.afschaling import inputs as inputs_module
     cache.forget(wl_db)
-    real = worklist_module._load_inputs
+    real = inputs_module.load_inputs
     calls: list[int] = []
 
     def slow(*args: object) -> object:
         calls.append(1)
         time.sleep(0.3)
         return real(*args)  # type: ignore[arg-type]
-    monkeypatch.setattr(worklist_module, "_load_inputs", slow)
+    monkeypatch.setattr(inputs_module, "load_inputs", slow)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(worklist(wl_db, KM, AT, PARAMS)))
                for _ in range(2)]
