@@ -266,6 +266,18 @@ def test_classes_and_ui_modules_stay_small() -> None:
     assert size_violations(SOURCES) == []
 
 
+def test_no_public_name_is_also_a_module_of_its_feature() -> None:
+    """`from sdesk.services.kpi import drilldown` must give the function, never a module of
+    that name that happens to be loaded already."""
+    clashes = []
+    for module in SOURCES.values():
+        if module.is_package:
+            for name in _lazy_names(module):
+                if f"{module.name}.{name}" in SOURCES:
+                    clashes.append(f"{module.name}.{name}")
+    assert clashes == []
+
+
 def test_services_are_cut_by_feature() -> None:
     """Feature packages and only a handful of loose modules."""
     loose = sorted(p.name for p in (PACKAGE / "services").glob("*.py") if p.name != "__init__.py")

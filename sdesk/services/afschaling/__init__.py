@@ -27,47 +27,33 @@ if TYPE_CHECKING:
     )
     from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
-    from sdesk.services.afschaling.decisions import (
-        DECISION_LABELS as DECISION_LABELS,
-    )
-    from sdesk.services.afschaling.decisions import (
-        DECISIONS as DECISIONS,
-    )
-    from sdesk.services.afschaling.decisions import (
-        BusinessCase as BusinessCase,
-    )
-    from sdesk.services.afschaling.decisions import (
-        GroupResult as GroupResult,
-    )
-    from sdesk.services.afschaling.decisions import (
-        OutcomeCount as OutcomeCount,
-    )
-    from sdesk.services.afschaling.decisions import (
-        WhatIf as WhatIf,
-    )
-    from sdesk.services.afschaling.decisions import (
-        business_case as business_case,
-    )
-    from sdesk.services.afschaling.decisions import (
-        business_case_json as business_case_json,
-    )
-    from sdesk.services.afschaling.decisions import (
-        decision_label as decision_label,
-    )
-    from sdesk.services.afschaling.decisions import (
-        record_decision as record_decision,
-    )
-    from sdesk.services.afschaling.decisions import (
-        review_history as review_history,
-    )
-    from sdesk.services.afschaling.decisions import (
-        what_if as what_if,
-    )
+    from sdesk.services.afschaling.decisions import DECISION_LABELS as DECISION_LABELS
+    from sdesk.services.afschaling.decisions import DECISIONS as DECISIONS
+    from sdesk.services.afschaling.decisions import WhatIf as WhatIf
+    from sdesk.services.afschaling.decisions import decision_label as decision_label
+    from sdesk.services.afschaling.decisions import record_decision as record_decision
+    from sdesk.services.afschaling.decisions import review_history as review_history
+    from sdesk.services.afschaling.decisions import what_if as what_if
     from sdesk.services.afschaling.inputs import (
         default_peildatum as default_peildatum,
     )
     from sdesk.services.afschaling.inputs import (
         prepare_default_inputs as prepare_default_inputs,
+    )
+    from sdesk.services.afschaling.results import (
+        BusinessCase as BusinessCase,
+    )
+    from sdesk.services.afschaling.results import (
+        GroupResult as GroupResult,
+    )
+    from sdesk.services.afschaling.results import (
+        OutcomeCount as OutcomeCount,
+    )
+    from sdesk.services.afschaling.results import (
+        business_case as business_case,
+    )
+    from sdesk.services.afschaling.results import (
+        business_case_json as business_case_json,
     )
     from sdesk.services.afschaling.rules import (
         RULE_IDS as RULE_IDS,
@@ -106,18 +92,18 @@ if TYPE_CHECKING:
 _LAZY = {
     "credited_reviews": "credit",
     "CREDITED_EMPLOYEE": "credit",
-    "business_case": "decisions",
-    "business_case_json": "decisions",
-    "BusinessCase": "decisions",
+    "business_case": "results",
+    "business_case_json": "results",
+    "BusinessCase": "results",
     "Candidate": "candidates",
     "decision_label": "decisions",
     "DECISION_LABELS": "decisions",
     "DECISIONS": "decisions",
     "default_ladder": "rules",
     "default_peildatum": "inputs",
-    "GroupResult": "decisions",
+    "GroupResult": "results",
     "LadderStep": "rules",
-    "OutcomeCount": "decisions",
+    "OutcomeCount": "results",
     "prepare_default_inputs": "inputs",
     "record_decision": "decisions",
     "review_history": "decisions",

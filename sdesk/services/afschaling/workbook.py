@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sdesk.services.afschaling.candidates import Worklist
-from sdesk.services.afschaling.decisions import DECISIONS, BusinessCase, GroupResult, decision_label
+from sdesk.services.afschaling.decisions import DECISIONS, decision_label
+from sdesk.services.afschaling.results import BusinessCase, GroupResult
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
 from sdesk.services.platform.text import EXCEL_DATE as DATE_FORMAT
 from sdesk.services.platform.text import EXCEL_DATETIME as DATETIME_FORMAT

@@ -88,7 +88,6 @@ def business_case_op(engine: Engine, at: date, since: date, fte: float,
                      cost_per_fte_cents: int) -> Callable[[TaskState], BusinessCase | str]:
     def op(_state: TaskState) -> BusinessCase | str:
         from sdesk.services.afschaling import ReviewError, business_case
-
         try:
             return business_case(engine, at, fte, cost_per_fte_cents, since=since)
         except ReviewError as exc:

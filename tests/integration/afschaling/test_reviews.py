@@ -29,12 +29,11 @@ from sqlalchemy import Engine
 from sdesk.services.afschaling.decisions import (
     DECISION_LABELS,
     DECISIONS,
-    business_case,
-    business_case_json,
     record_decision,
     review_history,
     what_if,
 )
+from sdesk.services.afschaling.results import business_case, business_case_json
 from sdesk.services.afschaling.rules import ReviewError
 from sdesk.services.afschaling.workbook import write_business_case_workbook
 from sdesk.services.exchange.importer import import_sources

@@ -68,7 +68,6 @@ def test_a_review_is_credited_to_its_reviewer(team_engine: Engine) -> None:
     """Bas (Jeugd Zuid) reviews Mila's allocation B1: the team figures and the business case
     both credit Bas, the reviewer, not Mila, who is responsible for B1."""
     from sdesk.services.afschaling import business_case
-
     with team_engine.connect() as conn:
         b1 = conn.exec_driver_sql("SELECT id FROM allocation WHERE toewijzingnummer = 'B1'"
                                   ).scalar()

@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from sdesk.services.afschaling.candidates import Candidate, worklist
-from sdesk.services.afschaling.decisions import business_case, what_if
+from sdesk.services.afschaling.decisions import what_if
+from sdesk.services.afschaling.results import business_case
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import LAW_SHORT, decimal, euro, group_thousands
