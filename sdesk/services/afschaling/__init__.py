@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.inputs import (
         prepare_default_inputs as prepare_default_inputs,
     )
+    from sdesk.services.afschaling.ladder import LadderStep as LadderStep
+    from sdesk.services.afschaling.ladder import default_ladder as default_ladder
     from sdesk.services.afschaling.results import (
         BusinessCase as BusinessCase,
     )
@@ -55,33 +57,13 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.results import (
         business_case_json as business_case_json,
     )
-    from sdesk.services.afschaling.rules import (
-        RULE_IDS as RULE_IDS,
-    )
-    from sdesk.services.afschaling.rules import (
-        RULES as RULES,
-    )
-    from sdesk.services.afschaling.rules import (
-        RULES_BY_ID as RULES_BY_ID,
-    )
-    from sdesk.services.afschaling.rules import (
-        LadderStep as LadderStep,
-    )
-    from sdesk.services.afschaling.rules import (
-        ReviewError as ReviewError,
-    )
-    from sdesk.services.afschaling.rules import (
-        RuleParameters as RuleParameters,
-    )
-    from sdesk.services.afschaling.rules import (
-        default_ladder as default_ladder,
-    )
-    from sdesk.services.afschaling.rules import (
-        rule_catalogue as rule_catalogue,
-    )
-    from sdesk.services.afschaling.rules import (
-        rule_explanation as rule_explanation,
-    )
+    from sdesk.services.afschaling.rules import RULE_IDS as RULE_IDS
+    from sdesk.services.afschaling.rules import RULES as RULES
+    from sdesk.services.afschaling.rules import RULES_BY_ID as RULES_BY_ID
+    from sdesk.services.afschaling.rules import ReviewError as ReviewError
+    from sdesk.services.afschaling.rules import RuleParameters as RuleParameters
+    from sdesk.services.afschaling.rules import rule_catalogue as rule_catalogue
+    from sdesk.services.afschaling.rules import rule_explanation as rule_explanation
     from sdesk.services.afschaling.workbook import (
         write_business_case_workbook as write_business_case_workbook,
     )
@@ -99,10 +81,10 @@ _LAZY = {
     "decision_label": "decisions",
     "DECISION_LABELS": "decisions",
     "DECISIONS": "decisions",
-    "default_ladder": "rules",
+    "default_ladder": "ladder",
     "default_peildatum": "inputs",
     "GroupResult": "results",
-    "LadderStep": "rules",
+    "LadderStep": "ladder",
     "OutcomeCount": "results",
     "prepare_default_inputs": "inputs",
     "record_decision": "decisions",

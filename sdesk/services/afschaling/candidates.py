@@ -50,6 +50,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.afschaling.inputs import KEEP, omvang_texts
 from sdesk.services.afschaling.inputs import inputs as gathered_inputs
+from sdesk.services.afschaling.ladder import ProductLadder
 from sdesk.services.afschaling.rules import (
     ENDING_SOON,
     HIGH_COST,
@@ -62,7 +63,6 @@ from sdesk.services.afschaling.rules import (
     PROPOSAL_PRIORITY,
     RULE_IDS,
     STACKING,
-    ProductLadder,
     ReviewError,
     RuleOutcome,
     RuleParameters,

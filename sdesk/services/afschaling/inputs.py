@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.afschaling.ladder import LadderStep, default_ladder
 from sdesk.services.afschaling.rules import (
     LOW_UTILISATION,
     NO_CLAIMS,
-    LadderStep,
     RuleParameters,
-    default_ladder,
     history_from,
     prepare,
     row_codes,

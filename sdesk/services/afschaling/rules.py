@@ -63,8 +63,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
 
+from sdesk.services.afschaling.ladder import LadderStep, ProductLadder, lighter_step
 from sdesk.services.platform.costs import EURO_UNIT, annual_run_rates_cents, daily_rates
 from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.intensity import (
@@ -77,7 +77,6 @@ from sdesk.services.platform.intensity import (
     weekly_units,
 )
 from sdesk.services.platform.periods import add_months
-from sdesk.services.platform.readers import REMOVED, fetch_rows
 from sdesk.services.platform.text import euro
 
 
@@ -105,18 +104,6 @@ SHARE_RULES = frozenset({ENDING_SOON, OPEN_ENDED_UNREVIEWED, LONG_DURATION, STAC
 
 
 
-@dataclass(frozen=True)
-class LadderStep:
-    """One rung of a product ladder: a product code with its tariff (cents per unit)."""
-
-    product_code: str
-    tariff_cents: int
-    unit: str | None = None  # WJ756; None: any unit
-    label: str | None = None
-
-
-# (law, category) -> rungs, the heaviest (dearest) first.
-ProductLadder = Mapping[tuple[str, str], Sequence[LadderStep]]
 
 
 @dataclass(frozen=True)
@@ -301,60 +288,6 @@ def check_rule_ids(rule_ids: Sequence[str]) -> tuple[str, ...]:
         raise ReviewError(f"Onbekende regel(s): {', '.join(unknown)}; kies uit "
                           f"{', '.join(RULE_IDS)}.")
     return tuple(dict.fromkeys(rule_ids))
-
-
-# -- the product ladder -----------------------------------------------------------------------
-
-def tariffs_on(engine: Engine, at: date) -> pd.DataFrame:
-    """Tariffs valid on `at`: law, product_code, cents, unit (the latest valid_from wins)."""
-    rows = fetch_rows(engine, "SELECT law, product_code, cents, unit, valid_from FROM tariff "
-                              "WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-                      (at.isoformat(), at.isoformat()))
-    frame = pd.DataFrame.from_records(rows, columns=["law", "product_code", "cents", "unit",
-                                                     "valid_from"])
-    frame = frame.sort_values("valid_from").drop_duplicates(["law", "product_code"], keep="last")
-    return frame.drop(columns="valid_from").reset_index(drop=True)
-
-
-def default_ladder(engine: Engine, at: date, used: pd.DataFrame | None = None
-                   ) -> dict[tuple[str, str], tuple[LadderStep, ...]]:
-    """Per (law, category) the products used in that category with their tariff valid on
-    `at`, dearest first; products without a tariff on `at` are left out. Cheaper rungs with
-    the same unit are the lighter products.
-
-    `used` (columns law, category, product_code, label; one row per product) says which
-    products are used where; by default those of every allocation that was not removed (the
-    worklist passes those of the allocations around its peildatum)."""
-    tariffs = tariffs_on(engine, at)
-    if used is None:
-        used = pd.DataFrame.from_records(fetch_rows(
-            engine, "SELECT law, category, product_code, MIN(description) FROM allocation "
-                    "WHERE product_code IS NOT NULL "
-                    f"AND COALESCE(change_reason, '') <> '{REMOVED}' "
-                    "GROUP BY law, category, product_code"),
-            columns=["law", "category", "product_code", "label"])
-    steps = used.merge(tariffs, on=["law", "product_code"], how="inner")
-    steps = steps.sort_values(["law", "category", "cents", "product_code"],
-                              ascending=[True, True, False, True], kind="mergesort")
-    ladder: dict[tuple[str, str], tuple[LadderStep, ...]] = {}
-    for (law, category), group in steps.groupby(["law", "category"], sort=True):
-        ladder[(str(law), str(category))] = tuple(
-            LadderStep(code, int(cents), unit or None, None if pd.isna(label) else label)
-            for code, cents, unit, label in zip(group["product_code"], group["cents"],
-                                                group["unit"], group["label"], strict=True))
-    return ladder
-
-
-def lighter_step(steps: Sequence[LadderStep], product_code: str | None, unit: str | None,
-                 tariff_cents: float) -> LadderStep | None:
-    """The next rung below the product with the same unit and a tariff below `tariff_cents`."""
-    position = next((i for i, s in enumerate(steps) if s.product_code == product_code), None)
-    below = steps[position + 1:] if position is not None else steps
-    for step in below:
-        if step.product_code != product_code and (step.unit is None or step.unit == unit) and (
-                step.tariff_cents < tariff_cents):
-            return step
-    return None
 
 
 # -- evaluation -------------------------------------------------------------------------------

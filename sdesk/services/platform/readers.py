@@ -286,7 +286,7 @@ def ended_allocations_query(ended_from: date, ended_before: date) -> Query:
 
 def products_used_query(since: date, at: date) -> Query:
     """The products (law, category, product_code, the first description as label) of the
-    allocations that touch [since, at]; rows for review_rules.default_ladder's `used`."""
+    allocations that touch [since, at]; rows for afschaling's default_ladder's `used`."""
     return ("SELECT law, category, product_code, MIN(description) FROM allocation "
             "WHERE start_date <= ? AND (end_date IS NULL OR (end_date >= ? "
             "AND end_date >= start_date)) "

@@ -18,12 +18,11 @@ from sqlalchemy import Engine
 
 from sdesk.services.afschaling.candidates import worklist
 from sdesk.services.afschaling.decisions import record_decision
+from sdesk.services.afschaling.ladder import LadderStep, default_ladder
 from sdesk.services.afschaling.rules import (
     RULE_IDS,
-    LadderStep,
     ReviewError,
     RuleParameters,
-    default_ladder,
     rule_catalogue,
     rule_explanation,
 )
