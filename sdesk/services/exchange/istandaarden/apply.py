@@ -67,17 +67,15 @@ from sdesk.services.exchange.importing.existing import Known
 from sdesk.services.exchange.importing.report import Report
 from sdesk.services.exchange.importing.writer import write_declaraties
 from sdesk.services.exchange.istandaarden.detect import Document, DocumentTooLargeError, discover
-from sdesk.services.exchange.istandaarden.parse import (
+from sdesk.services.exchange.istandaarden.messages import (
     Aangevraagd,
     Client,
     Levering,
     Message,
     Prestatie,
     Toegewezen,
-    extract,
-    message_type_of,
-    parse_xml,
 )
+from sdesk.services.exchange.istandaarden.parse import extract, message_type_of, parse_xml
 from sdesk.services.exchange.istandaarden.validate import Validator
 from sdesk.services.exchange.outcome import ImportCancelled, ImportResult
 from sdesk.services.platform import audit
