@@ -158,6 +158,8 @@ def _drilldown(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Pa
 def _audit(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) -> Written:
     import csv
 
+    from sdesk.services.platform.spreadsheet import csv_text
+
     events = params.get("events")
     if events is None:
         events = audit.list_events(engine, limit=None)
@@ -166,8 +168,8 @@ def _audit(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) 
         out.writerow(["nr", "tijd_utc", "gebruiker", "rol", "actie", "object", "regels",
                       "doel"])
         for e in events:
-            out.writerow([e.id, e.at_utc, e.user, e.role, e.action, e.object, e.row_count,
-                          e.purpose])
+            out.writerow([csv_text(v) for v in (e.id, e.at_utc, e.user, e.role, e.action,
+                                                 e.object, e.row_count, e.purpose)])
     return Written(len(events), "auditlog")
 
 

@@ -20,6 +20,7 @@ from sdesk.services.afschaling.candidates import Worklist
 from sdesk.services.afschaling.decisions import DECISIONS, decision_label
 from sdesk.services.afschaling.results import BusinessCase, GroupResult
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
+from sdesk.services.platform.spreadsheet import guard
 from sdesk.services.platform.text import EXCEL_DATE as DATE_FORMAT
 from sdesk.services.platform.text import EXCEL_DATETIME as DATETIME_FORMAT
 from sdesk.services.platform.text import EXCEL_EURO as EURO_FORMAT
@@ -168,7 +169,7 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
     path = Path(path)
     wb = Workbook(write_only=True)
     out = _Writer(wb)
-    ws = wb.create_sheet("Werklijst")
+    ws = guard(wb.create_sheet("Werklijst"))
     f = worklist.frame
     identity = worklist.sees_identity
     names = ["Toewijzing", "Wet", "Cliënt", *(["Naam", "BSN"] if identity else []),
@@ -226,7 +227,7 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
         ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT, bold=True)
     ws.append(total)
 
-    rules = wb.create_sheet("Regels")
+    rules = guard(wb.create_sheet("Regels"))
     _widths(rules, [24, 30, 100, 12])
     _finish(rules, 7)
     out.header_block(rules, "Regels van de werklijst", worklist.at, user, printed_at,
@@ -298,7 +299,7 @@ def write_business_case_workbook(case: BusinessCase, path: Path | str, user: str
     wb = Workbook(write_only=True)
     out = _Writer(wb)
 
-    ws = wb.create_sheet("Business case")
+    ws = guard(wb.create_sheet("Business case"))
     _widths(ws, [36, 18, 14])
     _finish(ws, 6)
     out.header_block(ws, "Business case beoordelen", case.at, user, printed_at,
@@ -325,12 +326,12 @@ def write_business_case_workbook(case: BusinessCase, path: Path | str, user: str
     ws.append([out.cell(ws, "Totaal", bold=True), out.cell(ws, case.review_count, bold=True),
                out.cell(ws, 1.0 if case.review_count else None, PERCENT_FORMAT, True)])
 
-    _group_sheet(out, wb.create_sheet("Per team"), "Team", case.by_team, case, user,
+    _group_sheet(out, guard(wb.create_sheet("Per team")), "Team", case.by_team, case, user,
                  printed_at, "Business case per team")
-    _group_sheet(out, wb.create_sheet("Per medewerker"), "Medewerker", case.by_employee, case,
-                 user, printed_at, "Business case per medewerker")
+    _group_sheet(out, guard(wb.create_sheet("Per medewerker")), "Medewerker",
+                 case.by_employee, case, user, printed_at, "Business case per medewerker")
 
-    ws = wb.create_sheet("Beoordelingen")
+    ws = guard(wb.create_sheet("Beoordelingen"))
     names = ["Beoordeling", "Datum", "Toewijzing", "Wet", "Besluit", "Medewerker", "Team",
              "Jaarkosten vooraf", "Verwachte besparing per jaar", "Dagen sinds besluit",
              "Basislijn", "Betaald na besluit", "Gerealiseerde besparing",

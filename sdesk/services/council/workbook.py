@@ -33,6 +33,7 @@ from sdesk.services.kpi import (
 )
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.spreadsheet import formula, keep_text
 from sdesk.services.platform.text import EXCEL_EURO, EXCEL_EURO_WHOLE, law_name, law_text
 
 EURO = EXCEL_EURO
@@ -118,7 +119,8 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
             _put(ws, row, col, _suppress(value, count, request.internal), number_format)
         current, previous = ws.cell(row=row, column=2), ws.cell(row=row, column=3)
         if isinstance(current.value, int | float) and isinstance(previous.value, int | float):
-            diff = ws.cell(row=row, column=5, value=f"={current.coordinate}-{previous.coordinate}")
+            diff = ws.cell(row=row, column=5, value=formula(
+                ws, f"={current.coordinate}-{previous.coordinate}"))
             diff.number_format = current.number_format
     ws.auto_filter.ref = f"A{first - 1}:E{row}"
 
@@ -236,9 +238,9 @@ def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: 
             ws.cell(row=row, column=col, value=cents / 100).number_format = EURO
         ws.cell(row=row, column=5, value="handmatig" if line.prognose_source == "manual"
                 else "berekend")
-        ws.cell(row=row, column=6, value=f"=B{row}-D{row}").number_format = EURO
-        ws.cell(row=row, column=7, value=f'=IF(F{row}>=0,"V","N")')
-        ws.cell(row=row, column=8, value=f'=IF(B{row}=0,"",F{row}/ABS(B{row}))'
+        ws.cell(row=row, column=6, value=formula(ws, f"=B{row}-D{row}")).number_format = EURO
+        ws.cell(row=row, column=7, value=formula(ws, f'=IF(F{row}>=0,"V","N")'))
+        ws.cell(row=row, column=8, value=formula(ws, f'=IF(B{row}=0,"",F{row}/ABS(B{row}))')
                 ).number_format = PERCENT
         ws.cell(row=row, column=9, value=line.explanation)
     last = row
@@ -246,12 +248,13 @@ def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: 
     ws.cell(row=row, column=1, value="Totaal").font = BOLD
     for col in (2, 3, 4):
         letter = get_column_letter(col)
-        cell = ws.cell(row=row, column=col, value=f"=SUM({letter}{first}:{letter}{last})")
+        cell = ws.cell(row=row, column=col, value=formula(
+            ws, f"=SUM({letter}{first}:{letter}{last})"))
         cell.number_format = EURO
         cell.font = BOLD
-    ws.cell(row=row, column=6, value=f"=B{row}-D{row}").number_format = EURO
-    ws.cell(row=row, column=7, value=f'=IF(F{row}>=0,"V","N")')
-    ws.cell(row=row, column=8, value=f'=IF(B{row}=0,"",F{row}/ABS(B{row}))'
+    ws.cell(row=row, column=6, value=formula(ws, f"=B{row}-D{row}")).number_format = EURO
+    ws.cell(row=row, column=7, value=formula(ws, f'=IF(F{row}>=0,"V","N")'))
+    ws.cell(row=row, column=8, value=formula(ws, f'=IF(B{row}=0,"",F{row}/ABS(B{row}))')
             ).number_format = PERCENT
     ws.auto_filter.ref = f"A{first - 1}:I{last}"
     for letter, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
@@ -296,5 +299,6 @@ def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, 
     if include_persons:
         _persons_sheet(workbook.create_sheet("Personen"), engine, request, actor, printed_at)
     path.parent.mkdir(parents=True, exist_ok=True)
+    keep_text(workbook)
     workbook.save(path)
     return path

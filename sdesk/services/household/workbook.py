@@ -24,6 +24,7 @@ from sdesk.services.household.package import (
     AllocationLine,
     PayerSaving,
 )
+from sdesk.services.platform.spreadsheet import keep_text
 from sdesk.services.platform.text import (
     EXCEL_DATE,
     EXCEL_DATETIME,
@@ -378,5 +379,6 @@ def write_household_workbook(overview: HouseholdOverview, path: Path, user: str,
         ws.page_setup.fitToPage = True
         ws.print_title_rows = f"1:{sheet.freeze_row - 1}"
     path.parent.mkdir(parents=True, exist_ok=True)
+    keep_text(wb)
     wb.save(path)
     return path

@@ -10,6 +10,7 @@ from typing import Any
 
 from sdesk.services.kpi.breakdown import DrillRow
 from sdesk.services.platform.reference_data import shipped_codelists
+from sdesk.services.platform.spreadsheet import formula, guard
 from sdesk.services.platform.text import EXCEL_EURO, law_name
 from sdesk.services.platform.text import category_text as format_category
 from sdesk.services.platform.vocabulary import CATEGORY_CODELIST
@@ -39,7 +40,7 @@ def write_drilldown_workbook(rows: Sequence[DrillRow], path: Path, title: str, s
     from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Uitsplitsing")
+    sheet = guard(workbook.create_sheet("Uitsplitsing"))
     widths = (16, 12, 16, 16, 34, 26, 32, 26, 12, 12, 16)
     for n, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + n)].width = width
@@ -64,7 +65,7 @@ def write_drilldown_workbook(rows: Sequence[DrillRow], path: Path, title: str, s
                       cell(r.end, number_format="DD-MM-YYYY") if r.end else None,
                       cell(r.realised_cents / 100, number_format=EURO_FORMAT)])
     first, last = 5, 4 + len(rows)
-    total = f"=SUM(K{first}:K{last})" if rows else 0
+    total = formula(sheet, f"=SUM(K{first}:K{last})") if rows else 0
     sheet.append([cell("Totaal", font=Font(bold=True))] + [None] * 9
                  + [cell(total, number_format=EURO_FORMAT, font=Font(bold=True))])
     path.parent.mkdir(parents=True, exist_ok=True)
