@@ -31,7 +31,11 @@ def backup_dir(db_path: Path) -> Path:
 def make_backup(db_path: Path, target: Path | None = None, label: str = "handmatig",
                 passphrase: str | None = None) -> Path:
     """Copy the database consistently, also while another connection is writing.
-    An encrypted database gives an encrypted copy with the same passphrase."""
+    An encrypted database gives an encrypted copy with the same passphrase.
+
+    The copy is written under a temporary name, checked (it opens, quick_check, sdesk's
+    schema) and only then renamed, so a full disk or a killed process never leaves a file
+    that looks like a backup. The file is readable by the user only."""
     from sdesk.services.platform.sqlite import is_plain_sqlite, passphrase_from_env, raw_connect
 
     db_path = Path(db_path)
@@ -44,15 +48,28 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
     if target.exists():
         raise BackupError(f"{target} bestaat al; kies een andere naam.")
     key = None if is_plain_sqlite(db_path) else (passphrase or passphrase_from_env())
-    source = raw_connect(db_path, key)
+    partial = target.with_name(f".{target.name}.deel")
+    partial.unlink(missing_ok=True)
     try:
-        destination = raw_connect(target, key)
+        partial.touch(mode=0o600)
+        source = raw_connect(db_path, key)
         try:
-            source.backup(destination)
+            destination = raw_connect(partial, key)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
+            source.close()
+        check_backup(partial, key)
+        partial.replace(target)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BackupError(f"De back-up {target} kon niet worden geschreven "
+                              f"({exc.strerror or exc}); er is geen back-up gemaakt. Maak "
+                              "ruimte vrij op de schijf en probeer het opnieuw.") from exc
+        raise
     return target
 
 
@@ -87,31 +104,62 @@ def backup_before_import(engine: Engine) -> None:
 
 
 def newest_backup(db_path: Path) -> Path | None:
-    """The most recent backup of a database (migration copies included), if any."""
+    """The most recent backup of a database (migration copies included) that can be one:
+    empty files, files that are not SQLite and plain SQLite files without sdesk's schema
+    are passed over."""
     folder = backup_dir(Path(db_path))
     candidates = list(folder.glob(f"{Path(db_path).stem}-*")) if folder.exists() else []
     candidates += list(Path(db_path).parent.glob(f"{Path(db_path).stem}.voor-migratie-*"))
-    return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
+    for path in sorted(candidates, key=lambda p: p.stat().st_mtime, reverse=True):
+        if _looks_restorable(path):
+            return path
+    return None
 
 
-def _check(path: Path) -> None:
+def _looks_restorable(path: Path) -> bool:
+    from sdesk.services.platform.sqlite import is_plain_sqlite
+
+    try:
+        if path.name.startswith(".") or path.stat().st_size == 0:
+            return False
+        if not is_plain_sqlite(path):
+            return True  # encrypted: checked with the passphrase when it is restored
+        check_backup(path, None)
+    except (OSError, BackupError):
+        return False
+    return True
+
+
+def check_backup(path: Path, key: str | None = None) -> None:
+    """Refuse (BackupError, in Dutch) a file that is no usable sdesk database: empty, not
+    SQLite, unreadable, damaged, or without sdesk's schema. `key`: the passphrase of an
+    encrypted file (default SDESK_PASSPHRASE)."""
     from sdesk.services.platform.sqlite import is_plain_sqlite, passphrase_from_env, raw_connect
 
-    key = None
+    if path.stat().st_size == 0:
+        raise BackupError(f"Back-up {path} is leeg (0 bytes), bijvoorbeeld doordat de schijf "
+                          "vol was; kies een andere back-up.")
     if not is_plain_sqlite(path):
-        key = passphrase_from_env()
+        key = key or passphrase_from_env()
         if not key:
             raise BackupError(f"{path} is geen SQLite-bestand, of versleuteld (geef dan het "
                               "wachtwoord via SDESK_PASSPHRASE).")
+    else:
+        key = None
     conn = raw_connect(path, key)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                             "'table'").fetchall()}
     except Exception as exc:  # sqlite3/sqlcipher3 DatabaseError
         raise BackupError(f"Back-up {path} is onleesbaar: {exc}") from exc
     finally:
         conn.close()
     if result != "ok":
         raise BackupError(f"Back-up {path} is beschadigd ({result}).")
+    if not {"alembic_version", "household", "audit_event"} <= tables:
+        raise BackupError(f"{path} is geen sdesk-database (de tabellen van sdesk ontbreken); "
+                          "kies een back-up die sdesk heeft gemaakt.")
 
 
 def restore(db_path: Path, backup: Path) -> Path | None:
@@ -122,7 +170,7 @@ def restore(db_path: Path, backup: Path) -> Path | None:
     db_path, backup = Path(db_path), Path(backup)
     if not backup.exists():
         raise BackupError(f"Back-up {backup} bestaat niet.")
-    _check(backup)
+    check_backup(backup)
     aside = None
     if db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
