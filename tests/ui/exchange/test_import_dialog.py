@@ -89,16 +89,18 @@ def test_cancel_saves_nothing(dialog: ImportDialog, qtbot: QtBot, sample_engine:
                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from sdesk.services.exchange import importer
+    from sdesk.services import exchange
+    from sdesk.services.exchange import ImportCancelled
     release = threading.Event()
 
     def slow_import(engine, sources, progress=None, cancelled=None, actor=None):  # noqa: ANN001, ANN202
         # Stands in for a long import: it only stops when the dialog asks it to.
         while not cancelled():
             release.wait(0.01)
-        raise importer.ImportCancelled()
+        raise ImportCancelled()
 
-    monkeypatch.setattr(importer, "import_sources", slow_import)
+    # The face the dialog reads (it keeps a name once loaded, so patch it there).
+    monkeypatch.setattr(exchange, "import_sources", slow_import)
     dialog.set_sources([tmp_path])
     dialog.start_import()
     assert dialog.cancel_button.isEnabled() and not dialog.close_button.isEnabled()

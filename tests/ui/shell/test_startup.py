@@ -59,7 +59,7 @@ def test_first_start_demo_runs_in_background_with_progress(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    import sdesk.services.demo.generator as demo  # stubbed for speed
+    import sdesk.services.demo as demo  # the face the application reads; stubbed for speed
 
     calls: dict[str, object] = {}
 
