@@ -17,6 +17,8 @@ from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import SdeskError
 
 KEEP = 5
+IN_USE_MESSAGE = ("De database {path} is geopend in een ander sdesk-venster of -proces. Sluit "
+                  "dat eerst en probeer het opnieuw; er is niets {what}.")
 
 
 class BackupError(SdeskError):
@@ -167,10 +169,19 @@ def restore(db_path: Path, backup: Path) -> Path | None:
 
     Returns the path of that safety copy (None when there was no usable current file).
     """
+    from sdesk.services.platform.sqlite import (
+        in_use_elsewhere,
+        is_plain_sqlite,
+        passphrase_from_env,
+    )
+
     db_path, backup = Path(db_path), Path(backup)
     if not backup.exists():
         raise BackupError(f"Back-up {backup} bestaat niet.")
     check_backup(backup)
+    if db_path.exists() and in_use_elsewhere(
+            db_path, None if is_plain_sqlite(db_path) else passphrase_from_env()):
+        raise BackupError(IN_USE_MESSAGE.format(path=db_path, what="teruggezet"))
     aside = None
     if db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")

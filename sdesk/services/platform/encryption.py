@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdesk.services.platform.backup import make_backup
+from sdesk.services.platform.backup import IN_USE_MESSAGE, make_backup
 from sdesk.services.platform.errors import SdeskError
-from sdesk.services.platform.sqlite import is_plain_sqlite, quote_literal
+from sdesk.services.platform.sqlite import in_use_elsewhere, is_plain_sqlite, quote_literal
 
 MIN_LENGTH = 8
 
@@ -24,6 +24,11 @@ class EncryptionError(SdeskError):
 def _check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_LENGTH:
         raise EncryptionError(f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens.")
+
+
+def _refuse_when_in_use(path: Path, key: str | None, what: str) -> None:
+    if in_use_elsewhere(path, key):
+        raise EncryptionError(IN_USE_MESSAGE.format(path=path, what=what))
 
 
 def _convert(path: Path, source_key: str | None, target_key: str | None) -> None:
@@ -58,6 +63,7 @@ def encrypt(path: Path, passphrase: str) -> Path:
     if not is_plain_sqlite(path):
         raise EncryptionError(f"{path} is al versleuteld (of geen SQLite-bestand).")
     _check_passphrase(passphrase)
+    _refuse_when_in_use(path, None, "versleuteld")
     aside = make_backup(path, label="voor-versleutelen")
     _convert(path, None, passphrase)
     return aside
@@ -70,6 +76,7 @@ def decrypt(path: Path, passphrase: str) -> None:
         raise EncryptionError(f"Database {path} bestaat niet.")
     if is_plain_sqlite(path):
         raise EncryptionError(f"{path} is niet versleuteld.")
+    _refuse_when_in_use(path, passphrase, "ontsleuteld")
     try:
         _convert(path, passphrase, None)
     except Exception as exc:  # sqlcipher3.DatabaseError: file is not a database

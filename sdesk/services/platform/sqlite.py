@@ -89,3 +89,24 @@ def quote_literal(text: str) -> str:
 def passphrase_from_env() -> str | None:
     """The passphrase in SDESK_PASSPHRASE, None when unset or empty."""
     return os.environ.get("SDESK_PASSPHRASE") or None
+
+
+def in_use_elsewhere(path: Path, key: str | None = None) -> bool:
+    """True when another connection (another sdesk window or process) has the file open.
+
+    sdesk keeps its files in WAL mode, and SQLite leaves WAL mode only for a connection that
+    has the file to itself; trying it (and going back) tells, without waiting. A file that
+    cannot be read here (wrong passphrase, not a database) is left to the caller's own check.
+    """
+    conn = raw_connect(path, key)
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            return False
+        conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        return False
+    except Exception as exc:  # sqlite3/sqlcipher3 errors
+        return is_busy(exc)
+    finally:
+        conn.close()

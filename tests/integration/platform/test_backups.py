@@ -100,3 +100,45 @@ def test_a_backup_is_readable_by_the_user_only(filled: Path) -> None:
     assert _households(path) == 2
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+
+
+HOLD_OPEN = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("SELECT COUNT(*) FROM household").fetchall()
+print("open", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_restore_and_encrypt_wait_for_the_other_process(filled: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """Another sdesk has the file open: restore and encrypt are refused (its later writes
+    would be lost), nothing changes; once it has closed, they go ahead."""
+    import subprocess
+    import sys
+
+    from sdesk.services.platform.encryption import EncryptionError, encrypt
+    from sdesk.services.platform.sqlite import is_plain_sqlite
+
+    copy = make_backup(filled)
+    conn = sqlite3.connect(filled)
+    conn.execute("INSERT INTO household (external_id) VALUES ('H3')")
+    conn.commit()
+    conn.close()
+    other = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(filled)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "open"
+        with pytest.raises(BackupError, match="geopend in een ander sdesk-venster"):
+            restore(filled, copy)
+        with pytest.raises(EncryptionError, match="er is niets versleuteld"):
+            encrypt(filled, "een lang wachtwoord")
+        assert main(["restore", "--db", str(filled), str(copy)]) != 0
+        assert "Sluit dat eerst" in capsys.readouterr().err
+        assert _households(filled) == 3 and is_plain_sqlite(filled)
+    finally:
+        other.communicate("\n", timeout=30)
+    restore(filled, copy)
+    assert _households(filled) == 2
