@@ -27,7 +27,8 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=200), nullable=True),
     sa.Column('previous_hash', sa.String(length=64), nullable=True),
     sa.Column('hash', sa.String(length=64), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event')),
+    if_not_exists=True,
     )
     op.create_table('budget_line',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -40,14 +41,16 @@ def upgrade() -> None:
     sa.Column('forecast_cents', sa.Integer(), nullable=True),
     sa.Column('explanation', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_line')),
-    sa.UniqueConstraint('year', 'name', name=op.f('uq_budget_line_year'))
+    sa.UniqueConstraint('year', 'name', name=op.f('uq_budget_line_year')),
+    if_not_exists=True,
     )
     op.create_table('codelist_entry',
     sa.Column('codelist', sa.String(length=20), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
     sa.Column('user_maintained', sa.Boolean(), server_default='0', nullable=False),
-    sa.PrimaryKeyConstraint('codelist', 'code', name=op.f('pk_codelist_entry'))
+    sa.PrimaryKeyConstraint('codelist', 'code', name=op.f('pk_codelist_entry')),
+    if_not_exists=True,
     )
     op.create_table('cost_map_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -58,7 +61,8 @@ def upgrade() -> None:
     sa.Column('payer', sa.String(length=20), nullable=False),
     sa.Column('source', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cost_map_item')),
-    sa.UniqueConstraint('name', 'year', name=op.f('uq_cost_map_item_name'))
+    sa.UniqueConstraint('name', 'year', name=op.f('uq_cost_map_item_name')),
+    if_not_exists=True,
     )
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -67,22 +71,25 @@ def upgrade() -> None:
     sa.Column('postcode', sa.String(length=7), nullable=True),
     sa.Column('composition', sa.String(length=80), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_household')),
-    sa.UniqueConstraint('external_id', name=op.f('uq_household_external_id'))
+    sa.UniqueConstraint('external_id', name=op.f('uq_household_external_id')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_household_postcode'), ['postcode'], unique=False)
+        batch_op.create_index(batch_op.f('ix_household_postcode'), ['postcode'], unique=False, if_not_exists=True)
 
     op.create_table('inhabitants',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('age_band', sa.String(length=10), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('year', 'age_band', name=op.f('pk_inhabitants'))
+    sa.PrimaryKeyConstraint('year', 'age_band', name=op.f('pk_inhabitants')),
+    if_not_exists=True,
     )
     op.create_table('price_index',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('law', sa.String(length=12), nullable=False),
     sa.Column('percentage', sa.Float(), nullable=False),
-    sa.PrimaryKeyConstraint('year', 'law', name=op.f('pk_price_index'))
+    sa.PrimaryKeyConstraint('year', 'law', name=op.f('pk_price_index')),
+    if_not_exists=True,
     )
     op.create_table('tariff',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -93,13 +100,15 @@ def upgrade() -> None:
     sa.Column('cents', sa.Integer(), nullable=False),
     sa.Column('unit', sa.String(length=2), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tariff')),
-    sa.UniqueConstraint('law', 'product_code', 'valid_from', name=op.f('uq_tariff_law'))
+    sa.UniqueConstraint('law', 'product_code', 'valid_from', name=op.f('uq_tariff_law')),
+    if_not_exists=True,
     )
     op.create_table('team',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team')),
-    sa.UniqueConstraint('name', name=op.f('uq_team_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_team_name')),
+    if_not_exists=True,
     )
     op.create_table('employee',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,10 +119,11 @@ def upgrade() -> None:
     sa.Column('fte', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_employee_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_employee')),
-    sa.UniqueConstraint('external_id', name=op.f('uq_employee_external_id'))
+    sa.UniqueConstraint('external_id', name=op.f('uq_employee_external_id')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_employee_team_id'), ['team_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_employee_team_id'), ['team_id'], unique=False, if_not_exists=True)
 
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -126,11 +136,12 @@ def upgrade() -> None:
     sa.Column('first_name', sa.String(length=120), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_person_household_id_household')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
-    sa.UniqueConstraint('external_id', name=op.f('uq_person_external_id'))
+    sa.UniqueConstraint('external_id', name=op.f('uq_person_external_id')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_person_bsn'), ['bsn'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_bsn'), ['bsn'], unique=False, if_not_exists=True)
+        batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False, if_not_exists=True)
 
     op.create_table('allocation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -161,12 +172,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_allocation_employee_id_employee')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_allocation_person_id_person')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocation')),
-    sa.UniqueConstraint('law', 'toewijzingnummer', name=op.f('uq_allocation_law'))
+    sa.UniqueConstraint('law', 'toewijzingnummer', name=op.f('uq_allocation_law')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('allocation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_allocation_employee_id'), ['employee_id'], unique=False)
-        batch_op.create_index('ix_allocation_law_dates', ['law', 'start_date', 'end_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allocation_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allocation_employee_id'), ['employee_id'], unique=False, if_not_exists=True)
+        batch_op.create_index('ix_allocation_law_dates', ['law', 'start_date', 'end_date'], unique=False, if_not_exists=True)
+        batch_op.create_index(batch_op.f('ix_allocation_person_id'), ['person_id'], unique=False, if_not_exists=True)
 
     op.create_table('coordination_case',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,10 +191,11 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['coordinator_id'], ['employee.id'], name=op.f('fk_coordination_case_coordinator_id_employee')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_coordination_case_household_id_household')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_coordination_case'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coordination_case')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('coordination_case', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_coordination_case_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_coordination_case_household_id'), ['household_id'], unique=False, if_not_exists=True)
 
     op.create_table('intervention',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -200,10 +213,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_intervention_household_id_household')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_intervention_person_id_person')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intervention')),
-    sa.UniqueConstraint('natural_key', name=op.f('uq_intervention_natural_key'))
+    sa.UniqueConstraint('natural_key', name=op.f('uq_intervention_natural_key')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('intervention', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_intervention_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intervention_household_id'), ['household_id'], unique=False, if_not_exists=True)
 
     op.create_table('claim',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -217,11 +231,12 @@ def upgrade() -> None:
     sa.CheckConstraint('period_end >= period_start', name=op.f('ck_claim_period_order')),
     sa.ForeignKeyConstraint(['allocation_id'], ['allocation.id'], name=op.f('fk_claim_allocation_id_allocation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim')),
-    sa.UniqueConstraint('claim_key', name=op.f('uq_claim_claim_key'))
+    sa.UniqueConstraint('claim_key', name=op.f('uq_claim_claim_key')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.create_index('ix_claim_allocation_period', ['allocation_id', 'period_start'], unique=False)
-        batch_op.create_index('ix_claim_period', ['period_start'], unique=False)
+        batch_op.create_index('ix_claim_allocation_period', ['allocation_id', 'period_start'], unique=False, if_not_exists=True)
+        batch_op.create_index('ix_claim_period', ['period_start'], unique=False, if_not_exists=True)
 
     op.create_table('review',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -237,10 +252,11 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['allocation_id'], ['allocation.id'], name=op.f('fk_review_allocation_id_allocation')),
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_review_employee_id_employee')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_review'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('review', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_allocation_id'), ['allocation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_allocation_id'), ['allocation_id'], unique=False, if_not_exists=True)
 
     # ### end Alembic commands ###
 

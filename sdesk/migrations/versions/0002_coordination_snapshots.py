@@ -27,10 +27,11 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=200), nullable=True),
     sa.Column('annual_cost_cents', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['coordination_case.id'], name=op.f('fk_coordination_snapshot_case_id_coordination_case'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_coordination_snapshot'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coordination_snapshot')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('coordination_snapshot', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_coordination_snapshot_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_coordination_snapshot_case_id'), ['case_id'], unique=False, if_not_exists=True)
 
     # ### end Alembic commands ###
 

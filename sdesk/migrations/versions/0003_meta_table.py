@@ -19,7 +19,8 @@ def upgrade() -> None:
     op.create_table('meta',
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('value', sa.String(length=200), nullable=False),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_meta'))
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_meta')),
+    if_not_exists=True,
     )
     # ### end Alembic commands ###
 

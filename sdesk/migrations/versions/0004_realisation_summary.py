@@ -24,10 +24,11 @@ def upgrade() -> None:
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('referrer', sa.String(length=2), nullable=True),
     sa.Column('amount_cents', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_realisation_month'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_realisation_month')),
+    if_not_exists=True,
     )
     with op.batch_alter_table('realisation_month', schema=None) as batch_op:
-        batch_op.create_index('ix_realisation_month_law_month', ['law', 'month'], unique=False)
+        batch_op.create_index('ix_realisation_month_law_month', ['law', 'month'], unique=False, if_not_exists=True)
 
     # ### end Alembic commands ###
 

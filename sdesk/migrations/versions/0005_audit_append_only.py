@@ -14,9 +14,9 @@ depends_on = None
 
 def upgrade() -> None:
     # The hash chain detects tampering; these triggers make sure sdesk itself never does it.
-    op.execute("CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+    op.execute("CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
                "BEGIN SELECT RAISE(ABORT, 'auditlog kan niet worden gewijzigd'); END")
-    op.execute("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+    op.execute("CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
                "BEGIN SELECT RAISE(ABORT, 'auditlog kan niet worden gewijzigd'); END")
 
 

@@ -13,9 +13,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.drop_index("ix_claim_period", table_name="claim")
+    op.drop_index("ix_claim_period", table_name="claim", if_exists=True)
     op.create_index("ix_claim_period", "claim",
-                    ["period_start", "allocation_id", "amount_cents", "rejected"])
+                    ["period_start", "allocation_id", "amount_cents", "rejected"],
+                    if_not_exists=True)
 
 
 def downgrade() -> None:

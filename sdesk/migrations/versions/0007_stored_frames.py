@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("payload", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "key", name=op.f("pk_stored_frame")),
+        if_not_exists=True,
     )
 
 

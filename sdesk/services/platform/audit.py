@@ -52,8 +52,11 @@ def record(conn: Connection, actor: Actor, action: str, obj: str | None = None,
 
 def log(engine: Engine, actor: Actor, action: str, obj: str | None = None,
         row_count: int | None = None, purpose: str | None = None) -> None:
-    """Append one event in a transaction of its own (reads: views and exports)."""
-    with engine.begin() as conn:
+    """Append one event in a transaction of its own (reads: views and exports).
+
+    The write lock is taken at BEGIN: reading the newest hash and appending must be one
+    step, or two processes could both chain onto the same row."""
+    with engine.execution_options(sdesk_begin="IMMEDIATE").begin() as conn:
         record(conn, actor, action, obj, row_count, purpose)
 
 

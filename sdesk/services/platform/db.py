@@ -19,7 +19,6 @@ from sdesk.services.platform.sqlite import (
     is_plain_sqlite,
     make_engine,
     passphrase_from_env,
-    raw_connect,
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -42,22 +41,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_file(path: Path, label: str, passphrase: str | None = None) -> Path:
-    """Consistent copy next to the database (SQLite online backup API)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    src = raw_connect(path, passphrase)
-    try:
-        dst = raw_connect(target, passphrase)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
-
-
 def migrate(engine: Engine, path: Path | None = None, passphrase: str | None = None) -> None:
     """Bring the schema to head; copy the file first when an existing schema will change."""
     current = current_revision(engine)
@@ -65,8 +48,15 @@ def migrate(engine: Engine, path: Path | None = None, passphrase: str | None = N
     if current == head:
         return
     if current is not None and path is not None and path.exists():
-        backup_file(path, f"voor-migratie-{current}", passphrase)
+        from sdesk.services.platform.backup import make_backup
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")  # a retried open: a new name
+        make_backup(path, path.with_name(f"{path.stem}.voor-migratie-{current}-{stamp}"
+                                         f"{path.suffix}"), passphrase=passphrase)
     cfg = _alembic_config()
+    # One transaction for every step (the engine says BEGIN itself, so DDL is part of it): a
+    # migration cut short leaves the file as it was; the steps are idempotent as well, for
+    # files an older sdesk left half-changed.
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -34,6 +34,11 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # The driver's own transaction handling begins a transaction only before INSERT, UPDATE
+    # and DELETE, so CREATE/DROP (a migration step, the bulk load's index drop) committed on
+    # the spot and a failure half-way left the file half-changed. sdesk says BEGIN itself
+    # (see _on_begin): every statement, DDL included, is part of the transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -41,6 +46,16 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Another sdesk process writing: wait this long for its lock before giving up.
     cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
+
+
+# `engine.execution_options(sdesk_begin="IMMEDIATE")`: take the write lock at BEGIN, for a
+# transaction that reads before it writes and must not see a stale snapshot (the audit log).
+BEGIN_OPTION = "sdesk_begin"
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "")
+    conn.exec_driver_sql(f"BEGIN {mode}" if mode in ("IMMEDIATE", "EXCLUSIVE") else "BEGIN")
 
 
 def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
@@ -51,6 +66,7 @@ def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
     else:
         engine = create_engine(f"sqlite:///{Path(path)}", future=True)
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     cache.install(engine)
     return engine
 
