@@ -274,17 +274,21 @@ def _ask_passphrase(confirm: bool) -> str:
 def _cmd_encrypt(args: argparse.Namespace) -> int:
     from sdesk.services.platform.encryption import encrypt
 
-    aside = encrypt(Path(args.db), _ask_passphrase(confirm=True))
-    print(f"{args.db} is versleuteld. Een onversleutelde kopie staat in {aside}: bewaar die "
-          "veilig of verwijder hem.")
+    done = encrypt(Path(args.db), _ask_passphrase(confirm=True), _actor_of_file(args))
+    print(f"{args.db} is versleuteld, met hetzelfde wachtwoord ook {len(done.backups)} "
+          f"back-up(s); {len(done.removed)} onbruikbare of achtergebleven kopie(ën) verwijderd.")
+    for path in done.backups:
+        print(f"  versleuteld: {path}")
+    for path in done.removed:
+        print(f"  verwijderd:  {path}")
     return 0
 
 
 def _cmd_decrypt(args: argparse.Namespace) -> int:
     from sdesk.services.platform.encryption import decrypt
 
-    decrypt(Path(args.db), _ask_passphrase(confirm=False))
-    print(f"{args.db} is niet langer versleuteld.")
+    decrypt(Path(args.db), _ask_passphrase(confirm=False), _actor_of_file(args))
+    print(f"{args.db} is niet langer versleuteld; de back-ups blijven versleuteld.")
     return 0
 
 
@@ -297,12 +301,30 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from sdesk.services.platform.backup import restore
+    from sdesk.services.platform.recovery import restore
 
-    aside = restore(Path(args.db), Path(args.backup))
-    print(f"Teruggezet: {args.backup} -> {args.db}"
-          + (f"; de vorige versie staat in {aside}" if aside else ""))
+    done = restore(Path(args.db), Path(args.backup), _actor_of_file(args))
+    print(f"Teruggezet: {args.backup} -> {args.db}; {done.carried} latere auditregel(s) "
+          "overgenomen" + (f"; de vorige versie staat in {done.aside}" if done.aside else ""))
+    if done.note:
+        print(f"Let op: {done.note}.")
     return 0
+
+
+def _actor_of_file(args: argparse.Namespace) -> Actor:
+    """Who converts or restores a file, for its audit log, as for every command; the system
+    when the file cannot tell (damaged, or encrypted without SDESK_PASSPHRASE)."""
+    from sdesk.services.platform.actor import SYSTEM
+    from sdesk.services.platform.db import open_database
+
+    try:
+        engine = open_database(Path(args.db), create=False)
+    except SdeskError:
+        return SYSTEM
+    try:
+        return _actor(args, engine)
+    finally:
+        engine.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -446,10 +468,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except Exception as exc:  # last line of defence: a message and a log, never a traceback
-        from sdesk.services.platform.sqlite import BUSY_MESSAGE, is_busy
+        from sdesk.services.platform.sqlite import explain
 
-        if is_busy(exc):
-            print(f"fout: {BUSY_MESSAGE}", file=sys.stderr)
+        explained = explain(exc)
+        if explained:  # another process's lock, a full disk: the user can act on it
+            print(f"fout: {explained}", file=sys.stderr)
             return 4
         log = _write_crash_log()
         print(f"interne fout: {exc.__class__.__name__}: {exc}\nDetails staan in {log}",

@@ -51,3 +51,6 @@ class Employee(Base):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     fte: Mapped[float | None] = mapped_column(Float)
+    # The operating-system account of the employee: sdesk starts as this employee without
+    # asking "Wie bent u?" (migration 0009).
+    account: Mapped[str | None] = mapped_column(String(64))

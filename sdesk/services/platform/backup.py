@@ -7,7 +7,6 @@ would change a database holding data (and before every migration, see db.py); th
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -38,7 +37,12 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
     The copy is written under a temporary name, checked (it opens, quick_check, sdesk's
     schema) and only then renamed, so a full disk or a killed process never leaves a file
     that looks like a backup. The file is readable by the user only."""
-    from sdesk.services.platform.sqlite import is_plain_sqlite, passphrase_from_env, raw_connect
+    from sdesk.services.platform.sqlite import (
+        is_plain_sqlite,
+        is_storage_full,
+        passphrase_from_env,
+        raw_connect,
+    )
 
     db_path = Path(db_path)
     if not db_path.exists():
@@ -67,10 +71,12 @@ def make_backup(db_path: Path, target: Path | None = None, label: str = "handmat
         partial.replace(target)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) or is_storage_full(exc):
+            reason = exc.strerror if isinstance(exc, OSError) else None
             raise BackupError(f"De back-up {target} kon niet worden geschreven "
-                              f"({exc.strerror or exc}); er is geen back-up gemaakt. Maak "
-                              "ruimte vrij op de schijf en probeer het opnieuw.") from exc
+                              f"({reason or getattr(exc, 'orig', exc)}); er is geen back-up "
+                              "gemaakt. Maak ruimte vrij op de schijf en probeer het "
+                              "opnieuw.") from exc
         raise
     return target
 
@@ -118,6 +124,19 @@ def newest_backup(db_path: Path) -> Path | None:
     return None
 
 
+def leftovers(db_path: Path) -> list[Path]:
+    """Files a killed backup, restore, encrypt or decrypt left behind: never complete, and a
+    decrypt's may hold the data unencrypted."""
+    db_path = Path(db_path)
+    found = [db_path.with_name(f".{db_path.name}.{what}") for what in ("omzetten", "herstel")]
+    found += [db_path.with_name(f"{db_path.name}.{what}") for what in ("omzetten", "herstel")]
+    folder = backup_dir(db_path)
+    if folder.exists():
+        found += folder.glob(f".{db_path.stem}-*.deel")
+    found += db_path.parent.glob(f".{db_path.stem}.voor-migratie-*.deel")
+    return [p for p in found if p.exists()]
+
+
 def _looks_restorable(path: Path) -> bool:
     from sdesk.services.platform.sqlite import is_plain_sqlite
 
@@ -162,38 +181,3 @@ def check_backup(path: Path, key: str | None = None) -> None:
     if not {"alembic_version", "household", "audit_event"} <= tables:
         raise BackupError(f"{path} is geen sdesk-database (de tabellen van sdesk ontbreken); "
                           "kies een back-up die sdesk heeft gemaakt.")
-
-
-def restore(db_path: Path, backup: Path) -> Path | None:
-    """Put a backup back; the current file (if readable) is kept aside first.
-
-    Returns the path of that safety copy (None when there was no usable current file).
-    """
-    from sdesk.services.platform.sqlite import (
-        in_use_elsewhere,
-        is_plain_sqlite,
-        passphrase_from_env,
-    )
-
-    db_path, backup = Path(db_path), Path(backup)
-    if not backup.exists():
-        raise BackupError(f"Back-up {backup} bestaat niet.")
-    check_backup(backup)
-    if db_path.exists() and in_use_elsewhere(
-            db_path, None if is_plain_sqlite(db_path) else passphrase_from_env()):
-        raise BackupError(IN_USE_MESSAGE.format(path=db_path, what="teruggezet"))
-    aside = None
-    if db_path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        aside = backup_dir(db_path) / f"{db_path.stem}-voor-herstel-{stamp}{db_path.suffix}"
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            make_backup(db_path, aside)
-        except Exception:  # a damaged (or locked-away) file: keep its bytes as they are
-            shutil.copy2(db_path, aside)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    tmp = db_path.with_name(db_path.name + ".herstel")
-    shutil.copy2(backup, tmp)
-    tmp.replace(db_path)
-    return aside

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sdesk.services.platform.errors import DatabaseError
 from sdesk.services.platform.sqlite import (
     BUSY_MESSAGE,
+    in_use_elsewhere,
     is_busy,
     is_plain_sqlite,
     make_engine,
@@ -82,6 +84,18 @@ def quick_check(engine: Engine, path: Path | None = None) -> None:
         raise _damaged(path, f"quick_check: {result}")
 
 
+def _remove_leftovers(path: Path, key: str | None) -> None:
+    """Temporary files of a killed backup, restore or (de)conversion are never complete, and
+    a decrypt's holds the data unencrypted: remove them, unless another sdesk is at work."""
+    from sdesk.services.platform.backup import leftovers
+
+    stale = leftovers(path) if path.exists() else []
+    if stale and not in_use_elsewhere(path, key):
+        for leftover in stale:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 class PassphraseNeeded(DatabaseError):  # noqa: N818 (a question, not a failure)
     """The file is not plain SQLite: encrypted (ask the passphrase) or not a database."""
 
@@ -105,6 +119,7 @@ def open_database(path: Path | str, *, create: bool = True,
             raise PassphraseNeeded(
                 f"{path} is geen leesbare sdesk-database: geen SQLite-bestand, of versleuteld "
                 "(geef dan het wachtwoord, in de opdrachtregel via SDESK_PASSPHRASE).")
+    _remove_leftovers(path, key)
     engine = make_engine(path, key)
     if key:
         try:

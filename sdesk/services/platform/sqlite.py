@@ -3,6 +3,7 @@ SQLCipher), raw DBAPI connections for backups, and recognising a busy database."
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 
-from sdesk.services.platform import cache
+from sdesk.services.platform import audit_anchor, cache
 
 
 def busy_timeout_ms() -> int:
@@ -31,6 +32,28 @@ def is_busy(exc: BaseException) -> bool:
     """Whether an error means another process holds the database lock."""
     text = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in text or "database is busy" in text
+
+
+STORAGE_MESSAGE = ("Er kon niet naar de schijf worden geschreven (de schijf is vol, het bestand "
+                   "mag niet groter worden of de schijf gaf een schrijffout); er is niets "
+                   "gewijzigd. Maak ruimte vrij op de schijf en probeer het opnieuw.")
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the file size limit) is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database or disk is full" in text or "disk i/o error" in text
+
+
+def explain(exc: BaseException) -> str | None:
+    """The Dutch message for a database error the user can act on; None for the rest."""
+    if is_busy(exc):
+        return BUSY_MESSAGE
+    if is_storage_full(exc):
+        return STORAGE_MESSAGE
+    return None
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -68,6 +91,7 @@ def make_engine(path: Path | str, passphrase: str | None = None) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     cache.install(engine)
+    audit_anchor.install(engine)
     return engine
 
 

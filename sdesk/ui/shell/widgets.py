@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.sqlite import explain
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 DATE_FORMAT = "dd-MM-yyyy"
@@ -81,8 +82,9 @@ def euro_spin(euros: int, maximum: int = 100_000_000, step: int = 10_000,
 
 def show_failure(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A service's own Dutch message as it is; anything else as a short unexpected-error note."""
-    if isinstance(exc, SdeskError):
-        QMessageBox.warning(parent, title, str(exc))
+    explained = str(exc) if isinstance(exc, SdeskError) else explain(exc)
+    if explained:
+        QMessageBox.warning(parent, title, explained)
     else:
         QMessageBox.critical(parent, title,
                              f"Er is een onverwachte fout opgetreden:\n{type(exc).__name__}: "

@@ -17,8 +17,8 @@ from sdesk.services.platform.backup import (
     backup_dir,
     make_backup,
     newest_backup,
-    restore,
 )
+from sdesk.services.platform.recovery import restore
 
 
 def _households(db: Path) -> int:

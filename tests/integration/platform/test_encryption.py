@@ -33,7 +33,7 @@ def _households(engine: Engine) -> list[str]:
 
 def test_encrypted_file_needs_the_passphrase(filled: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    plain_copy = encrypt(filled, SECRET)
+    encrypt(filled, SECRET)
     assert b"Jansen" not in filled.read_bytes()
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(filled).execute("SELECT * FROM household").fetchall()
@@ -48,7 +48,6 @@ def test_encrypted_file_needs_the_passphrase(filled: Path,
     # A backup of an encrypted database is encrypted too.
     copy = make_backup(filled, passphrase=SECRET)
     assert b"SQLite format 3" not in copy.read_bytes()[:16]
-    assert plain_copy.read_bytes().startswith(b"SQLite format 3")
 
 
 def test_cli_round_trip_with_environment_passphrase(filled: Path,
@@ -56,7 +55,8 @@ def test_cli_round_trip_with_environment_passphrase(filled: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SDESK_PASSPHRASE", SECRET)
     assert main(["encrypt", "--db", str(filled)]) == 0
-    assert main(["household", "--db", str(filled), "H1", "--at", "2024-06-30", "--json"]) == 0
+    assert main(["household", "--db", str(filled), "H1", "--at", "2024-06-30", "--json",
+                 "--user", "M1"]) == 0
     assert '"household_id": "H1"' in capsys.readouterr().out
     monkeypatch.setenv("SDESK_PASSPHRASE", "iets anders dan dat")
     assert main(["household", "--db", str(filled), "H1", "--json"]) == 2

@@ -14,9 +14,10 @@ from sdesk.cli import main
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM
-from sdesk.services.platform.backup import make_backup, restore
+from sdesk.services.platform.backup import make_backup
 from sdesk.services.platform.db import open_database
 from sdesk.services.platform.errors import DatabaseError
+from sdesk.services.platform.recovery import restore
 from tests.integration.exchange_data import dump, write_folder
 from tests.integration.household import test_household_overview as hh
 
@@ -127,9 +128,19 @@ def test_backup_and_restore(people: Engine, db_path: Path, tmp_path: Path) -> No
     # The import made an automatic backup first, next to the database.
     assert list((db_path.parent / "backups").glob("*voor-import*"))
     people.dispose()
-    aside = restore(db_path, copy)
-    assert aside is not None and aside.exists()
-    assert dump(db_path) == before
+    done = restore(db_path, copy)
+    assert done.aside is not None and done.aside.exists()
+    # The data is as it was; the audit log keeps the import and adds the restore.
+    assert _data(dump(db_path)) == _data(before)
+    engine = open_database(db_path)
+    assert [e.action for e in audit.list_events(engine, limit=2)] == ["restore", "import"]
+    assert audit.verify(engine).ok
+    engine.dispose()
+
+
+def _data(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith(('INSERT INTO "audit_event"',
+                                                           'INSERT INTO "meta"'))]
 
 
 def test_damaged_file_points_to_the_newest_backup(people: Engine, db_path: Path,
