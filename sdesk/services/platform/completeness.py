@@ -1,0 +1,135 @@
+"""Up to which month are claims complete? (declaration lag, #15)
+
+Providers declare a month's care one to three months later, so the months just before any
+peildatum always look cheaper than they were. A month counts as **complete** when
+
+- it lies further back than declarations arrive (the lag: estimated from when sdesk first saw
+  each claim line, `claim.first_seen`, where that history exists; otherwise DEFAULT_LAG_MONTHS),
+  or
+- its claims reach THRESHOLD x what its running allocations commit x the recent uitnutting
+  (realisation ÷ commitment over the last twelve months that are complete by lag).
+
+`complete_through` is the last day of the last month before the first incomplete one; every
+month after it is **provisional**. One definition, used by budget, KPIs, dashboard, CLI and the
+council workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from sdesk.services.platform.costs import commitments_cents
+from sdesk.services.platform.periods import add_months, month_end
+
+THRESHOLD = 0.95
+DEFAULT_LAG_MONTHS = 2  # without history: a month's declarations are in two months later
+MAX_LAG_MONTHS = 6  # a longer estimated lag is capped: six provisional months help nobody
+HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """One month inside the lag window."""
+
+    month: date  # its first day
+    claims_cents: int
+    expected_cents: float  # commitment x recent uitnutting
+    complete: bool
+
+    @property
+    def share(self) -> float | None:
+        """Claims so far as a share of what the month is expected to cost."""
+        return self.claims_cents / self.expected_cents if self.expected_cents else None
+
+
+@dataclass(frozen=True)
+class Completeness:
+    at: date
+    complete_through: date
+    lag_months: int
+    lag_source: str  # "geschat" (from first_seen history) or "standaard"
+    uitnutting: float  # realisation ÷ commitment over the last complete twelve months
+    months: tuple[MonthState, ...]  # the months after the lag horizon up to `at`
+
+    def provisional(self, end: date) -> bool:
+        """Whether a period ending on `end` reaches past the complete months."""
+        return end > self.complete_through
+
+    @property
+    def provisional_months(self) -> tuple[MonthState, ...]:
+        """The months after complete_through, up to the peildatum's month."""
+        return tuple(m for m in self.months if m.month > self.complete_through)
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The first days of the months from `first`'s month to `last`'s month."""
+    months = []
+    current = first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def lag_horizon(at: date, lag_months: int) -> date:
+    """The end of the last month whose declarations are all in on `at`: one that ended at
+    least `lag_months` whole months before it (on 30 June with a lag of two: 30 April; on 15
+    June: 31 March)."""
+    whole = at == month_end(at.year, at.month)
+    last = add_months(at.replace(day=1), -lag_months - (0 if whole else 1))
+    return month_end(last.year, last.month)
+
+
+def assess(allocations: pd.DataFrame, monthly_claims: pd.DataFrame, at: date,
+           lag_months: int = DEFAULT_LAG_MONTHS, lag_source: str = "standaard",
+           threshold: float = THRESHOLD) -> Completeness:
+    """Completeness on `at` of the allocations given (already selected: a law, a budget line).
+
+    `allocations`: the columns costs.daily_rates needs plus `id`; `monthly_claims`: columns
+    allocation_id, month ("YYYY-MM"), amount_cents, covering at least the history window.
+    """
+    horizon_end = lag_horizon(at, lag_months)
+    ids = set(allocations["id"]) if len(allocations) else set()
+    claims = monthly_claims[monthly_claims["allocation_id"].isin(ids)]
+    per_month = claims.groupby("month")["amount_cents"].sum()
+
+    def claimed(month: date) -> int:
+        return int(per_month.get(month.strftime("%Y-%m"), 0))
+
+    def committed(month: date) -> float:
+        if not len(allocations):
+            return 0.0
+        return float(commitments_cents(allocations, month,
+                                       month_end(month.year, month.month)).sum())
+
+    history = month_starts(add_months(horizon_end, -HISTORY_MONTHS) + timedelta(days=1),
+                           horizon_end)
+    hist_claims = sum(claimed(m) for m in history)
+    hist_commit = sum(committed(m) for m in history)
+    uitnutting = hist_claims / hist_commit if hist_commit else 1.0
+
+    states: list[MonthState] = []
+    complete_through = horizon_end
+    still_complete = True
+    for month in month_starts(horizon_end + timedelta(days=1), at):
+        last_day = month_end(month.year, month.month)
+        expected = committed(month) * uitnutting
+        whole = last_day <= at  # a month the peildatum cuts off is never complete
+        done = whole and claimed(month) >= threshold * expected
+        states.append(MonthState(month, claimed(month), expected, done))
+        if still_complete and done:
+            complete_through = last_day
+        else:
+            still_complete = False
+    return Completeness(at, complete_through, lag_months, lag_source, uitnutting,
+                        tuple(states))
+
+
+def provisional_flags(months: Sequence[date], complete_through: date) -> np.ndarray:
+    """For a chart or table by month (first days): True where the month is provisional."""
+    return np.array([m > complete_through for m in months], dtype=bool)
