@@ -71,6 +71,10 @@ class Claim(Base):
     volume: Mapped[float | None] = mapped_column(Float)
     amount_cents: Mapped[int] = mapped_column(Integer)  # credit lines are negative
     rejected: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When sdesk first saw the line (the import day, or the date of the iJw/iWmo message that
+    # brought it); NULL for lines from before sdesk kept it. The declaration lag is measured
+    # from it (platform/completeness).
+    first_seen: Mapped[date | None] = mapped_column(Date)
 
 
 class RealisationMonth(Base):

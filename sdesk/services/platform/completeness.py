@@ -22,9 +22,11 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine
 
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.periods import add_months, month_end
+from sdesk.services.platform.readers import allocations_frame, claims_by_month, fetch_rows
 
 THRESHOLD = 0.95
 DEFAULT_LAG_MONTHS = 2  # without history: a month's declarations are in two months later
@@ -133,3 +135,71 @@ def assess(allocations: pd.DataFrame, monthly_claims: pd.DataFrame, at: date,
 def provisional_flags(months: Sequence[date], complete_through: date) -> np.ndarray:
     """For a chart or table by month (first days): True where the month is provisional."""
     return np.array([m > complete_through for m in months], dtype=bool)
+
+
+@dataclass(frozen=True)
+class LagProfile:
+    """How long declarations take: months after a care month until THRESHOLD of its claims
+    are in, measured on the months sdesk saw arrive (not on a first load of history)."""
+
+    months: int
+    source: str  # "geschat" or "standaard"
+    arrived: tuple[float, ...] = ()  # share in by 0, 1, 2 ... months after the care month
+    observed_months: int = 0
+
+
+MIN_OBSERVED_MONTHS = 3
+
+
+def _month_index(text: str) -> int:
+    return int(text[:4]) * 12 + int(text[5:7]) - 1
+
+
+def estimate_lag(rows: Sequence[tuple[str, str, int]], at: date,
+                 threshold: float = THRESHOLD) -> LagProfile:
+    """The lag from (care month "YYYY-MM", month first seen "YYYY-MM", cents) sums.
+
+    Care months before the first month sdesk saw anything are a first load of history (all
+    'seen' on one day) and tell nothing; a care month counts once MAX_LAG_MONTHS have passed
+    since, so every arrival that counts has had its chance."""
+    if not rows:
+        return LagProfile(DEFAULT_LAG_MONTHS, "standaard")
+    first_seen = min(_month_index(seen) for _, seen, _ in rows)
+    last_care = at.year * 12 + at.month - 1 - MAX_LAG_MONTHS
+    arrived = np.zeros(MAX_LAG_MONTHS + 1)
+    months: set[int] = set()
+    for care, seen, cents in rows:
+        care_i, seen_i = _month_index(care), _month_index(seen)
+        if care_i < first_seen or care_i > last_care:
+            continue
+        months.add(care_i)
+        arrived[min(max(seen_i - care_i, 0), MAX_LAG_MONTHS)] += cents
+    total = arrived.sum()
+    if len(months) < MIN_OBSERVED_MONTHS or total <= 0:
+        return LagProfile(DEFAULT_LAG_MONTHS, "standaard", observed_months=len(months))
+    shares = np.cumsum(arrived) / total
+    lag = int(np.argmax(shares >= threshold - 1e-9))
+    return LagProfile(lag, "geschat", tuple(round(float(s), 4) for s in shares), len(months))
+
+
+def lag_profile(engine: Engine, at: date, law: str | None = None) -> LagProfile:
+    """The lag of one law (or all) as sdesk observed it up to `at`."""
+    sql = ("SELECT substr(c.period_start, 1, 7), substr(c.first_seen, 1, 7), "
+           "SUM(c.amount_cents) FROM claim c JOIN allocation a ON a.id = c.allocation_id "
+           "WHERE c.rejected = 0 AND c.first_seen IS NOT NULL AND c.first_seen <= ?")
+    params: list[object] = [at.isoformat()]
+    if law:
+        sql += " AND a.law = ?"
+        params.append(law)
+    sql += " GROUP BY 1, 2"
+    rows = [(str(c), str(s), int(v)) for c, s, v in fetch_rows(engine, sql, tuple(params))]
+    return estimate_lag(rows, at)
+
+
+def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Completeness:
+    """Completeness of one law's claims (or all) on `at`."""
+    profile = lag_profile(engine, at, law)
+    first = add_months(lag_horizon(at, profile.months), -HISTORY_MONTHS).replace(day=1)
+    frame = allocations_frame(engine, law=law, active_from=first, active_to=at)
+    monthly = claims_by_month(engine, first, at, law)
+    return assess(frame, monthly, at, profile.months, profile.source)
