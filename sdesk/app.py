@@ -4,6 +4,13 @@ Start-up order matters for the "usable within 1.5 s" target: Qt and the (empty) 
 first; the database is opened, checked and migrated on a worker thread; pyqtgraph is configured
 after the window shows; pandas is loaded in the background. Nothing here imports a heavy module
 at module level.
+
+Who is working (DESIGN 8): the pages get the database only once the user is known, so no
+person data is on screen before that. The user is --user, else the employee whose `account`
+is the operating-system account, else the choice in "Wie bent u?"; cancelling that (Esc,
+"sdesk afsluiten") closes sdesk. Without employees to choose from (an empty database) sdesk
+works as an unknown user, who sees pseudonyms only, until one is chosen via Bestand >
+Gebruiker wisselen.
 """
 
 from __future__ import annotations
@@ -26,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk import __version__
-from sdesk.services.platform.actor import SYSTEM, Actor
+from sdesk.services.platform.actor import ANONYMOUS, Actor
 from sdesk.services.platform.errors import SdeskError
 from sdesk.ui.shell.first_start_dialog import FirstStartDialog, StartChoice
+from sdesk.ui.shell.identity_dialog import IdentityDialog
 from sdesk.ui.shell.main_window import MainWindow
 from sdesk.ui.shell.workers import TaskState, run_in_background
 
@@ -40,6 +48,17 @@ if TYPE_CHECKING:
 DEMO_SIZE = "small"
 DEMO_SEED = 1
 ChooseStart = Callable[[Path], StartChoice | None]
+ChooseUser = Callable[[QWidget | None, list["EmployeeRow"]], "EmployeeRow | None"]
+
+
+def os_account() -> str | None:
+    """The operating-system account sdesk runs under (None when it cannot be told)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None
 
 
 def ask_first_start(db_path: Path) -> StartChoice | None:
@@ -65,33 +84,33 @@ def ask_passphrase(parent: QWidget | None, message: str) -> str | None:
 
 
 def ask_user(parent: QWidget | None, users: list[EmployeeRow]) -> EmployeeRow | None:
-    """Who is working: the role decides what sdesk shows (names and BSN, or pseudonyms)."""
-    labels = [f"{u.name} – {u.role_label.capitalize()}"
-              + (f" ({u.team})" if u.team else "") for u in users]
-    choice, ok = QInputDialog.getItem(parent, "Wie bent u?",
-                                      "Kies uzelf; uw rol bepaalt wat u ziet:", labels, 0, False)
-    return users[labels.index(choice)] if ok and choice in labels else None
+    """Who is working: the role decides what sdesk shows (names and BSN, or pseudonyms).
+    None when the user cancelled (Esc, "sdesk afsluiten")."""
+    dialog = IdentityDialog(users, os_account(), parent)
+    return dialog.chosen if dialog.exec() == IdentityDialog.DialogCode.Accepted else None
 
 
 class Startup(QObject):
     """Brings up the main window and its database; `failed` means the app cannot continue."""
 
-    ready = Signal()  # database attached (and demo generated, if chosen)
+    ready = Signal()  # user known, database attached (and demo generated, if chosen)
     failed = Signal(str)
+    cancelled = Signal()  # "Wie bent u?" was cancelled: sdesk closes
 
-    def __init__(self, db_path: Path, actor: Actor = SYSTEM,
+    def __init__(self, db_path: Path, actor: Actor = ANONYMOUS,
                  choose_start: ChooseStart = ask_first_start,
                  report_error: Callable[[QWidget | None, str], None] = show_error,
                  passphrase_prompt: Callable[[QWidget | None, str], str | None] = ask_passphrase,
-                 choose_user: Callable[[QWidget | None, list[EmployeeRow]],
-                                       EmployeeRow | None] | None = None,
-                 user: str | None = None) -> None:
+                 choose_user: ChooseUser | None = None,
+                 user: str | None = None,
+                 account: Callable[[], str | None] = os_account) -> None:
         super().__init__()
         self.db_path = db_path
         self.actor = actor
         self._passphrase_prompt = passphrase_prompt
         self._choose_user = choose_user
         self._user = user
+        self._account = account
         self._choose_start = choose_start
         self._report_error = report_error
         self.choice: StartChoice | None = None
@@ -105,7 +124,12 @@ class Startup(QObject):
             self.choice = self._choose_start(self.db_path)
             if self.choice is None:
                 return False
+        # The window shows at once, empty: its pages get the database once the user is known.
         self.window = MainWindow(self.db_path, self.actor)
+        if self._choose_user is not None:
+            self.window.switch_user_requested.connect(self.switch_user)
+        else:
+            self.window.switch_user_action.setEnabled(False)
         self.window.show()
         self._open(None)
         return True
@@ -127,34 +151,59 @@ class Startup(QObject):
 
     def _on_opened(self, engine: Engine) -> None:
         self.engine = engine
-        assert self.window is not None
-        self.window.attach_engine(engine)
-        try:
-            self._pick_user(engine)
-        except SdeskError as exc:  # e.g. --user with an unknown employee id
-            self._report_error(self.window, str(exc))
-        if self.choice == "demo":
+        if self.choice == "demo":  # the demo brings the employees to choose from
             self._generate_demo(engine)
         else:
-            self.ready.emit()
+            self._identify_and_attach()
 
-    def _pick_user(self, engine: Engine) -> None:
-        """Apply the chosen employee's role (DESIGN 8): --user, or a choice at start."""
-        from sdesk.services.platform.users import actor_for, list_employees
+    def _identify(self, engine: Engine) -> Actor | None:
+        """Who is working (DESIGN 8): --user; else the employee of the operating-system
+        account; else the choice in "Wie bent u?" (None: cancelled); else, with nobody to
+        choose from or nobody to ask, an unknown user who sees pseudonyms only."""
+        from sdesk.services.platform.users import actor_for, actor_for_account, list_employees
 
         if self._user:
-            actor = actor_for(engine, self._user)
-        elif self._choose_user is not None:
-            users = list_employees(engine)
-            chosen = self._choose_user(self.window, users) if users else None
-            if chosen is None:
-                return
-            actor = actor_for(engine, chosen.external_id)
-        else:
+            try:
+                return actor_for(engine, self._user)
+            except SdeskError as exc:  # an unknown employee id: say so, then ask
+                self._report_error(self.window, str(exc))
+        mapped = actor_for_account(engine, self._account())
+        if mapped is not None:
+            return mapped
+        users = list_employees(engine)
+        if self._choose_user is None or not users:
+            return ANONYMOUS
+        chosen = self._choose_user(self.window, users)
+        return None if chosen is None else actor_for(engine, chosen.external_id)
+
+    def _identify_and_attach(self) -> None:
+        engine, window = self.engine, self.window
+        assert engine is not None and window is not None
+        actor = self._identify(engine)
+        if actor is None:  # "Wie bent u?" cancelled: nothing was shown, sdesk closes
+            window.close()
+            self.cancelled.emit()
             return
         self.actor = actor
-        assert self.window is not None
-        self.window.set_actor(actor)
+        window.set_actor(actor)
+        window.attach_engine(engine)
+        self.ready.emit()
+
+    def switch_user(self) -> None:
+        """Bestand > Gebruiker wisselen: choose again; cancelling keeps the current user."""
+        from sdesk.services.platform.users import actor_for, list_employees
+
+        if self.engine is None or self.window is None or self._choose_user is None:
+            return
+        users = list_employees(self.engine)
+        if not users:
+            self._report_error(self.window, "Er zijn nog geen medewerkers om uit te kiezen; "
+                               "importeer eerst medewerkers.csv (Bestand > Importeren).")
+            return
+        chosen = self._choose_user(self.window, users)
+        if chosen is not None:
+            self.actor = actor_for(self.engine, chosen.external_id)
+            self.window.set_actor(self.actor)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         from sdesk.services.platform.db import PassphraseNeeded
@@ -204,17 +253,14 @@ class Startup(QObject):
     def _on_demo_done(self, _summary: object) -> None:
         self._close_progress()
         assert self.window is not None
-        self.window.refresh()
         self.window.statusBar().showMessage("Demogemeente gemaakt.", 8000)
-        self.ready.emit()
+        self._identify_and_attach()
 
     def _on_demo_failed(self, exc: BaseException) -> None:
         self._close_progress()
         # The window stays usable: the database exists, only the demo data is missing.
         self._report_error(self.window, f"De demogemeente kon niet worden gemaakt: {exc}")
-        assert self.window is not None
-        self.window.refresh()
-        self.ready.emit()
+        self._identify_and_attach()
 
 
 def _configure_pyqtgraph() -> None:
@@ -258,10 +304,12 @@ def run_gui(db_path: Path, user: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     _install_excepthook()
 
-    # Offscreen (tests, CI smoke runs) nobody can answer a question: act as --user or SYSTEM.
+    # Offscreen (tests, CI smoke runs) nobody can answer a question: act as --user, the
+    # account's employee or an unknown user (pseudonyms only).
     interactive = QApplication.platformName() != "offscreen"
     startup = Startup(Path(db_path), user=user, choose_user=ask_user if interactive else None)
     startup.failed.connect(lambda _text: app.exit(1))
+    startup.cancelled.connect(lambda: app.exit(0))
     try:
         if not startup.start():
             return 0

@@ -43,13 +43,31 @@ def _progress_printer(enabled: bool) -> Callable[[float, str], None] | None:
     return report
 
 
+# Commands that write source data and may run as the batch actor 'systeem' without --user.
+_BATCH_COMMANDS = frozenset({"import"})
+
+
 def _actor(args: argparse.Namespace, engine: Engine) -> Actor:
-    """--user EMPLOYEE_ID applies that employee's role (the controller sees pseudonyms)."""
-    from sdesk.services.platform.actor import SYSTEM
-    from sdesk.services.platform.users import actor_for
+    """--user EMPLOYEE_ID applies that employee's role (the controller sees pseudonyms);
+    without it the employee whose `account` is the operating-system account; else an import
+    runs as 'systeem' and everything else as an unknown user, who sees no names or BSN and
+    may not change or export anything (the services refuse it, in Dutch)."""
+    import getpass
+
+    from sdesk.services.platform.actor import ANONYMOUS, SYSTEM
+    from sdesk.services.platform.users import actor_for, actor_for_account
 
     user = getattr(args, "user", None)
-    return actor_for(engine, user) if user else SYSTEM
+    if user:
+        return actor_for(engine, user)
+    try:
+        account: str | None = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        account = None
+    mapped = actor_for_account(engine, account)
+    if mapped is not None:
+        return mapped
+    return SYSTEM if args.command in _BATCH_COMMANDS else ANONYMOUS
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -84,7 +102,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         result = import_sources(engine, [Path(s) for s in args.sources],
                                 progress=_progress_printer(sys.stderr.isatty()),
-                                actor=_actor(args, engine))
+                                actor=_actor(args, engine), full_refresh=args.volledig)
     finally:
         engine.dispose()
     for warning in result.warnings:
@@ -95,11 +113,39 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"Import geweigerd: {len(result.issues)} fout(en); er is niets opgeslagen.",
               file=sys.stderr)
         return 1
+    changes = {c.name: c for c in result.changes}
     if args.json:
-        print(json.dumps({"imported": result.counts}, ensure_ascii=False))
-    else:
-        for name, count in result.counts.items():
+        print(json.dumps({"imported": result.counts, "changes": {
+            c.name: {"file": c.file, "new": c.new, "changed": c.changed,
+                     "unchanged": c.unchanged,
+                     "changed_examples": [{"line": e.line, "key": e.key,
+                                           "columns": list(e.columns)} for e in c.examples],
+                     "missing": c.missing, "missing_examples": list(c.missing_examples)}
+            for c in result.changes}}, ensure_ascii=False))
+        return 0
+    for name, count in result.counts.items():
+        change = changes.get(name)
+        if change is None:
             print(f"{name}: {count} rijen")
+            continue
+        print(f"{name}: {change.summary()}")
+        for example in change.examples:
+            print(f"  gewijzigd: regel {example.line} {example.key}: "
+                  f"{', '.join(example.columns)}")
+        if change.changed > len(change.examples):
+            print(f"  … en nog {change.changed - len(change.examples)} gewijzigd")
+        if change.missing:
+            print(f"  niet meer in de bestanden: {', '.join(change.missing_examples)}"
+                  + (f" … en nog {change.missing - len(change.missing_examples)}"
+                     if change.missing > len(change.missing_examples) else ""))
+    if result.full_refresh and result.missing:
+        print(f"Volledige verversing: {result.missing} rij(en) staan in de database maar niet "
+              "in de bestanden; sdesk verwijdert niets. Gelden ze niet meer, lever dan een "
+              "toewijzing nog eens aan met een einddatum of reden wijziging 13 (verwijderd) "
+              "en een declaratie met een creditregel.")
+    elif result.full_refresh:
+        print("Volledige verversing: de database bevat geen rijen die niet in de bestanden "
+              "staan.")
     return 0
 
 
@@ -173,8 +219,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
     engine = open_database(Path(args.db), create=False)
     try:
+        from sdesk.services.platform.permissions import ALL_TEAMS
+
         work = worklist(engine, _actor(args, engine), args.at or default_peildatum(engine),
-                        law=args.law, team=args.team, employee=args.employee, rule=args.rule)
+                        law=args.law, team=ALL_TEAMS if args.all_teams else args.team,
+                        employee=args.employee, rule=args.rule)
     finally:
         engine.dispose()
     data = worklist_json(work)
@@ -219,9 +268,10 @@ def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[st
                              "threshold_cents": round(args.threshold * 100)}
     if args.report == "review":
         from sdesk.services.afschaling import default_peildatum
+        from sdesk.services.platform.permissions import ALL_TEAMS
 
         return "worklist", {"at": args.at or default_peildatum(engine), "law": args.law,
-                            "team": args.team}
+                            "team": ALL_TEAMS if args.all_teams else args.team}
     from sdesk.services.council import CouncilRequest
 
     if args.report == "kpi" and (args.start is None or args.end is None):
@@ -244,7 +294,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             result = audit.check_chain(engine, _actor(args, engine))
             print(result.message, file=sys.stdout if result.ok else sys.stderr)
             return 0 if result.ok else 1
-        events = audit.list_events(engine, action=args.action, limit=args.limit)
+        events = audit.list_events(engine, _actor(args, engine), action=args.action,
+                                   limit=args.limit)
     finally:
         engine.dispose()
     if args.json:
@@ -333,7 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sdesk {__version__}")
     parser.add_argument("--db", default=str(default_db_path()),
                         help="databasebestand (standaard in de gebruikersmap)")
-    parser.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is")
+    parser.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is (zonder "
+                        "--user: de medewerker van dit computeraccount, anders een onbekende "
+                        "gebruiker die geen namen of BSN ziet)")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="maak een demogemeente")
@@ -353,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id van wie importeert")
+    imp.add_argument("--volledig", action="store_true",
+                     help="volledige verversing: meld ook rijen die in de database staan maar "
+                          "niet meer in de bestanden (ze worden niet verwijderd)")
     imp.add_argument("sources", nargs="+")
     imp.set_defaults(func=_cmd_import)
 
@@ -389,7 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--at", type=_date,
                      help="peildatum (standaard de laatste dag met declaraties)")
     rev.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
-    rev.add_argument("--team")
+    rev.add_argument("--team", help="alleen dit team (een klantmanager ziet standaard het "
+                     "eigen team)")
+    rev.add_argument("--all-teams", action="store_true", help="alle teams")
     rev.add_argument("--employee", help="medewerker (naam of id, zoals de werklijst filtert)")
     rev.add_argument("--rule", help="alleen kandidaten waarvoor deze regel afgaat")
     rev.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
@@ -408,6 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--to", dest="end", type=_date)
     exp.add_argument("--law", choices=["jeugd", "wmo", "participatie"])
     exp.add_argument("--team")
+    exp.add_argument("--all-teams", action="store_true",
+                     help="bij review: alle teams (een klantmanager krijgt standaard het eigen "
+                          "team)")
     exp.add_argument("--year", type=int)
     exp.add_argument("--internal", action="store_true",
                      help="intern gebruik: kleine aantallen niet afschermen")
@@ -423,8 +484,11 @@ def build_parser() -> argparse.ArgumentParser:
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     verify = aud_sub.add_parser("verify", help="controleer de hash-keten")
     verify.add_argument("--db", default=argparse.SUPPRESS)
-    listing = aud_sub.add_parser("list", help="laatste auditregels")
+    verify.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
+    listing = aud_sub.add_parser("list", help="laatste auditregels (procescoördinator en "
+                                              "teamleider)")
     listing.add_argument("--db", default=argparse.SUPPRESS)
+    listing.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
     listing.add_argument("--action", choices=["view", "change", "import", "export", "verify"])
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")

@@ -6,6 +6,12 @@ why) and moves the file into place in the same step: an export that fails leaves
 half-written file nor an audit row, and a file that exists was logged. Screens and the CLI call
 it; no UI or CLI module writes an audit row itself.
 
+Who may export what is the permission table (platform.permissions), checked before anything
+is written: every export needs EXPORT (not without a known user: an export is logged on a
+name); a report per person or per household (PERSON_REPORTS, and the council workbook with
+its persons sheet) needs EXPORT_PERSONS (not the controller); the audit log needs READ_AUDIT.
+A business case exported by a role without identity names allocation pseudonyms.
+
 A report is a name and a writer. The writers below cover the service reports; a screen that
 renders with Qt (the household PDF) passes its own writer with `writer=`.
 
@@ -33,8 +39,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.actor import Actor, allocation_pseudonym, is_pseudonym
 from sdesk.services.platform.errors import SdeskError
+from sdesk.services.platform.permissions import (
+    EXPORT,
+    EXPORT_PERSONS,
+    READ_AUDIT,
+    require,
+)
 
 
 @dataclass(frozen=True)
@@ -58,15 +70,29 @@ class Exported:
 
 # Reports that suppress counts of 1 to 9 persons unless exported for internal use.
 SUPPRESSING = frozenset({"council"})
+# Reports with a row per person, allocation or household (the screens' PDF included).
+PERSON_REPORTS = frozenset({"household", "household_pdf", "worklist", "drilldown"})
+
+
+def check_allowed(actor: Actor, report: str, params: Mapping[str, Any]) -> None:
+    """Raise PermissionDenied (Dutch) when the actor may not export this report; screens
+    use it to disable what the role may not export."""
+    require(actor, EXPORT)
+    if report in PERSON_REPORTS or (report == "council" and params.get("include_persons")):
+        require(actor, EXPORT_PERSONS)
+    if report == "audit":
+        require(actor, READ_AUDIT)
 
 
 def export(engine: Engine, actor: Actor, report: str, params: Mapping[str, Any], path: Path,
            purpose: str, *, internal: bool = False, writer: Writer | None = None) -> Exported:
     """Write `report` to `path` for `purpose` and record it in the audit log.
 
-    Raises SdeskError (in Dutch) for a missing purpose, an unknown report or a file that
-    cannot be written; nothing is left behind and nothing is logged then.
+    Raises SdeskError (in Dutch) for a role that may not, a missing purpose, an unknown
+    report or a file that cannot be written; nothing is left behind and nothing is logged
+    then.
     """
+    check_allowed(actor, report, params)
     purpose = (purpose or "").strip()
     if not purpose:
         raise SdeskError("Geef het doel van de export op; het wordt vastgelegd in de auditlog "
@@ -84,10 +110,16 @@ def export(engine: Engine, actor: Actor, report: str, params: Mapping[str, Any],
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         written = write(engine, actor, params, temporary)
-        with engine.begin() as conn:
-            audit.record(conn, actor, audit.EXPORT, f"{written.what} -> {path.name}",
-                         written.rows, purpose)
-            os.replace(temporary, path)  # inside the transaction: no file without its row
+        # Logged and committed before the file appears: a process killed in between leaves a
+        # logged export without a file, never a file nobody logged.
+        audit.log(engine, actor, audit.EXPORT, f"{written.what} -> {path.name}",
+                  written.rows, purpose)
+        try:
+            os.replace(temporary, path)
+        except OSError:
+            audit.log(engine, actor, audit.EXPORT, f"mislukt, geen bestand: {written.what} -> "
+                      f"{path.name}", 0, purpose)
+            raise
     except OSError as exc:
         raise SdeskError(f"Het bestand kan niet worden geschreven: {path} "
                          f"({exc.strerror or exc})") from exc
@@ -132,6 +164,13 @@ def _business_case(engine: Engine, actor: Actor, params: Mapping[str, Any],
     from sdesk.services.afschaling import write_business_case_workbook
 
     case = params["case"]
+    if not actor.sees_identity:  # a case computed for someone else: no source numbers out
+        import dataclasses
+
+        case = dataclasses.replace(case, reviews=tuple(
+            r if is_pseudonym(r.toewijzingnummer, "T") else dataclasses.replace(
+                r, toewijzingnummer=allocation_pseudonym(r.law, r.toewijzingnummer))
+            for r in case.reviews))
     write_business_case_workbook(case, path, actor.signature)
     return Written(len(case.reviews), "business case afschaling")
 
@@ -162,7 +201,7 @@ def _audit(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) 
 
     events = params.get("events")
     if events is None:
-        events = audit.list_events(engine, limit=None)
+        events = audit.list_events(engine, actor, limit=None)
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         out = csv.writer(fh, delimiter=";")
         out.writerow(["nr", "tijd_utc", "gebruiker", "rol", "actie", "object", "regels",

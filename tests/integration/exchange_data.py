@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 BASE: dict[str, list[list[str]]] = {
@@ -96,3 +97,41 @@ def dump(db: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def forge_zip_sizes(path: Path, size: int) -> None:
+    """Let every entry of a zip's central directory claim `size` unpacked bytes, as a zip
+    bomb's does (the data stays small, so a test never writes gigabytes)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        data[pos + 24:pos + 28] = struct.pack("<I", size)
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(bytes(data))
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    """An .xlsx with one sheet per exchange file (openpyxl writes inline strings)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one file inside a zip (an .xlsx), keeping the others as they are."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        items = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in items:
+            archive.writestr(name, change(data) if name == member else data)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
     from sdesk.services.afschaling.decisions import DECISION_LABELS as DECISION_LABELS
     from sdesk.services.afschaling.decisions import DECISIONS as DECISIONS
+    from sdesk.services.afschaling.decisions import ReviewRow as ReviewRow
     from sdesk.services.afschaling.decisions import WhatIf as WhatIf
     from sdesk.services.afschaling.decisions import decision_label as decision_label
     from sdesk.services.afschaling.decisions import record_decision as record_decision
@@ -89,6 +90,7 @@ _LAZY = {
     "prepare_default_inputs": "inputs",
     "record_decision": "decisions",
     "review_history": "decisions",
+    "ReviewRow": "decisions",
     "ReviewError": "rules",
     "rule_catalogue": "rules",
     "rule_explanation": "rules",

@@ -17,7 +17,11 @@ that is not among that review's rules (a new reason); then it comes back, with `
 
 Identity: `person` is the source person id for roles that see identity and
 pseudonym(person id) for the controller; name and BSN are only filled for roles that see
-identity (actor.sees_identity).
+identity (actor.sees_identity), and `toewijzingnummer` is the allocation's pseudonym for the
+others (no source numbers: what-if and history take the pseudonym back).
+
+Team: without `team` the klantmanager sees their own team (platform.permissions.team_scope);
+`team=ALL_TEAMS` is the explicit choice for every team.
 
 Speed: the inputs -- the allocations active on `at` with their persons, the claim sums of the
 two windows, the start of each allocation's spell and the products in use -- are gathered by
@@ -73,9 +77,10 @@ from sdesk.services.afschaling.rules import (
     windows,
 )
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor, pseudonym
+from sdesk.services.platform.actor import Actor, allocation_pseudonym, pseudonym
 from sdesk.services.platform.cache import key as cache_key
 from sdesk.services.platform.cache import remember
+from sdesk.services.platform.permissions import team_scope
 from sdesk.services.platform.readers import (
     fetch_rows,
 )
@@ -276,6 +281,12 @@ def _pseudonyms(engine: Engine, at: date, params: RuleParameters,
     return remember("worklist_pseudonyms", engine, key, build, keep=KEEP)
 
 
+def _allocation_pseudonyms(laws: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """The allocation pseudonym of each (law, toewijzingnummer) pair."""
+    return np.asarray([allocation_pseudonym(str(law), str(nr))
+                       for law, nr in zip(laws, numbers, strict=True)], dtype=object)
+
+
 def _reviews(engine: Engine, at: date) -> pd.DataFrame:
     """The latest review on or before `at` per allocation, indexed by allocation id:
     last_review (datetime64), last_rules, last_decision."""
@@ -332,6 +343,7 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
              rule: str | None = None) -> Worklist:
     """The candidates for afschaling on `at` (see the module docstring)."""
     params = (params or RuleParameters()).validate()
+    team = team_scope(actor, team)
     filters = WorklistFilters(law, team, employee, rule)
     _check_filters(filters)
     inputs, default = gathered_inputs(engine, at, params)
@@ -418,7 +430,8 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
     identity = actor.sees_identity
     out = pd.DataFrame({
         "allocation_id": col("id", "int64"),
-        "toewijzingnummer": col("toewijzingnummer"),
+        "toewijzingnummer": (col("toewijzingnummer") if identity else
+                             _allocation_pseudonyms(col("law"), col("toewijzingnummer"))),
         "law": col("law"),
         "person": person[idx],
         "person_name": col("person_name") if identity else np.full(n, None, dtype=object),

@@ -10,8 +10,10 @@ sdesk.services.platform.costs:
   `at`'s year and the new end date; commitment saving = before - after.
 
 Refused with a Dutch ReviewError, nothing changed: an unknown or removed allocation, one
-that ended before `at`, a volume of zero or less, an end date before the start or before
-`at`, an unknown product, a product with another unit without a new volume.
+that ended before `at`, a volume of zero or less, above 99,999,999 or not a number, a
+peildatum or end date outside 1900..2100 (platform.bounds), volume x tariff above the
+claim-line cap for one period, an end date before the start or before `at`, an unknown
+product, a product with another unit without a new volume.
 
 Decisions (`record_decision`) store a Review with the intended new allocation values, for the
 backoffice to carry out. Expected annual saving per decision:
@@ -27,6 +29,12 @@ A decision on an allocation that is unknown, removed, or ended before the review
 refused, as are unknown decisions and rule ids.
 
 The business case of these decisions is `business_case.py`.
+
+Roles (platform.permissions): recording a decision needs RECORD_DECISION, checked before
+anything is read. An actor without SEE_IDENTITY (the controller) names an allocation by its
+pseudonym (the worklist shows no source numbers), sees it in every message and result, and
+gets a review history without notes. Opening an allocation's review history is logged as a
+view (DESIGN 8).
 """
 
 from __future__ import annotations
@@ -42,9 +50,18 @@ from sqlalchemy import Connection, Engine
 from sdesk.models.enums import Decision
 from sdesk.services.afschaling.rules import ReviewError, check_rule_ids
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.actor import Actor, allocation_pseudonym, is_pseudonym
+from sdesk.services.platform.bounds import (
+    claim_limit_text,
+    date_problem,
+    max_claim_cents,
+    volume_problem,
+)
+from sdesk.services.platform.cache import key as cache_key
+from sdesk.services.platform.cache import remember
 from sdesk.services.platform.costs import annual_run_rates_cents, commitments_cents
 from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.permissions import RECORD_DECISION, require
 from sdesk.services.platform.readers import REMOVED
 from sdesk.services.platform.text import euro, law_name, short_date
 from sdesk.services.platform.vocabulary import LAWS
@@ -81,6 +98,8 @@ class _Allocation:
     tariff_cents: int | None
     budget_cents: int | None
     employee_id: int | None
+    # The source number; `toewijzingnummer` is what the actor sees (their pseudonym).
+    source_number: str = ""
 
     def cost_frame(self, **changes: Any) -> pd.DataFrame:
         values = {"start_date": self.start, "end_date": self.end, "volume": self.volume,
@@ -97,21 +116,49 @@ class _Allocation:
         return frame
 
 
-def _allocation(conn: Connection, toewijzingnummer: str, law: str) -> _Allocation:
+def _by_pseudonym(conn: Connection, law: str, shown: str) -> str | None:
+    """The source number behind an allocation pseudonym; the map is built once per data
+    version (a keyed hash cannot be reversed otherwise)."""
+    engine = conn.engine
+
+    def build() -> dict[tuple[str, str], str]:
+        with engine.connect() as c:
+            return {(a_law, allocation_pseudonym(a_law, nr)): nr for a_law, nr in
+                    c.exec_driver_sql("SELECT law, toewijzingnummer FROM allocation")}
+
+    known = remember("allocation_pseudonyms", engine, cache_key(engine), build)
+    return known.get((law, shown.strip().upper()))
+
+
+def _allocation(conn: Connection, toewijzingnummer: str, law: str,
+                actor: Actor | None = None) -> _Allocation:
+    """The allocation by its number; an actor without identity gives its pseudonym (and
+    sees the pseudonym again in every message)."""
     if law not in LAWS:
         raise ReviewError(f"Onbekende wet '{law}'; kies uit {', '.join(LAWS)}.")
-    row = conn.exec_driver_sql(
+    hidden = actor is not None and not actor.sees_identity
+    number: str | None = str(toewijzingnummer)
+    if hidden:
+        number = (_by_pseudonym(conn, law, number)
+                  if number and is_pseudonym(number, "T") else None)
+    row = None if number is None else conn.exec_driver_sql(
         "SELECT id, toewijzingnummer, law, person_id, category, product_code, start_date, "
         "end_date, volume, unit, frequency, tariff_cents, budget_cents, employee_id, "
         "change_reason FROM allocation WHERE law = ? AND toewijzingnummer = ?",
-        (law, str(toewijzingnummer))).first()
+        (law, number)).first()
+    if row is None and hidden:
+        # The same words whether or not a source number exists: no way to probe for it.
+        raise NotFoundError(f"Toewijzing {toewijzingnummer} ({law_name(law)}) is niet "
+                            "gevonden; zonder recht op bronnummers kiest u een toewijzing "
+                            "in de werklijst (pseudoniem T-…).")
     if row is None:
         raise NotFoundError(f"Toewijzing {toewijzingnummer} ({law_name(law)}) bestaat niet.")
     if row[14] == REMOVED:
         raise ReviewError(f"Toewijzing {toewijzingnummer} ({law_name(law)}) is verwijderd "
                           f"(reden wijziging 13) en telt niet mee.")
     return _Allocation(
-        id=row[0], toewijzingnummer=row[1], law=row[2], person_id=row[3], category=row[4],
+        id=row[0], toewijzingnummer=allocation_pseudonym(row[2], row[1]) if hidden else row[1],
+        source_number=row[1], law=row[2], person_id=row[3], category=row[4],
         product_code=row[5], start=date.fromisoformat(row[6]),
         end=date.fromisoformat(row[7]) if row[7] else None, volume=row[8], unit=row[9],
         frequency=row[10], tariff_cents=row[11], budget_cents=row[12], employee_id=row[13])
@@ -179,8 +226,12 @@ def _what_if(conn: Connection, a: _Allocation, at: date, new_product_code: str |
     name = f"Toewijzing {a.toewijzingnummer} ({law_name(a.law)})"
     if a.end is not None and a.end < at:
         raise ReviewError(f"{name} is beëindigd op {short_date(a.end)}, vóór {short_date(at)}.")
-    if new_volume is not None and not (isinstance(new_volume, int | float) and new_volume > 0):
-        raise ReviewError(f"Het nieuwe volume moet groter dan 0 zijn (nu {new_volume}).")
+    # Bounded input: 10^23 hours would be a saving of minus 92 quadrillion, not a what-if.
+    problem = (volume_problem(new_volume, "Het nieuwe volume") if new_volume is not None
+               else None) or date_problem(at, "De peildatum") or (
+        date_problem(new_end_date, "De nieuwe einddatum") if new_end_date is not None else None)
+    if problem is not None:
+        raise ReviewError(problem)
     if new_end_date is not None and new_end_date < a.start:
         raise ReviewError(f"De nieuwe einddatum {short_date(new_end_date)} ligt vóór de "
                           f"ingangsdatum {short_date(a.start)}.")
@@ -201,6 +252,9 @@ def _what_if(conn: Connection, a: _Allocation, at: date, new_product_code: str |
                                   f"volume op.")
             unit = product_unit
     volume = new_volume if new_volume is not None else a.volume
+    if volume is not None and tariff is not None and volume * tariff > max_claim_cents():
+        raise ReviewError(f"Volume × tarief is {euro(volume * tariff)} per periode, meer dan "
+                          f"{claim_limit_text()}; controleer het volume.")
     end = new_end_date if new_end_date is not None else a.end
     before = a.cost_frame()
     after = a.cost_frame(volume=volume, unit=unit, tariff_cents=tariff, end_date=end)
@@ -231,7 +285,7 @@ def what_if(engine: Engine, actor: Actor, toewijzingnummer: str, law: str, at: d
     """The allocation now and with the changes, on `at` (see the module docstring).
     Read-only: nothing is stored. `actor` is taken for the audit log (DESIGN 8)."""
     with engine.connect() as conn:
-        a = _allocation(conn, toewijzingnummer, law)
+        a = _allocation(conn, toewijzingnummer, law, actor)
         return _what_if(conn, a, at, new_product_code, new_volume, new_end_date)
 
 
@@ -248,6 +302,7 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
                     new_end_date: date | None = None, notes: str | None = None) -> int:
     """Store a review (beoordeling) with its decision and return its id. The reviewer is the
     actor's employee. Everything is checked before anything is written."""
+    require(actor, RECORD_DECISION)
     if decision not in DECISIONS:
         raise ReviewError(f"Onbekend besluit '{decision}'; kies uit "
                           f"{', '.join(DECISIONS)}.")
@@ -325,18 +380,23 @@ class ReviewRow:
 
 def review_history(engine: Engine, actor: Actor, toewijzingnummer: str,
                    law: str) -> list[ReviewRow]:
-    """The reviews of one allocation, newest first (for the decision panel)."""
+    """The reviews of one allocation, newest first (the decision panel opens it with the
+    allocation); notes only for roles that see identity. Logged as a view."""
     with engine.connect() as conn:
-        a = _allocation(conn, toewijzingnummer, law)
+        a = _allocation(conn, toewijzingnummer, law, actor)
         rows = conn.exec_driver_sql(
             "SELECT r.id, r.review_date, r.decision, r.rules, e.name, r.new_product_code, "
             "r.new_volume, r.new_end_date, r.expected_annual_saving_cents, r.notes "
             "FROM review r LEFT JOIN employee e ON e.id = r.employee_id "
             "WHERE r.allocation_id = ? ORDER BY r.review_date DESC, r.id DESC", (a.id,)).all()
+    audit.log(engine, actor, audit.VIEW, f"toewijzing {a.source_number} ({a.law}) geopend "
+              "met beoordelingen", len(rows))
+    notes = actor.sees_identity
     return [ReviewRow(review_id=r[0], review_date=date.fromisoformat(r[1]), decision=r[2],
                       decision_label=decision_label(r[2]),
                       rules=tuple(x for x in (r[3] or "").split(",") if x), employee=r[4],
                       new_product_code=r[5], new_volume=r[6],
                       new_end_date=date.fromisoformat(r[7]) if r[7] else None,
-                      expected_annual_saving_cents=int(r[8] or 0), notes=r[9])
+                      expected_annual_saving_cents=int(r[8] or 0),
+                      notes=r[9] if notes else None)
             for r in rows]

@@ -37,6 +37,7 @@ from sdesk.models.enums import Decision
 from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE
 from sdesk.services.afschaling.decisions import COST_COLUMNS, DECISIONS, decision_label
 from sdesk.services.afschaling.rules import ReviewError
+from sdesk.services.platform.actor import Actor, allocation_pseudonym
 from sdesk.services.platform.costs import annual_run_rates_cents
 from sdesk.services.platform.periods import last_twelve_months
 from sdesk.services.platform.readers import REMOVED, fetch_rows
@@ -177,9 +178,10 @@ def _paid_after(engine: Engine, reviews: pd.DataFrame, at: date) -> np.ndarray:
 
 def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
                   team: str | None = None, employee: str | None = None,
-                  since: date | None = None) -> BusinessCase:
+                  since: date | None = None, actor: Actor | None = None) -> BusinessCase:
     """Reviews by outcome, expected versus realised saving and the return on reviewing
-    capacity (formulas in the module docstring). `employee` is an external id."""
+    capacity (formulas in the module docstring). `employee` is an external id. For an
+    `actor` without identity (the controller) the reviews name allocation pseudonyms."""
     if not (isinstance(fte, int | float) and fte > 0):
         raise ReviewError(f"De capaciteit moet groter dan 0 fte zijn (nu {fte}).")
     if not (isinstance(cost_per_fte_cents, int) and cost_per_fte_cents > 0):
@@ -229,7 +231,9 @@ def business_case(engine: Engine, at: date, fte: float, cost_per_fte_cents: int,
         realised = 0.0 if r.decision == Decision.CONTINUE.value else baseline - paid[i]
         results.append(ReviewResult(
             review_id=int(r.review_id), review_date=reviewed,
-            toewijzingnummer=r.toewijzingnummer, law=r.law, decision=r.decision,
+            toewijzingnummer=(r.toewijzingnummer if actor is None or actor.sees_identity
+                              else allocation_pseudonym(r.law, r.toewijzingnummer)),
+            law=r.law, decision=r.decision,
             decision_label=decision_label(r.decision), employee=r.employee or UNKNOWN_GROUP,
             team=r.team or UNKNOWN_GROUP, annual_cost_before_cents=round(run_rate[i]),
             expected_annual_saving_cents=int(r.expected or 0), days_since=days,

@@ -28,6 +28,7 @@ from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.errors import NotFoundError, SdeskError
 from sdesk.services.platform.periods import last_twelve_months
+from sdesk.services.platform.permissions import EDIT_BUDGET, require
 from sdesk.services.platform.readers import allocations_frame, claims_by_allocation, claims_by_month
 from sdesk.services.platform.text import euros
 
@@ -201,7 +202,9 @@ def _line_id(engine: Engine, year: int, post: str) -> int:
 
 def set_manual_forecast(engine: Engine, actor: Actor, year: int, post: str,
                         forecast_cents: int | None) -> None:
-    """Set (or clear with None) the manual forecast that overrides the computed one."""
+    """Set (or clear with None) the manual forecast that overrides the computed one
+    (needs EDIT_BUDGET: a controller checks the prognosis, it does not set it)."""
+    require(actor, EDIT_BUDGET)
     line_id = _line_id(engine, year, post)
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE budget_line SET forecast_cents = ? WHERE id = ?",
@@ -210,7 +213,8 @@ def set_manual_forecast(engine: Engine, actor: Actor, year: int, post: str,
 
 
 def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: str) -> None:
-    """Set (or clear with an empty text) a budget line's explanation."""
+    """Set (or clear with an empty text) a budget line's explanation (needs EDIT_BUDGET)."""
+    require(actor, EDIT_BUDGET)
     if len(text) > 4000:
         raise SdeskError("De toelichting is te lang (maximaal 4000 tekens).")
     line_id = _line_id(engine, year, post)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sdesk.services.platform.face import lazy_face
 
 if TYPE_CHECKING:
-    from sdesk.services.council.workbook import (
+    from sdesk.services.council.content import (
         CouncilRequest as CouncilRequest,
     )
     from sdesk.services.council.workbook import (
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    "CouncilRequest": "workbook",
+    "CouncilRequest": "content",
     "write_council_workbook": "workbook",
 }
 __all__ = sorted(_LAZY)

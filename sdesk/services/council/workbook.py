@@ -1,14 +1,18 @@
 """The council workbook ("Excel voor de raad"): KPIs, trends with native Excel charts, and the
-budget with real formulas. Aggregates only; person-level sheets only on request.
+budget with real formulas, behind a sheet that explains them. Aggregates only; person-level
+sheets only on request and only for internal use.
 
-Cells that count fewer than 10 persons read "<10" unless the export is for internal use
-(DESIGN section 8). Every figure comes from the same service functions as the dashboard.
+Unless the export is for internal use, small cells are protected across the whole workbook
+(DESIGN section 8, suppression.py): a figure about 1 to 9 persons reads "<10", and a figure
+from which such a cell could be derived (a total minus the other parts, the same money on
+another sheet, a share of a shown total) reads "x". Every figure comes from the same service
+functions as the dashboard (content.py); figures.py says what each one adds up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Hashable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,76 +20,92 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
-from sdesk.services.budget import budget_report
-from sdesk.services.kpi import (
-    KPI_LABELS,
-    MONEY,
-    PERSON_COUNTS,
-    SHARES,
-    compare_periods,
-    kpis_json,
-    monthly_trend,
-    quarterly_kpis,
-    trend_window,
+from sdesk.services.council.content import CouncilContent, CouncilRequest, gather
+from sdesk.services.council.figures import protect_workbook
+from sdesk.services.council.suppression import (
+    COMPLEMENTARY,
+    SMALL,
+    SUPPRESSED,
+    Status,
 )
+from sdesk.services.kpi import KPI_LABELS, MONEY, SHARES, kpis_json
 from sdesk.services.platform.actor import Actor
-from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.spreadsheet import formula, keep_text
 from sdesk.services.platform.text import EXCEL_EURO, EXCEL_EURO_WHOLE, law_name, law_text
 
 EURO = EXCEL_EURO
 EURO_WHOLE = EXCEL_EURO_WHOLE
 PERCENT = "0.0%"
-SMALL = 10
-SUPPRESSED = "<10"
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 BOLD = Font(bold=True)
+RIGHT = Alignment(horizontal="right")
+PERSONS_ONLY_INTERNAL = (
+    "Een tabblad met kosten per persoon kan alleen in een werkmap voor intern gebruik: per "
+    "persoon valt niets af te schermen. Kies 'intern gebruik' of laat het tabblad weg.")
 
 
-@dataclass(frozen=True)
-class CouncilRequest:
-    start: date
-    end: date
-    law: str | None = None
-    team: str | None = None
-    budget_year: int | None = None
-    at: date | None = None
-    internal: bool = False  # True: no small-cell suppression (logged as such, DESIGN 8)
-    trend_from: date | None = None
+class _Shield:
+    """Writes a figure's value, or "<10" / "x" when the protection hides it, and counts
+    what it hid for the explanation sheet."""
 
+    def __init__(self, status: Mapping[Hashable, Status] | None) -> None:
+        self.status = status or {}
+        self.written = {Status.PRIMARY: 0, Status.SECONDARY: 0}
 
-def _suppress(value: Any, count: int | None, internal: bool) -> Any:
-    """1 to 9 persons read "<10"; zero identifies nobody and stays 0."""
-    if internal or count is None or value is None:
-        return value
-    return SUPPRESSED if 0 < count < SMALL else value
+    def of(self, key: Hashable) -> Status:
+        return self.status.get(key, Status.SHOWN)
 
-
-def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None
-         ) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
-    if value == SUPPRESSED:
-        cell.alignment = Alignment(horizontal="right")
-    elif number_format:
-        cell.number_format = number_format
+    def put(self, ws: Worksheet, row: int, column: int, key: Hashable, value: Any,
+            number_format: str | None = None) -> None:
+        """Write the figure `key` into the cell (an empty figure stays empty)."""
+        status = self.of(key)
+        if status.hidden and value is not None:
+            self.written[status] += 1
+            ws.cell(row=row, column=column, value=status.marker).alignment = RIGHT
+            return
+        cell = ws.cell(row=row, column=column, value=value)
+        if number_format:
+            cell.number_format = number_format
 
 
 def _heading(ws: Worksheet, title: str, request: CouncilRequest, user: str,
-             printed_at: datetime) -> int:
+             printed_at: datetime, width: int = 1) -> int:
+    """Title, scope and who made it; the two text lines wrap over `width` columns."""
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (f"Periode {request.start:%d-%m-%Y} t/m {request.end:%d-%m-%Y}; wet: "
                 f"{law_text(request.law)}; team: {request.team or 'alle'}")
     ws["A3"] = (f"Gemaakt {printed_at:%d-%m-%Y %H:%M} door {user}; "
                 + ("intern gebruik (geen afscherming van kleine aantallen)" if request.internal
-                   else f"aantallen onder {SMALL} personen zijn afgeschermd als '{SUPPRESSED}'"))
+                   else f"aantallen onder {SMALL} personen zijn afgeschermd als '{SUPPRESSED}', "
+                        f"cellen waaruit ze terug te rekenen zijn als '{COMPLEMENTARY}' "
+                        "(zie Toelichting)"))
+    for row in (2, 3):
+        if width > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 30
     return 5
 
 
+def _printable(ws: Worksheet, landscape: bool = False) -> None:
+    """Print on pages as wide as the sheet: a council member reads it on paper too."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
 def _header_row(ws: Worksheet, row: int, labels: list[str]) -> None:
+    ws.row_dimensions[row].height = 30  # two lines for "Verschil t.o.v. vorige periode"
     for col, label in enumerate(labels, start=1):
         cell = ws.cell(row=row, column=col, value=label)
         cell.font = BOLD
@@ -93,10 +113,19 @@ def _header_row(ws: Worksheet, row: int, labels: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
+def _kpi_format(key: str, value: Any) -> str:
+    if key in SHARES and value is not None:
+        return PERCENT
+    if key in MONEY:
+        return EURO
+    return "#,##0.0" if isinstance(value, float) else "#,##0"
+
+
+def _kpi_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: str,
                printed_at: datetime) -> None:
-    row = _heading(ws, "Kengetallen sociaal domein", request, user, printed_at)
-    comparison = compare_periods(engine, request.start, request.end, request.law, request.team)
+    comparison = content.comparison
+    assert comparison is not None
+    row = _heading(ws, "Kengetallen sociaal domein", content.request, user, printed_at, 5)
     data = [kpis_json(k) for k in (comparison.current, comparison.previous,
                                    comparison.year_earlier)]
     _header_row(ws, row, ["Kengetal", "Periode", "Vorige periode", "Jaar eerder",
@@ -106,17 +135,10 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
     for key, label in KPI_LABELS.items():
         row += 1
         ws.cell(row=row, column=1, value=label)
-        for col, values in enumerate(data, start=2):
+        for column, values in enumerate(data):
             value = values[key]
-            if key in SHARES and value is not None:
-                number_format = PERCENT
-            elif key in MONEY:
-                number_format = EURO
-            else:
-                number_format = "#,##0.0" if isinstance(value, float) else "#,##0"
-            count = value if key in PERSON_COUNTS else (
-                values["clients"] if key in ("cost_per_client",) else None)
-            _put(ws, row, col, _suppress(value, count, request.internal), number_format)
+            shield.put(ws, row, column + 2, ("kpi", key, column), value,
+                       _kpi_format(key, value))
         current, previous = ws.cell(row=row, column=2), ws.cell(row=row, column=3)
         if isinstance(current.value, int | float) and isinstance(previous.value, int | float):
             diff = ws.cell(row=row, column=5, value=formula(
@@ -124,40 +146,36 @@ def _kpi_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str
             diff.number_format = current.number_format
     ws.auto_filter.ref = f"A{first - 1}:E{row}"
 
-    # Breakdowns: by referrer and by category, for the current period.
-    figures = data[0]
+    # Breakdowns of the current period: by referrer and by category.
+    k = comparison.current
     row += 2
     _header_row(ws, row, ["Verwijzer (COD327)", "Kosten", "Aandeel"])
-    total = figures["realised_cost"] or 0
-    for code, euros in figures["cost_by_referrer"].items():
+    total = k.realised_cost_cents
+    for code, cents in k.cost_by_referrer_cents.items():
         row += 1
         ws.cell(row=row, column=1, value=code)
-        ws.cell(row=row, column=2, value=euros).number_format = EURO
-        ws.cell(row=row, column=3, value=(euros / total) if total else None).number_format = \
-            PERCENT
+        shield.put(ws, row, 2, ("referrer", code), cents / 100, EURO)
+        shield.put(ws, row, 3, ("referrer_share", code), (cents / total) if total else None,
+                   PERCENT)
     row += 2
     _header_row(ws, row, ["Productcategorie", "Kosten", "Cliënten"])
-    for code, euros in figures["cost_by_category"].items():
+    for code, cents in k.cost_by_category_cents.items():
         row += 1
-        clients = figures["clients_by_category"].get(code, 0)
+        clients = k.clients_by_category.get(code, 0)
         ws.cell(row=row, column=1, value=code)
-        _put(ws, row, 2, _suppress(euros, clients, request.internal), EURO)
-        _put(ws, row, 3, _suppress(clients, clients, request.internal))
+        shield.put(ws, row, 2, ("category", code), cents / 100, EURO)
+        shield.put(ws, row, 3, ("category_clients", code), clients)
     for letter, width in zip("ABCDE", (38, 18, 18, 18, 22), strict=True):
         ws.column_dimensions[letter].width = width
+    _printable(ws)
 
 
-
-
-def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
+def _trend_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: str,
                  printed_at: datetime) -> None:
-    row = _heading(ws, "Trends", request, user, printed_at)
-    window = trend_window(engine, request.law, request.team, end=request.end,
-                          start=request.trend_from)
-    start = window.first_month if window else request.start
-    trend = monthly_trend(engine, start, request.end, request.law, request.team)
-    frame = trend.frame
-    laws = sorted(frame["law"].unique().tolist())
+    trend = content.trend
+    assert trend is not None
+    frame, laws = trend.frame, trend.laws
+    row = _heading(ws, "Trends", content.request, user, printed_at, max(5, 1 + 3 * len(laws)))
     labels = ["Maand"] + [f"Kosten {law_name(lw)}" for lw in laws] + [
         f"Constante prijzen {law_name(lw)}" for lw in laws] + [
         f"Cliënten {law_name(lw)}" for lw in laws]
@@ -171,12 +189,12 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
         ws.cell(row=row, column=1, value=month).number_format = "mmm yyyy"
         for i, lw in enumerate(laws):
             r = pivot.get((month, lw))
-            ws.cell(row=row, column=2 + i, value=(r.realised_cents / 100) if r else 0
-                    ).number_format = EURO_WHOLE
-            ws.cell(row=row, column=2 + len(laws) + i,
-                    value=(r.constant_cents / 100) if r else 0).number_format = EURO_WHOLE
-            clients = r.clients if r else 0
-            _put(ws, row, 2 + 2 * len(laws) + i, _suppress(clients, clients, request.internal))
+            shield.put(ws, row, 2 + i, ("month", month, lw),
+                       (r.realised_cents / 100) if r else 0, EURO_WHOLE)
+            shield.put(ws, row, 2 + len(laws) + i, ("month_constant", month, lw),
+                       (r.constant_cents / 100) if r else 0, EURO_WHOLE)
+            shield.put(ws, row, 2 + 2 * len(laws) + i, ("month_clients", month, lw),
+                       int(r.clients) if r else 0)
     last = row
     for col in range(1, len(labels) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 16 if col > 1 else 12
@@ -196,15 +214,15 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
     _header_row(ws, row, ["Kwartaal", "Instroom", "Uitstroom", "Kosten per cliënt",
                           "Aandeel top-10"])
     q_header = row
-    for k in quarterly_kpis(engine, start, request.end, request.law, request.team):
+    for i, k in enumerate(trend.quarters):
         row += 1
         ws.cell(row=row, column=1, value=f"{k.start.year}-K{(k.start.month - 1) // 3 + 1}")
-        _put(ws, row, 2, _suppress(k.inflow, k.inflow, request.internal))
-        _put(ws, row, 3, _suppress(k.outflow, k.outflow, request.internal))
-        _put(ws, row, 4, _suppress(
-            None if k.cost_per_client_cents is None else k.cost_per_client_cents / 100,
-            k.clients, request.internal), EURO)
-        ws.cell(row=row, column=5, value=k.top10_share).number_format = PERCENT
+        shield.put(ws, row, 2, ("quarter", "inflow", i), k.inflow)
+        shield.put(ws, row, 3, ("quarter", "outflow", i), k.outflow)
+        shield.put(ws, row, 4, ("quarter", "cost_per_client", i),
+                   None if k.cost_per_client_cents is None else k.cost_per_client_cents / 100,
+                   EURO)
+        shield.put(ws, row, 5, ("quarter", "top10_share", i), k.top10_share, PERCENT)
     if row > q_header:
         bars = BarChart()
         bars.type = "col"
@@ -216,49 +234,63 @@ def _trend_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: s
         ws.add_chart(bars, f"{get_column_letter(len(labels) + 2)}{q_header}")
 
 
-def _budget_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, user: str,
+def _budget_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: str,
                   printed_at: datetime) -> None:
-    year = request.budget_year or request.end.year
-    row = _heading(ws, f"Begroting {year}", request, user, printed_at)
-    try:
-        report = budget_report(engine, year, request.at or request.end)
-    except NotFoundError as exc:
-        ws.cell(row=row, column=1, value=str(exc))
+    row = _heading(ws, f"Begroting {content.budget_year}", content.request, user, printed_at,
+                   9)
+    report = content.budget
+    if report is None:
+        ws.cell(row=row, column=1, value=content.budget_missing)
         return
     ws.cell(row=row - 1, column=1, value=f"Peildatum {report.at:%d-%m-%Y}")
     _header_row(ws, row, ["Begrotingspost", "Begroting", "Realisatie", "Prognose",
                           "Bron prognose", "Restant", "V/N", "Afwijking %", "Toelichting"])
     ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
     first = row + 1
-    for line in report.lines:
+    hidden = {3: False, 4: False}  # a column with a hidden line cannot be summed by Excel
+    for i, line in enumerate(report.lines):
         row += 1
         ws.cell(row=row, column=1, value=line.post)
-        for col, cents in ((2, line.begroting_cents), (3, line.realisatie_cents),
-                           (4, line.prognose_cents)):
-            ws.cell(row=row, column=col, value=cents / 100).number_format = EURO
+        ws.cell(row=row, column=2, value=line.begroting_cents / 100).number_format = EURO
+        for col, name, cents in ((3, "realisation", line.realisatie_cents),
+                                 (4, "forecast", line.prognose_cents)):
+            shield.put(ws, row, col, (name, i), cents / 100, EURO)
+            hidden[col] |= shield.of((name, i)).hidden
         ws.cell(row=row, column=5, value="handmatig" if line.prognose_source == "manual"
                 else "berekend")
-        ws.cell(row=row, column=6, value=formula(ws, f"=B{row}-D{row}")).number_format = EURO
-        ws.cell(row=row, column=7, value=formula(ws, f'=IF(F{row}>=0,"V","N")'))
-        ws.cell(row=row, column=8, value=formula(ws, f'=IF(B{row}=0,"",F{row}/ABS(B{row}))')
-                ).number_format = PERCENT
+        _remainder(ws, row, shield, ("forecast", i))
         ws.cell(row=row, column=9, value=line.explanation)
     last = row
     row += 1
     ws.cell(row=row, column=1, value="Totaal").font = BOLD
-    for col in (2, 3, 4):
+    totals = {2: None, 3: ("realisation", "total"), 4: ("forecast", "total")}
+    amounts = {2: report.begroting_cents, 3: report.realisatie_cents, 4: report.prognose_cents}
+    for col, key in totals.items():
         letter = get_column_letter(col)
-        cell = ws.cell(row=row, column=col, value=formula(
-            ws, f"=SUM({letter}{first}:{letter}{last})"))
-        cell.number_format = EURO
-        cell.font = BOLD
+        if key is None or not hidden[col]:
+            value: Any = formula(ws, f"=SUM({letter}{first}:{letter}{last})")
+        else:  # the sum of what is shown would be a wrong total: the amount itself
+            value = amounts[col] / 100
+        shield.put(ws, row, col, key or ("begroting", "total"), value, EURO)
+        ws.cell(row=row, column=col).font = BOLD
+    _remainder(ws, row, shield, ("forecast", "total"))
+    ws.auto_filter.ref = f"A{first - 1}:I{last}"
+    for letter, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    _printable(ws, landscape=True)
+
+
+def _remainder(ws: Worksheet, row: int, shield: _Shield, forecast: Hashable) -> None:
+    """Restant, V/N and afwijking: formulas on the forecast, hidden with it."""
+    status = shield.of(forecast)
+    if status.hidden:
+        for col in (6, 7, 8):
+            shield.put(ws, row, col, forecast, "")
+        return
     ws.cell(row=row, column=6, value=formula(ws, f"=B{row}-D{row}")).number_format = EURO
     ws.cell(row=row, column=7, value=formula(ws, f'=IF(F{row}>=0,"V","N")'))
     ws.cell(row=row, column=8, value=formula(ws, f'=IF(B{row}=0,"",F{row}/ABS(B{row}))')
             ).number_format = PERCENT
-    ws.auto_filter.ref = f"A{first - 1}:I{last}"
-    for letter, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
-        ws.column_dimensions[letter].width = width
 
 
 def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, actor: Actor,
@@ -280,24 +312,77 @@ def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, actor
     ws.column_dimensions["B"].width = 16
 
 
+def _explanation_sheet(ws: Worksheet, request: CouncilRequest, shield: _Shield, user: str,
+                       printed_at: datetime, titles: list[str]) -> None:
+    """The first sheet: what the workbook holds and which protection rule applied."""
+    row = _heading(ws, "Excel voor de raad: toelichting", request, user, printed_at)
+    ws.cell(row=row, column=1, value=f"Tabbladen: {', '.join(titles)}.")
+    row += 2
+    ws.cell(row=row, column=1, value="Afscherming van kleine aantallen").font = BOLD
+    if request.internal:
+        lines = [
+            "Intern gebruik: deze werkmap toont alle aantallen en bedragen, ook die over minder "
+            f"dan {SMALL} personen. Er is niets afgeschermd; deel hem niet buiten de "
+            "organisatie (de export en het doel staan in de auditlog)."]
+    else:
+        lines = [
+            f"Regel: een aantal van 1 tot en met {SMALL - 1} personen staat als "
+            f"'{SUPPRESSED}'. Dat geldt ook voor een bedrag, gemiddelde of aandeel over zo'n "
+            f"kleine groep: de kosten van een verwijzer of productcategorie met minder dan "
+            f"{SMALL} cliënten, de realisatie en prognose van een begrotingspost die minder dan "
+            f"{SMALL} personen betreft, de kosten van een maand met minder dan {SMALL} "
+            "cliënten. Nul staat er gewoon: dat wijst niemand aan.",
+            f"Aanvullende afscherming: een cel met '{COMPLEMENTARY}' is afgeschermd omdat een "
+            f"'{SUPPRESSED}'-cel anders exact terug te rekenen is: uit een totaal min de andere "
+            "regels, uit hetzelfde bedrag op een ander tabblad (zoals de realisatie per "
+            "begrotingspost naast de kosten per productcategorie), uit een aandeel of bedrag "
+            "per cliënt naast een zichtbaar totaal, of uit kwartalen die samen de periode "
+            "vormen. Totalen blijven waar het kan zichtbaar; eerst worden de kleinste andere "
+            "regels afgeschermd.",
+            "Wat van een afgeschermde cel is afgeleid (kosten per cliënt, aandeel, cliënten per "
+            "1.000 inwoners, restant, V/N en afwijking) is mee afgeschermd. Staat in een "
+            "kolom een afgeschermde regel, dan is het totaal een vast bedrag in plaats van "
+            "een formule: een SOM over de zichtbare regels zou een verkeerd totaal geven.",
+            f"In deze werkmap: {shield.written[Status.PRIMARY]} cellen '{SUPPRESSED}' en "
+            f"{shield.written[Status.SECONDARY]} cellen '{COMPLEMENTARY}'.",
+        ]
+    for text in lines:
+        row += 1
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * (1 + len(text) // 65)
+    ws.column_dimensions["A"].width = 75
+    _printable(ws)
+
+
 def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, actor: Actor,
                            sheets: tuple[str, ...] = ("kpi", "trends", "budget"),
                            include_persons: bool = False,
                            printed_at: datetime | None = None) -> Path:
-    """The council's workbook: the chosen sheets, plus pseudonymised costs per person when
-    asked. `actor` is who makes it, as printed in every sheet's header."""
+    """The council's workbook: an explanation sheet and the chosen sheets, plus pseudonymised
+    costs per person when asked (internal use only). `actor` is who makes it, as printed in
+    every sheet's header."""
+    if include_persons and not request.internal:
+        raise SdeskError(PERSONS_ONLY_INTERNAL)
     printed_at = printed_at or datetime.now()
     user = actor.signature
+    content = gather(engine, request, sheets)
+    shield = _Shield(None if request.internal else protect_workbook(engine, content))
     workbook = Workbook()
     for default_sheet in workbook.worksheets:  # the one empty sheet a new workbook has
         workbook.remove(default_sheet)
+    explanation = workbook.create_sheet("Toelichting")
     builders = {"kpi": ("Kengetallen", _kpi_sheet), "trends": ("Trends", _trend_sheet),
                 "budget": ("Begroting", _budget_sheet)}
+    titles = []
     for key in sheets:
         title, build = builders[key]
-        build(workbook.create_sheet(title), engine, request, user, printed_at)
+        titles.append(title)
+        build(workbook.create_sheet(title), content, shield, user, printed_at)
     if include_persons:
+        titles.append("Personen")
         _persons_sheet(workbook.create_sheet("Personen"), engine, request, actor, printed_at)
+    _explanation_sheet(explanation, request, shield, user, printed_at, titles)
     path.parent.mkdir(parents=True, exist_ok=True)
     keep_text(workbook)
     workbook.save(path)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
         FILES as FILES,
     )
     from sdesk.services.exchange.importer import (
+        FileChanges as FileChanges,
+    )
+    from sdesk.services.exchange.importer import (
         ImportCancelled as ImportCancelled,
     )
     from sdesk.services.exchange.importer import (
@@ -60,6 +63,7 @@ _LAZY = {
     "export_exchange": "export",
     "export_istandaarden": "istandaarden",
     "FILES": "format",
+    "FileChanges": "importer",
     "import_messages": "istandaarden",
     "import_sources": "importer",
     "ImportCancelled": "importer",

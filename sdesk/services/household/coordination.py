@@ -3,6 +3,10 @@
 The saving per payer is T0 minus T1 annual cost; the attribution factor (default 100 %) says
 how much of it the approach may claim. Municipal saving is the gemeente's share, societal
 saving that of every other payer, both after attribution.
+
+Starting, evaluating and changing a case needs CHANGE_CASES (platform.permissions), checked
+before anything is read or written. For an actor without identity the portfolio shows
+household pseudonyms and a case carries no notes (free text).
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from sdesk.services.household.package import (
     package_at,
 )
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.actor import Actor, household_pseudonym
 from sdesk.services.platform.errors import NotFoundError, SdeskError
 from sdesk.services.platform.periods import add_months
+from sdesk.services.platform.permissions import CHANGE_CASES, require
 
 DEFAULT_EVALUATION_MONTHS = 6
 STATUSES = ("open", "evaluated", "closed")
@@ -129,7 +134,8 @@ def summarise(conn: Connection, actor: Actor, case_id: int, at: date) -> Coordin
     return CoordinationSummary(
         case_id=cid, status=status, coordinator=coordinator, t0_date=t0_date, t1_date=t1_date,
         t1_frozen=evaluation is not None, attribution=float(attribution),
-        by_payer=_compare(t0, t1, "payer"), by_bucket=_compare(t0, t1, "bucket"), notes=notes)
+        by_payer=_compare(t0, t1, "payer"), by_bucket=_compare(t0, t1, "bucket"),
+        notes=notes if actor.sees_identity else None)
 
 
 def coordination_for_household(conn: Connection, actor: Actor, hid: int,
@@ -144,6 +150,7 @@ def coordination_for_household(conn: Connection, actor: Actor, hid: int,
 def start_case(engine: Engine, actor: Actor, household_id: str, intake_date: date,
                coordinator: str | None = None, notes: str | None = None) -> int:
     """Open a case and freeze the T0 package; one running case per household."""
+    require(actor, CHANGE_CASES)
     with engine.begin() as conn:
         hid = household_row(conn, household_id)[0]
         running = conn.exec_driver_sql(
@@ -171,6 +178,7 @@ def default_evaluation_date(intake_date: date) -> date:
 def evaluate_case(engine: Engine, actor: Actor, case_id: int,
                   evaluation_date: date | None = None) -> CoordinationSummary:
     """Freeze the T1 package (default six months after intake) and mark the case evaluated."""
+    require(actor, CHANGE_CASES)
     with engine.begin() as conn:
         _, hid, intake, *_ = _case_row(conn, case_id)
         t0_date = date.fromisoformat(intake)
@@ -190,6 +198,7 @@ def evaluate_case(engine: Engine, actor: Actor, case_id: int,
 def update_case(engine: Engine, actor: Actor, case_id: int, *, attribution: float | None = None,
                 status: str | None = None, notes: str | None = None) -> None:
     """Change a case's attribution, status or notes (None leaves one as it is)."""
+    require(actor, CHANGE_CASES)
     if attribution is not None and not 0.0 <= attribution <= 1.0:
         raise CoordinationError("De toerekening moet tussen 0 % en 100 % liggen.")
     if status is not None and status not in STATUSES:
@@ -253,7 +262,8 @@ class Portfolio:
 
 def portfolio(engine: Engine, actor: Actor, at: date, coordinator: str | None = None,
               team: str | None = None) -> Portfolio:
-    """Cases of one coordinator, a team, or everyone, with their T0/T1 comparison."""
+    """Cases of one coordinator, a team, or everyone, with their T0/T1 comparison; household
+    pseudonyms for an actor without identity. Logged as a view."""
     sql = ("SELECT c.id, h.external_id, e.name, c.status FROM coordination_case c "
            "JOIN household h ON h.id = c.household_id "
            "LEFT JOIN employee e ON e.id = c.coordinator_id "
@@ -266,7 +276,10 @@ def portfolio(engine: Engine, actor: Actor, at: date, coordinator: str | None = 
         sql += " AND t.name = ?"
         params.append(team)
     sql += " ORDER BY c.intake_date, c.id"
+    shown = (lambda ext: ext) if actor.sees_identity else household_pseudonym
     with engine.connect() as conn:
-        rows = [PortfolioRow(cid, hh, name, status, summarise(conn, actor, cid, at))
+        rows = [PortfolioRow(cid, shown(hh), name, status, summarise(conn, actor, cid, at))
                 for cid, hh, name, status in conn.exec_driver_sql(sql, tuple(params)).all()]
+    audit.log(engine, actor, audit.VIEW, f"trajecten op {at} (coördinator: "
+              f"{coordinator or 'alle'}, team: {team or 'alle'})", len(rows))
     return Portfolio(rows)

@@ -1,4 +1,7 @@
-"""The kostenkaart: the user-maintained price list for help that is not an allocation."""
+"""The kostenkaart: the user-maintained price list for help that is not an allocation.
+
+Changing it needs EDIT_COST_MAP (platform.permissions); everyone may read it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from sqlalchemy import Engine
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError, SdeskError
+from sdesk.services.platform.permissions import EDIT_COST_MAP, require
 from sdesk.services.platform.vocabulary import PAYERS
 
 
@@ -61,6 +65,7 @@ def _validate(item: CostMapItem) -> None:
 
 def save_item(engine: Engine, actor: Actor, item: CostMapItem) -> int:
     """Insert (id None) or update an item; refuses an item without a price."""
+    require(actor, EDIT_COST_MAP)
     _validate(item)
     with engine.begin() as conn:
         clash = conn.exec_driver_sql(
@@ -86,6 +91,7 @@ def save_item(engine: Engine, actor: Actor, item: CostMapItem) -> int:
 
 def delete_item(engine: Engine, actor: Actor, item_id: int) -> None:
     """Delete a cost-map item; refused while an intervention uses it."""
+    require(actor, EDIT_COST_MAP)
     with engine.begin() as conn:
         used = conn.exec_driver_sql("SELECT count(*) FROM intervention WHERE cost_map_item_id = ?",
                                     (item_id,)).scalar_one()

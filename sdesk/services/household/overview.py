@@ -2,6 +2,10 @@
 
 One definition used by the household screen, `sdesk household --json` and the exports; the
 package itself (members, allocations, interventions on a day) is `package.package_at`.
+
+For an actor without SEE_IDENTITY the overview is minimised (package.py): the household's
+pseudonym instead of its id, PC4 instead of the postcode, birth years, no notes. Every
+overview is logged as a view, under the household's source id (for the privacy officer).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sdesk.services.household.package import (
     totals,
 )
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.actor import Actor, household_pseudonym, pc4
 from sdesk.services.platform.text import euros
 
 
@@ -79,7 +83,8 @@ def overview_json(o: HouseholdOverview) -> dict[str, Any]:
         "household_id": o.household_id,
         "at": o.at.isoformat(),
         "members": [{"person_id": m.person_id, "name": m.name,
-                     "birth_date": m.birth_date.isoformat()} for m in o.members],
+                     "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+                     "birth_year": m.birth_year} for m in o.members],
         "allocations": [{
             "toewijzingnummer": a.toewijzingnummer, "law": a.law, "category": a.category,
             "product": a.product, "provider": a.provider, "start": a.start.isoformat(),
@@ -110,13 +115,16 @@ def overview_json(o: HouseholdOverview) -> dict[str, Any]:
 
 def household_overview(engine: Engine, actor: Actor, household_id: str, at: date,
                        threshold_cents: int = DEFAULT_THRESHOLD_CENTS) -> HouseholdOverview:
-    """The cost map of one household on `at` (raises NotFoundError for an unknown id)."""
+    """The cost map of one household on `at` (raises NotFoundError for an unknown id; an
+    actor without identity gives the household's pseudonym)."""
     with engine.connect() as conn:
-        hid, ext, wijk, postcode, composition = household_row(conn, household_id)
+        hid, ext, wijk, postcode, composition = household_row(conn, household_id, actor)
         members, allocations, interventions = package_at(conn, actor, hid, at)
         coordination = coordination_for_household(conn, actor, hid, at)
     by_law, by_payer = totals(allocations, interventions)
     audit.log(engine, actor, audit.VIEW, f"kostenoverzicht huishouden {ext} op {at}",
               len(members))
+    if not actor.sees_identity:
+        ext, postcode = household_pseudonym(ext), pc4(postcode)
     return HouseholdOverview(ext, at, wijk, postcode, composition, threshold_cents, members,
                              allocations, interventions, coordination, by_law, by_payer)

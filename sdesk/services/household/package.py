@@ -4,6 +4,11 @@ their annual cost, and the savings types both the overview and coordination case
 An allocation's `annual_cost` is its annual run-rate (DESIGN section 4) when it is active on
 `at`, else 0; allocations that ended within the last twelve months are listed too, so their
 realisation stays visible. Allocations removed with reden wijziging 13 are left out entirely.
+
+For an actor without SEE_IDENTITY (the controller, an unknown user) the package is minimised:
+person and allocation pseudonyms, birth years, no BSN, and an intervention's free-text
+description replaced by its cost-map item (free text may name people). Such an actor finds
+a household only by its pseudonym (`household_row`), never by its source id.
 """
 
 from __future__ import annotations
@@ -12,12 +17,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
-from sdesk.services.platform.actor import Actor, pseudonym
+from sdesk.services.platform.actor import (
+    Actor,
+    allocation_pseudonym,
+    household_pseudonym,
+    is_pseudonym,
+    pseudonym,
+)
+from sdesk.services.platform.cache import key as cache_key
+from sdesk.services.platform.cache import remember
 from sdesk.services.platform.errors import NotFoundError
 from sdesk.services.platform.periods import last_twelve_months
-from sdesk.services.platform.vocabulary import CATEGORY_CODELIST
+from sdesk.services.platform.vocabulary import ANONYMOUS_ROLE, CATEGORY_CODELIST, role_label
 
 DEFAULT_THRESHOLD_CENTS = 10_000_000  # EUR 100,000 a year
 MUNICIPAL_PAYER = "gemeente"
@@ -36,13 +49,14 @@ FLAG_LABELS = {
 class MemberLine:
     person_id: str  # source id, or the pseudonym for roles that do not see identity
     name: str
-    birth_date: date
+    birth_date: date | None  # None for roles that do not see identity
     bsn: str | None
+    birth_year: int = 0
 
 
 @dataclass(frozen=True)
 class AllocationLine:
-    toewijzingnummer: str
+    toewijzingnummer: str  # the allocation pseudonym for roles that do not see identity
     person_id: str
     law: str
     category: str
@@ -93,7 +107,7 @@ class CoordinationSummary:
     by_payer: dict[str, PayerSaving]
     # The factsheet split: jeugd, wmo, participatie, overig_gemeente, maatschappelijk.
     by_bucket: dict[str, PayerSaving]
-    notes: str | None = None
+    notes: str | None = None  # free text: None for roles that do not see identity
 
     @property
     def total_saving_cents(self) -> int:
@@ -117,13 +131,46 @@ class CoordinationSummary:
         return self.attributed_saving_cents - self.municipal_saving_cents
 
 
-def household_row(conn: Connection, household_id: str) -> tuple[Any, ...]:
-    """(id, external_id, wijk, postcode, composition) of a household; NotFoundError when absent."""
-    row = conn.exec_driver_sql(
-        "SELECT id, external_id, wijk, postcode, composition FROM household "
-        "WHERE external_id = ?", (household_id,)).first()
+def household_by_pseudonym(engine: Engine, household_pseudonym_text: str) -> int | None:
+    """The row id of the household with this pseudonym, None when there is none. The map is
+    built once per data version (a keyed hash cannot be reversed otherwise)."""
+
+    def build() -> dict[str, int]:
+        with engine.connect() as conn:
+            return {household_pseudonym(ext): int(hid) for hid, ext in
+                    conn.exec_driver_sql("SELECT id, external_id FROM household")}
+
+    known = remember("household_pseudonyms", engine, cache_key(engine), build)
+    return known.get(household_pseudonym_text.strip().upper())
+
+
+def _not_found(household_id: str, actor: Actor | None) -> NotFoundError:
+    if actor is None or actor.sees_identity:
+        return NotFoundError(f"Huishouden '{household_id}' bestaat niet.")
+    # The same words whether or not the source id exists: no way to probe for it.
+    if actor.role == ANONYMOUS_ROLE:
+        return NotFoundError(
+            f"Huishouden '{household_id}' is niet gevonden: zonder bekende gebruiker zoekt "
+            "sdesk een huishouden alleen op zijn pseudoniem (H-…). Geef --user MEDEWERKER-ID "
+            "op om een huishouden op zijn nummer te bekijken.")
+    return NotFoundError(
+        f"Huishouden '{household_id}' is niet gevonden: als {role_label(actor.role)} ziet u "
+        "geen huishoudnummers; kies het huishouden in de lijst of geef zijn pseudoniem (H-…).")
+
+
+def household_row(conn: Connection, household_id: str,
+                  actor: Actor | None = None) -> tuple[Any, ...]:
+    """(id, external_id, wijk, postcode, composition) of a household; NotFoundError when absent.
+    An actor without identity gives the household's pseudonym, never its source id."""
+    sql = ("SELECT id, external_id, wijk, postcode, composition FROM household WHERE ")
+    if actor is None or actor.sees_identity:
+        row = conn.exec_driver_sql(sql + "external_id = ?", (household_id,)).first()
+    else:
+        pk = (household_by_pseudonym(conn.engine, household_id)
+              if is_pseudonym(household_id, "H") else None)
+        row = None if pk is None else conn.exec_driver_sql(sql + "id = ?", (pk,)).first()
     if row is None:
-        raise NotFoundError(f"Huishouden '{household_id}' bestaat niet.")
+        raise _not_found(household_id, actor)
     return tuple(row)
 
 
@@ -133,18 +180,21 @@ def _members(conn: Connection, actor: Actor, hid: int) -> tuple[list[MemberLine]
     for pid, ext, bsn, birth, last, first in conn.exec_driver_sql(
             "SELECT id, external_id, bsn, birth_date, last_name, first_name FROM person "
             "WHERE household_id = ? ORDER BY birth_date, external_id", (hid,)):
+        born: date | None = date.fromisoformat(birth)
+        year = born.year if born else 0
         if actor.sees_identity:
             shown = ext
             name = ", ".join(p for p in (last, first) if p) or ext
         else:
             shown = name = pseudonym(ext)
-            bsn = None
+            bsn = born = None
         ids[pid] = shown
-        members.append(MemberLine(shown, name, date.fromisoformat(birth), bsn))
+        members.append(MemberLine(shown, name, born, bsn, year))
     return members, ids
 
 
-def _allocations(conn: Connection, person_ids: dict[int, str], at: date) -> list[AllocationLine]:
+def _allocations(conn: Connection, person_ids: dict[int, str], at: date,
+                 identity: bool = True) -> list[AllocationLine]:
     import pandas as pd  # with the cost arithmetic; kept out of application start-up
 
     from sdesk.services.platform.costs import annual_run_rates_cents
@@ -184,8 +234,9 @@ def _allocations(conn: Connection, person_ids: dict[int, str], at: date) -> list
         end = date.fromisoformat(r[10]) if r[10] else None
         active = start <= at and (end is None or end >= at)
         product = " ".join(p for p in (r[6], r[7]) if p) or None
+        number = r[1] if identity else allocation_pseudonym(r[3], r[1])
         lines.append(AllocationLine(
-            toewijzingnummer=r[1], person_id=person_ids[r[2]], law=r[3], category=r[4],
+            toewijzingnummer=number, person_id=person_ids[r[2]], law=r[3], category=r[4],
             category_label=r[5], product=product, provider=r[8], start=start, end=end,
             volume=r[11], unit=r[12], frequency=r[13], tariff_cents=r[14], budget_cents=r[15],
             active=active, annual_cost_cents=round(float(rate)) if active else 0,
@@ -205,9 +256,10 @@ def _intervention_cost(amount: int | None, quantity: float | None, price: int | 
 
 
 def _interventions(conn: Connection, hid: int, person_ids: dict[int, str],
-                   at: date) -> list[InterventionLine]:
+                   at: date, identity: bool = True) -> list[InterventionLine]:
     """Recurring interventions count when running on `at`; one-off events when they fell in
-    the last twelve months (or carry no date at all)."""
+    the last twelve months (or carry no date at all). Without identity the free-text
+    description gives way to the cost-map item."""
     window_start, _ = last_twelve_months(at)
     lines = []
     for payer, description, pid, item, unit, amount, quantity, price, start, end in (
@@ -223,6 +275,8 @@ def _interventions(conn: Connection, hid: int, person_ids: dict[int, str],
         else:
             counts = start is None or window_start.isoformat() <= start <= at.isoformat()
         cost = _intervention_cost(amount, quantity, price, unit if recurring else None)
+        if not identity:
+            description = item or "Interventie (omschrijving afgeschermd)"
         lines.append(InterventionLine(payer, description, person_ids.get(pid) if pid else None,
                                       item, cost if counts else 0))
     return lines
@@ -245,5 +299,6 @@ def package_at(conn: Connection, actor: Actor, household_pk: int,
                at: date) -> tuple[list[MemberLine], list[AllocationLine], list[InterventionLine]]:
     """The members, allocations and interventions of a household on `at`."""
     members, person_ids = _members(conn, actor, household_pk)
-    return (members, _allocations(conn, person_ids, at),
-            _interventions(conn, household_pk, person_ids, at))
+    identity = actor.sees_identity
+    return (members, _allocations(conn, person_ids, at, identity),
+            _interventions(conn, household_pk, person_ids, at, identity))

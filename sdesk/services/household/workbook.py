@@ -240,7 +240,7 @@ def _overview_sheet(sheet: _Sheet, o: HouseholdOverview) -> None:
     sheet.title("Leden")
     sheet.header(["Persoon", "Naam", "Geboortedatum"])
     for m in o.members:
-        sheet.row([m.person_id, m.name, m.birth_date])
+        sheet.row([m.person_id, m.name, m.birth_date or m.birth_year])
     sheet.blank()
 
     sheet.title("Jaarkosten per wet")

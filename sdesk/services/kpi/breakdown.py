@@ -3,7 +3,9 @@
 Uses the same scope selection and person sets as the KPIs, so the rows add up to the figure
 that was clicked: `clients` lists every allocation active in P; `inflow` / `outflow` those of
 the persons counted there; `cost` the allocations with realisation in P (sum = realised_cost).
-The controller sees pseudonyms, never names or BSN.
+The controller sees pseudonyms, never names or BSN: person, household and allocation
+pseudonyms instead of source ids (so do sheets made with `pseudonymous=True`, whoever makes
+them). Every drill-down is logged as a view with its row count.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from sdesk.services.kpi.definitions import (
 )
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor, pseudonym
+from sdesk.services.platform.actor import (
+    Actor,
+    allocation_pseudonym,
+    household_pseudonym,
+    pseudonym,
+)
 from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.readers import fetch_rows
 
@@ -32,10 +39,10 @@ KINDS = ("clients", "inflow", "outflow", "cost")
 
 @dataclass(frozen=True)
 class DrillRow:
-    person: str
-    household: str
+    person: str  # source id, or pseudonym (P-…) without identity
+    household: str  # idem (H-…)
     law: str
-    toewijzingnummer: str
+    toewijzingnummer: str  # idem (T-…)
     category: str
     referrer: str
     product: str | None
@@ -84,13 +91,16 @@ def drilldown(engine: Engine, actor: Actor, start: date, end: date, kind: str = 
                 "JOIN person p ON p.id = a.person_id JOIN household h ON h.id = p.household_id "
                 f"WHERE a.id IN ({','.join('?' for _ in part)})"), tuple(part)):
             details[r[0]] = r[1:]
+    identity = actor.sees_identity and not pseudonymous
     out = []
     row: Any  # an itertuples row: pandas types its fields only as some scalar
     for row in rows.itertuples():
         person, household, number, code, description, provider = details[row.id]
-        shown = person if actor.sees_identity and not pseudonymous else pseudonym(person)
+        if not identity:
+            person, household = pseudonym(person), household_pseudonym(household)
+            number = allocation_pseudonym(str(row.law), number)
         out.append(DrillRow(
-            person=shown, household=household, law=str(row.law), toewijzingnummer=number,
+            person=person, household=household, law=str(row.law), toewijzingnummer=number,
             category=str(row.category), referrer=str(row.referrer),
             product=" ".join(p for p in (code, description) if p) or None, provider=provider,
             start=row.start_date.date(),

@@ -214,9 +214,19 @@ class AuditRow:
     purpose: str | None
 
 
-def list_events(engine: Engine, action: str | None = None, user: str | None = None,
-                text: str | None = None, limit: int | None = 5000) -> list[AuditRow]:
-    """The newest events first, filtered; `limit=None` gives every event."""
+def list_events(engine: Engine, actor: Actor | None = None, action: str | None = None,
+                user: str | None = None, text: str | None = None,
+                limit: int | None = 5000) -> list[AuditRow]:
+    """The newest events first, filtered; `limit=None` gives every event.
+
+    Reading the log needs READ_AUDIT (platform.permissions: not the controller, not an
+    unknown user): `actor` is who reads; None is sdesk itself (internal checks, never a
+    person at a screen or the command line).
+    """
+    from sdesk.services.platform.permissions import READ_AUDIT, require
+
+    if actor is not None:
+        require(actor, READ_AUDIT)
     sql = ("SELECT id, at_utc, user, role, action, object, row_count, purpose "
            "FROM audit_event WHERE 1 = 1")
     params: list[Any] = []

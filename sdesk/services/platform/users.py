@@ -1,5 +1,9 @@
 """Who works here: employees and teams for pickers and filters, and the acting user an
-employee record gives (no person data of clients)."""
+employee record gives (no person data of clients).
+
+The acting user comes from the operating-system account when an employee's `account` maps
+it (`actor_for_account`), else from --user or the "Wie bent u?" choice (`actor_for`).
+"""
 
 from __future__ import annotations
 
@@ -42,12 +46,29 @@ def list_teams(engine: Engine) -> list[str]:
         return [r[0] for r in conn.exec_driver_sql("SELECT name FROM team ORDER BY name")]
 
 
+_ACTOR_SQL = ("SELECT e.id, e.name, e.role, t.name FROM employee e "
+              "LEFT JOIN team t ON t.id = e.team_id WHERE ")
+
+
 def actor_for(engine: Engine, external_id: str) -> Actor:
     """The acting user for an employee id; a clear message when there is no such employee."""
     with engine.connect() as conn:
-        row = conn.exec_driver_sql("SELECT id, name, role FROM employee WHERE external_id = ?",
-                                   (external_id,)).first()
+        row = conn.exec_driver_sql(_ACTOR_SQL + "e.external_id = ?", (external_id,)).first()
     if row is None:
         raise NotFoundError(f"Medewerker '{external_id}' bestaat niet; kies een bestaande "
                             "medewerker (zie de lijst in het programma).")
-    return Actor(name=row[1], role=row[2], employee_id=int(row[0]))
+    return Actor(name=row[1], role=row[2], employee_id=int(row[0]), team=row[3])
+
+
+def actor_for_account(engine: Engine, account: str | None) -> Actor | None:
+    """The employee whose `account` is this operating-system account (compared without case:
+    Windows accounts are); None when none or more than one maps it (then the user chooses)."""
+    if not account or not account.strip():
+        return None
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(_ACTOR_SQL + "lower(trim(e.account)) = ?",
+                                    (account.strip().lower(),)).all()
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    return Actor(name=row[1], role=row[2], employee_id=int(row[0]), team=row[3])

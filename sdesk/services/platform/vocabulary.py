@@ -14,8 +14,12 @@ CHANGE_REASON_CODELIST = {"jeugd": "JZ002", "wmo": "WMO002"}
 DELIVERY_FORMS = ("zin", "pgb")
 PROVISION_KINDS = ("maatwerk", "algemeen", "sociale_basis")
 ROLES = ("klantmanager", "procescoordinator", "controller", "teamleider")
+# Who works without a known user (the command line without --user): not an employee's role,
+# so the import refuses it in medewerkers.csv; the permission table gives it the least.
+ANONYMOUS_ROLE = "anoniem"
 ROLE_LABELS = {"procescoordinator": "procescoördinator", "klantmanager": "klantmanager",
-               "controller": "controller", "teamleider": "teamleider"}
+               "controller": "controller", "teamleider": "teamleider",
+               ANONYMOUS_ROLE: "onbekende gebruiker"}
 PAYERS = ("gemeente", "zorgverzekeraar", "politie", "justitie", "woningcorporatie", "onderwijs",
           "wlz", "overig")
 UNKNOWN_BSN = "999999999"

@@ -73,6 +73,7 @@ class BusinessCasePanel(QWidget):
         self.cost_spin = euro_spin(DEFAULT_COST_PER_FTE, maximum=1_000_000, step=1_000)
         self.cost_spin.setToolTip("Loonkosten per fte per jaar")
         self.export_button = QPushButton("Exc&el…")
+        self.may_export = True  # the page says when the role may not (and sets the tooltip)
         self.export_button.setToolTip("De business case (uitkomsten, per team, per "
                                       "medewerker en alle beoordelingen) als Excel-werkmap")
         inputs = QHBoxLayout()
@@ -159,7 +160,7 @@ class BusinessCasePanel(QWidget):
 
     def show_case(self, case: BusinessCase) -> None:
         self.message.hide()
-        self.export_button.setEnabled(True)
+        self.export_button.setEnabled(self.may_export)
         ret = case.return_on_capacity
         texts = {
             "reviews": group_thousands(case.review_count),

@@ -1,6 +1,7 @@
 """The selected allocation (what it is and why it is on the worklist) and the decision about it.
 
-`CandidatePanel` explains the candidate; `DecisionPanel` collects the decision, its date and a
+`CandidatePanel` explains the candidate and, once the page has opened it (review_history,
+logged as a view), its earlier reviews; `DecisionPanel` collects the decision, its date and a
 note, and says what recording it will do. The page records it (`record_decision`, in the
 background) when `record_button` is clicked.
 """
@@ -29,7 +30,7 @@ from sdesk.ui.afschaling.what_if_panel import ERROR_STYLE, MUTED_STYLE
 from sdesk.ui.shell.widgets import date_edit
 
 if TYPE_CHECKING:
-    from sdesk.services.afschaling import Candidate, WhatIf
+    from sdesk.services.afschaling import Candidate, ReviewRow, WhatIf
 
 
 class CandidatePanel(QGroupBox):
@@ -52,6 +53,10 @@ class CandidatePanel(QGroupBox):
         details_layout.setContentsMargins(0, 0, 4, 0)
         details_layout.addWidget(self.title_label)
         details_layout.addWidget(self.details_label)
+        self.history_label = QLabel()
+        self.history_label.setWordWrap(True)
+        self.history_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        details_layout.addWidget(self.history_label)
         details_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -62,7 +67,22 @@ class CandidatePanel(QGroupBox):
         box.setContentsMargins(6, 4, 2, 4)
         box.addWidget(scroll, 1)
 
+    def show_history(self, rows: list[ReviewRow]) -> None:
+        """The allocation's earlier reviews under its explanation (newest first)."""
+        from sdesk.services.afschaling import decision_label
+
+        if not rows:
+            text = "Nog niet eerder beoordeeld."
+        else:
+            text = "Eerdere beoordelingen:<ul style='margin-left:-24px'>" + "".join(
+                f"<li>{short_date(r.review_date)}: {_escape(decision_label(r.decision))}"
+                + (f" ({_escape(r.employee)})" if r.employee else "")
+                + (f" – {_escape(r.notes)}" if r.notes else "") + "</li>"
+                for r in rows[:10]) + "</ul>"
+        self.history_label.setText(text)
+
     def show_candidate(self, c: Candidate | None) -> None:
+        self.history_label.setText("")
         if c is None:
             self.title_label.setText("Geen toewijzing gekozen")
             self.details_label.setText("Kies een toewijzing in de werklijst voor de uitleg, "

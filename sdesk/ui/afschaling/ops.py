@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling import (
         BusinessCase,
         Candidate,
+        ReviewRow,
         RuleParameters,
         WhatIf,
         Worklist,
@@ -84,12 +85,26 @@ def record_op(engine: Engine, actor: Actor, c: Candidate, decision: str, review_
     return op
 
 
+def history_op(engine: Engine, actor: Actor,
+               c: Candidate) -> Callable[[TaskState], list[ReviewRow]]:
+    """The allocation's earlier reviews: opening a worklist row (logged as a view)."""
+
+    def op(_state: TaskState) -> list[ReviewRow]:
+        from sdesk.services.afschaling import review_history
+
+        return review_history(engine, actor, c.toewijzingnummer, c.law)
+
+    return op
+
+
 def business_case_op(engine: Engine, at: date, since: date, fte: float,
-                     cost_per_fte_cents: int) -> Callable[[TaskState], BusinessCase | str]:
+                     cost_per_fte_cents: int,
+                     actor: Actor | None = None) -> Callable[[TaskState], BusinessCase | str]:
     def op(_state: TaskState) -> BusinessCase | str:
         from sdesk.services.afschaling import ReviewError, business_case
         try:
-            return business_case(engine, at, fte, cost_per_fte_cents, since=since)
+            return business_case(engine, at, fte, cost_per_fte_cents, since=since,
+                                 actor=actor)
         except ReviewError as exc:
             return str(exc)
 

@@ -36,6 +36,7 @@ from sdesk.ui.afschaling.models import lighter_products
 from sdesk.ui.afschaling.ops import (
     Start,
     business_case_op,
+    history_op,
     record_op,
     start_op,
     what_if_op,
@@ -160,6 +161,28 @@ class ReviewPage(QWidget):
         self.case_labels, self.case_export_button = c.labels, c.export_button
         self.outcome_model, self.team_model = c.outcome_model, c.team_model
         self.employee_model = c.employee_model
+        self._apply_permissions()
+
+    def _apply_permissions(self) -> None:
+        """Disable what the role may not do, with a tooltip that says why and who may."""
+        from sdesk.services.platform.permissions import (
+            EXPORT,
+            EXPORT_PERSONS,
+            RECORD_DECISION,
+            may,
+            refusal,
+        )
+
+        self._may_decide = may(self._actor, RECORD_DECISION)
+        if not self._may_decide:
+            for widget in (self.decision_box, self.record_button):
+                widget.setToolTip(refusal(self._actor, RECORD_DECISION))
+        for panel, permission in ((self.worklist_panel, EXPORT_PERSONS),
+                                  (self.case_panel, EXPORT)):
+            panel.may_export = may(self._actor, permission)
+            if not panel.may_export:
+                panel.export_button.setEnabled(False)
+                panel.export_button.setToolTip(refusal(self._actor, permission))
 
     def _connect_signals(self) -> None:
         self.at_edit.dateChanged.connect(self._on_at_changed)
@@ -224,7 +247,9 @@ class ReviewPage(QWidget):
             following = self._data_end is None or self.at() == self._data_end
             self._data_end = data_end
             self._staff_loaded = True
-            self.worklist_panel.fill_staff(employees, teams)
+            from sdesk.services.platform.permissions import team_scope
+
+            self.worklist_panel.fill_staff(employees, teams, team_scope(self._actor, None))
             if following:
                 from sdesk.services.platform.periods import last_twelve_months
 
@@ -298,7 +323,7 @@ class ReviewPage(QWidget):
                        self.notes_edit.toPlainText().strip() or None, self.what_if_input())
 
         def deliver(result: int | str) -> None:
-            self.record_button.setEnabled(self.candidate is not None)
+            self.record_button.setEnabled(self.candidate is not None and self._may_decide)
             if isinstance(result, str):
                 self.decision_box.show_refusal(result)
                 self._set_status("Besluit niet vastgelegd.")
@@ -314,7 +339,7 @@ class ReviewPage(QWidget):
                                               self.decision_recorded.emit(result)))
 
         def fail(exc: BaseException) -> None:
-            self.record_button.setEnabled(self.candidate is not None)
+            self.record_button.setEnabled(self.candidate is not None and self._may_decide)
             self._set_status("Besluit niet vastgelegd.")
             show_failure(self, "Besluit", exc)
             self.failed.emit(str(exc))
@@ -346,7 +371,8 @@ class ReviewPage(QWidget):
             return
         self._case_timer.stop()
         self._case_dirty = False
-        op = business_case_op(self._engine, self.at(), *self.case_panel.inputs())
+        op = business_case_op(self._engine, self.at(), *self.case_panel.inputs(),
+                              actor=self._actor)
         self.tasks.start(op, self._show_case, self._failure("Business case niet berekend"),
                          kind="case")
 
@@ -393,9 +419,9 @@ class ReviewPage(QWidget):
         same = (c is not None and self.candidate is not None
                 and c.allocation_id == self.candidate.allocation_id)
         self.candidate = c
-        for box in (self.what_if_box, self.decision_box):
-            box.setEnabled(c is not None)
-        self.record_button.setEnabled(c is not None)
+        self.what_if_box.setEnabled(c is not None)
+        self.decision_box.setEnabled(c is not None and self._may_decide)
+        self.record_button.setEnabled(c is not None and self._may_decide)
         if c is None:
             self.worklist_panel.candidate_panel.show_candidate(None)
             self.last_what_if = None
@@ -406,6 +432,10 @@ class ReviewPage(QWidget):
         if same:
             return
         self.worklist_panel.candidate_panel.show_candidate(c)
+        if self._engine is not None:  # opening the row: its history, logged as a view
+            self.tasks.start(history_op(self._engine, self._actor, c),
+                             self.worklist_panel.candidate_panel.show_history,
+                             lambda _exc: None, kind="history")
         at = self.worklist.at if self.worklist is not None else date.today()
         self.what_if_box.fill(c, lighter_products(self.worklist, c), at)
         set_date_quietly(self.review_date_edit, at)

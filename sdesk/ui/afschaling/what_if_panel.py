@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk.services.platform.text import euro, short_date
+from sdesk.services.platform.bounds import MAX_VOLUME
+from sdesk.services.platform.text import euro, group_thousands, short_date
 from sdesk.ui.shell.widgets import DUTCH, date_edit, from_qdate, section_title, to_qdate
 
 if TYPE_CHECKING:
@@ -56,9 +57,12 @@ class WhatIfPanel(QGroupBox):
         self.volume_spin = QDoubleSpinBox()
         self.volume_spin.setLocale(DUTCH)
         self.volume_spin.setDecimals(2)
-        self.volume_spin.setRange(0.0, 1_000_000.0)
+        # The same bound as the service and the import: a spin box that clamps silently would
+        # compute a what-if for a volume nobody entered.
+        self.volume_spin.setRange(0.0, float(MAX_VOLUME))
         self.volume_spin.setToolTip("De nieuwe omvang per eenheid en frequentie van de "
-                                    "toewijzing; 0 kan niet")
+                                    "toewijzing; 0 kan niet, hooguit "
+                                    f"{group_thousands(MAX_VOLUME)}")
         self.volume_now = QLabel()
         self.volume_now.setStyleSheet(MUTED_STYLE)
         volume_row = QHBoxLayout()
@@ -135,9 +139,12 @@ class WhatIfPanel(QGroupBox):
             if self.product_combo.count() > 1 else
             "De productladder heeft geen lichter product met dezelfde eenheid")
         has_volume = c.volume is not None
-        self.volume_spin.setEnabled(has_volume)
+        in_range = has_volume and (c.volume or 0.0) <= MAX_VOLUME
+        self.volume_spin.setEnabled(in_range)
         self.volume_spin.setValue(c.volume or 0.0)
-        self.volume_now.setText(f"nu {c.omvang}" if has_volume else "budget, geen omvang")
+        self.volume_now.setText(
+            "budget, geen omvang" if not has_volume else f"nu {c.omvang}" if in_range else
+            f"nu {c.omvang}: groter dan {group_thousands(MAX_VOLUME)}, controleer de toewijzing")
         proposal = c.proposal
         if proposal.kind == "product" and proposal.product_code:
             self.product_combo.setCurrentIndex(
@@ -165,7 +172,7 @@ class WhatIfPanel(QGroupBox):
     def what_if_input(self, c: Candidate | None) -> WhatIfInput:
         product = self.product_combo.currentData()
         volume: float | None = None
-        if c is not None and c.volume is not None:
+        if c is not None and c.volume is not None and self.volume_spin.isEnabled():
             value = self.volume_spin.value()
             if product or abs(value - c.volume) > 1e-9:
                 volume = value

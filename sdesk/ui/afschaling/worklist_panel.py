@@ -95,9 +95,11 @@ class WorklistPanel(QWidget):
 
     def _build_filters(self) -> QHBoxLayout:
         from sdesk.services.afschaling import RULES
+        from sdesk.services.platform.permissions import ALL_TEAMS
 
         self.team_combo = QComboBox()
-        self.team_combo.addItem("Alle teams", None)
+        # An explicit choice: without one a klantmanager sees their own team (team_scope).
+        self.team_combo.addItem("Alle teams", ALL_TEAMS)
         self.employee_combo = QComboBox()
         self.employee_combo.addItem("Alle medewerkers", None)
         self.employee_combo.setSizeAdjustPolicy(
@@ -114,6 +116,7 @@ class WorklistPanel(QWidget):
         self.rules_button = QPushButton("Regels &instellen…")
         self.rules_button.setToolTip("De drempels en vensters van de regels aanpassen")
         self.export_button = QPushButton("E&xcel…")
+        self.may_export = True  # the page says when the role may not (and sets the tooltip)
         self.export_button.setToolTip("De werklijst (met de uitleg van de regels) als "
                                       "Excel-werkmap")
         filters = QHBoxLayout()
@@ -136,9 +139,13 @@ class WorklistPanel(QWidget):
                 "employee": self.employee_combo.currentData(),
                 "rule": self.rule_combo.currentData()}
 
-    def fill_staff(self, employees: list[EmployeeRow], teams: list[str]) -> None:
-        """The team and employee pickers; a refill after an import keeps the choices."""
+    def fill_staff(self, employees: list[EmployeeRow], teams: list[str],
+                   own_team: str | None = None) -> None:
+        """The team and employee pickers; a refill after an import keeps the choices. The
+        first fill selects `own_team` (the klantmanager's), when given."""
         chosen = {combo: combo.currentData() for combo in (self.team_combo, self.employee_combo)}
+        if own_team and self.team_combo.count() == 1:
+            chosen[self.team_combo] = own_team
         for combo in chosen:
             combo.blockSignals(True)
             while combo.count() > 1:
@@ -166,7 +173,7 @@ class WorklistPanel(QWidget):
         self._fit_columns()
         self.summary_label.setText(summary_text(wl))
         # An empty worklist has nothing to export (and exports.export cannot take one yet).
-        self.export_button.setEnabled(len(wl) > 0)
+        self.export_button.setEnabled(len(wl) > 0 and self.may_export)
         return found
 
     def selected_candidate(self) -> Candidate | None:

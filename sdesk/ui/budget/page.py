@@ -136,6 +136,13 @@ class BudgetPage(QWidget):
         self.model, self.view = self.table.model, self.table.view
         self.forecast_button = self.table.forecast_button
         self.explanation_button = self.table.explanation_button
+        from sdesk.services.platform.permissions import EDIT_BUDGET, EXPORT, may, refusal
+
+        if not may(self._actor, EDIT_BUDGET):  # e.g. the controller checks, does not set
+            self.table.set_read_only(refusal(self._actor, EDIT_BUDGET))
+        if not may(self._actor, EXPORT):
+            self.export_button.setEnabled(False)
+            self.export_button.setToolTip(refusal(self._actor, EXPORT))
 
         self.chart_box = QWidget()
         self.chart_layout = QVBoxLayout(self.chart_box)
@@ -258,7 +265,7 @@ class BudgetPage(QWidget):
     def edit_forecast(self, row: BudgetLine | None) -> ForecastDialog | None:
         from sdesk.ui.budget.dialogs import ForecastDialog
 
-        if row is None or row.line is None:
+        if row is None or row.line is None or self.table.read_only_reason:
             return None
         dialog = ForecastDialog(row.line, self.year(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -272,7 +279,7 @@ class BudgetPage(QWidget):
     def edit_explanation(self, row: BudgetLine | None) -> ExplanationDialog | None:
         from sdesk.ui.budget.dialogs import ExplanationDialog
 
-        if row is None or row.line is None:
+        if row is None or row.line is None or self.table.read_only_reason:
             return None
         dialog = ExplanationDialog(row.line, self.year(), self.model.flagged(row), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

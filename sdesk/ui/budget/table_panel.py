@@ -18,6 +18,7 @@ class BudgetTablePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_only_reason = ""  # set: the role may not edit (the tooltip says why)
         self.model = BudgetTableModel(self)
         self.view = make_table(self.model, sortable=False)
         # A stable viewport width, so the columns fitted to it stay fitted.
@@ -86,9 +87,18 @@ class BudgetTablePanel(QWidget):
         if excess > 0 and view.viewport().width() > 0:
             view.setColumnWidth(post, max(120, header.sectionSize(post) - excess))
 
+    def set_read_only(self, reason: str) -> None:
+        """The role may not change prognoses or explanations: buttons off, saying why."""
+        self.read_only_reason = reason
+        for button in (self.forecast_button, self.explanation_button):
+            button.setToolTip(reason)
+        self.legend_label.setText("Oranje: afwijking boven de drempels, toelichting nodig. "
+                                  + reason)
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         row = self.selected_line()
-        editable = row is not None and row.line is not None
+        editable = row is not None and row.line is not None and not self.read_only_reason
         self.forecast_button.setEnabled(editable)
         self.explanation_button.setEnabled(editable)
 
@@ -99,7 +109,7 @@ class BudgetTablePanel(QWidget):
         self.explanation_requested.emit(self.selected_line())
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        if not index.isValid():
+        if not index.isValid() or self.read_only_reason:
             return
         row = self.model.row_at(index.row())
         if index.column() == BudgetTableModel.COL_EXPLANATION:

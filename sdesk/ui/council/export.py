@@ -1,7 +1,8 @@
 """Excel voor de raad from the dashboard and the budget page: ask why and where, then write the
 workbook in the background through the export use case, which records the export and its
-purpose in the audit log (DESIGN section 8). Counts under 10 persons are shielded unless the
-page's "intern gebruik" box is ticked; the use case notes which in the logged purpose."""
+purpose in the audit log (DESIGN section 8). Unless the page's "intern gebruik" box is ticked,
+figures about fewer than 10 persons read "<10" and the cells they could be derived from "x"
+(services/council/suppression.py); the use case notes which in the logged purpose."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
 
 TITLE = "Excel voor de raad"
 INTERNAL_TEXT = "intern gebruik (geen afscherming <10)"
-INTERNAL_TIP = ("Aan: aantallen onder de 10 personen worden getoond (alleen voor intern "
-                "gebruik).\nUit: zulke aantallen staan als '<10' in de werkmap, zoals voor de "
-                "raad nodig is.")
+INTERNAL_TIP = ("Aan: aantallen en bedragen over minder dan 10 personen worden getoond (alleen "
+                "voor intern gebruik).\nUit: zulke cellen staan als '<10' in de werkmap, en "
+                "cellen waaruit ze terug te rekenen zijn (een totaal min de rest, dezelfde "
+                "post op een ander tabblad) als 'x', zoals voor de raad nodig is. Het tabblad "
+                "Toelichting zegt welke regel is toegepast.")
 
 
 def internal_checkbox() -> QCheckBox:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -29,11 +30,12 @@ from sdesk.ui.shell.workers import Task, TaskState, run_in_background
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from sdesk.services.exchange import ImportResult
+    from sdesk.services.exchange import FileChanges, ImportResult
 
 _LAST_DIR_KEY = "import/last_dir"
 _ERROR_STYLE = "color: #a61b1b; font-weight: bold;"
 _OK_STYLE = "color: #1d6b2f; font-weight: bold;"
+_MAX_CHANGE_LINES = 12
 
 
 class ImportDialog(QDialog):
@@ -82,6 +84,14 @@ class ImportDialog(QDialog):
         self.source_list = QListWidget()
         self.source_list.setMaximumHeight(90)
         self.source_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.full_refresh_check = QCheckBox(
+            "&Volledige verversing: deze bestanden zijn alles; meld rijen die wel in sdesk "
+            "staan maar niet (meer) in de bestanden")
+        self.full_refresh_check.setToolTip(
+            "Alleen voor bestanden van het uitwisselformaat. Per bestand in de import worden "
+            "toewijzingen, declaraties en andere rijen die sdesk heeft maar de bestanden niet, "
+            "gemeld. sdesk verwijdert ze niet: beëindig ze in het bronsysteem (einddatum of "
+            "reden wijziging 13) en importeer opnieuw.")
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -94,6 +104,11 @@ class ImportDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.hide()
+        # Which rows changed (and in which columns), and what a full refresh found missing.
+        self.changes_label = QLabel()
+        self.changes_label.setWordWrap(True)
+        self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.changes_label.hide()
 
         self.issue_view = make_table(self.issue_model, sortable=False)
         self.issue_view.horizontalHeader().setSectionResizeMode(
@@ -118,10 +133,12 @@ class ImportDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(choose_row)
         layout.addWidget(self.source_list)
+        layout.addWidget(self.full_refresh_check)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.result_label)
         layout.addWidget(self.warning_label)
+        layout.addWidget(self.changes_label)
         layout.addWidget(self.result_stack, 1)
         layout.addLayout(button_row)
 
@@ -154,12 +171,15 @@ class ImportDialog(QDialog):
             return
         engine, sources = self._engine, list(self._sources)
         actor = self._actor or SYSTEM
+        full_refresh = self.full_refresh_check.isChecked()
 
         def op(state: TaskState) -> ImportResult:
             from sdesk.services.exchange import import_sources
 
+            # Only asked for when ticked: an ordinary import reads as it always did.
+            extra = {"full_refresh": True} if full_refresh else {}
             return import_sources(engine, sources, progress=state.progress,
-                                  cancelled=state.is_cancelled, actor=actor)
+                                  cancelled=state.is_cancelled, actor=actor, **extra)
 
         self._show_result(None)
         self.progress_bar.setValue(0)
@@ -256,8 +276,10 @@ class ImportDialog(QDialog):
         else:
             self.result_stack.setCurrentWidget(self.count_view if result.ok else self.issue_view)
         self.warning_label.setVisible(bool(result and result.warnings))
+        self.changes_label.setVisible(bool(result and result.ok and result.changes))
         if result is None:
             self.result_label.clear()
+            self.changes_label.clear()
             self.issue_model.set_rows([])
             self.count_model.set_rows([])
             return
@@ -269,8 +291,24 @@ class ImportDialog(QDialog):
                 f"Waarschuwingen:\n{lines}" + (f"\n… en nog {more}" if more else ""))
         if result.ok:
             total = sum(result.counts.values())
-            self._set_message(f"Import geslaagd: {total} rijen opgeslagen.", ok=True)
-            self.count_model.set_rows([FileCount(f, n) for f, n in result.counts.items()])
+            changes = {c.name: c for c in result.changes}
+            text = f"Import geslaagd: {total} rijen opgeslagen."
+            if result.changes:
+                text = (f"Import geslaagd: {total} rijen opgeslagen "
+                        f"({sum(c.new for c in result.changes)} nieuw, "
+                        f"{sum(c.changed for c in result.changes)} gewijzigd, "
+                        f"{sum(c.unchanged for c in result.changes)} ongewijzigd).")
+            if result.full_refresh:
+                text += (f"\nVolledige verversing: {result.missing} rij(en) staan in sdesk "
+                         "maar niet in de bestanden; ze zijn niet verwijderd."
+                         if result.missing else
+                         "\nVolledige verversing: sdesk heeft geen rijen die niet in de "
+                         "bestanden staan.")
+            self._set_message(text, ok=True)
+            self.count_model.set_rows([_file_count(f, n, changes.get(f))
+                                       for f, n in result.counts.items()])
+            self.changes_label.setText(_changes_text(result.changes))
+            self.changes_label.setVisible(bool(self.changes_label.text()))
             fit_columns(self.count_view)
         else:
             n = len(result.issues)
@@ -283,7 +321,7 @@ class ImportDialog(QDialog):
     def _update_buttons(self) -> None:
         running = self.running
         for button in (self.folder_button, self.workbook_button, self.csv_button,
-                       self.clear_button):
+                       self.xml_button, self.clear_button, self.full_refresh_check):
             button.setEnabled(not running)
         self.import_button.setEnabled(not running and bool(self._sources))
         self.cancel_button.setEnabled(running)
@@ -299,3 +337,30 @@ class ImportDialog(QDialog):
             self.cancel_import()
             return
         super().reject()
+
+
+def _file_count(name: str, rows: int, change: FileChanges | None) -> FileCount:
+    if change is None:
+        return FileCount(name, rows)
+    return FileCount(name, rows, change.new, change.changed, change.unchanged, change.missing)
+
+
+def _changes_text(changes: list[FileChanges]) -> str:
+    """The changed rows (and columns) and the missing keys the import found, per file."""
+    lines: list[str] = []
+    for change in changes:
+        for example in change.examples:
+            lines.append(f"• {change.file} regel {example.line} ({example.key}) gewijzigd: "
+                         f"{', '.join(example.columns)}")
+        if change.changed > len(change.examples):
+            lines.append(f"• {change.file}: en nog {change.changed - len(change.examples)} "
+                         "gewijzigde rij(en)")
+        if change.missing:
+            more = change.missing - len(change.missing_examples)
+            lines.append(f"• {change.file}: niet meer in de bestanden (niet verwijderd): "
+                         f"{', '.join(change.missing_examples)}"
+                         + (f" en nog {more}" if more else ""))
+    if len(lines) > _MAX_CHANGE_LINES:  # the dialog stays readable; counts are in the table
+        lines = [*lines[:_MAX_CHANGE_LINES], f"… en nog {len(lines) - _MAX_CHANGE_LINES} "
+                                             "regel(s)"]
+    return "\n".join(lines)

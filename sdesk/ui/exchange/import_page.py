@@ -16,7 +16,10 @@ _INTRO = (
     "Gegevens komen in sdesk via het uitwisselformaat: een map met CSV-bestanden of één "
     "Excel-werkmap met tabbladen met dezelfde namen. Kolomnamen zijn niet hoofdlettergevoelig; "
     "scheidingsteken ; of , en decimale komma of punt worden herkend. Een import is alles of "
-    "niets en dezelfde rijen opnieuw importeren werkt ze bij zonder dubbelingen."
+    "niets en dezelfde rijen opnieuw importeren werkt ze bij zonder dubbelingen; u ziet per "
+    "bestand wat nieuw, gewijzigd of ongewijzigd is. Een volledige verversing meldt ook de rijen "
+    "die niet meer in de bestanden staan (sdesk verwijdert niets). Onmogelijke bedragen, "
+    "volumes en datums en te grote bestanden worden geweigerd, met bestand en regel."
 )
 
 

@@ -32,10 +32,33 @@ class IssueTableModel(RowTableModel["ImportIssue"]):
 class FileCount:
     file: str
     rows: int
+    # Exchange-format imports: what the rows did (None: not known, e.g. iJw/iWmo messages).
+    new: int | None = None
+    changed: int | None = None
+    unchanged: int | None = None
+    missing: int | None = None  # full refresh only: in the database, not in the files
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else group_thousands(value)
+
+
+def _key(value: int | None) -> int:
+    return -1 if value is None else value
 
 
 class FileCountTableModel(RowTableModel[FileCount]):
+    COL_FILE, COL_ROWS, COL_NEW, COL_CHANGED, COL_UNCHANGED, COL_MISSING = range(6)
     columns: ClassVar[Sequence[Column[FileCount]]] = (
         Column("Bestand", lambda r: r.file),
         Column("Rijen", lambda r: group_thousands(r.rows), lambda r: r.rows, numeric=True),
+        Column("Nieuw", lambda r: _count(r.new), lambda r: _key(r.new), numeric=True),
+        Column("Gewijzigd", lambda r: _count(r.changed), lambda r: _key(r.changed),
+               numeric=True),
+        Column("Ongewijzigd", lambda r: _count(r.unchanged), lambda r: _key(r.unchanged),
+               numeric=True),
+        Column("Niet meer in bestanden", lambda r: _count(r.missing), lambda r: _key(r.missing),
+               numeric=True, header_tooltip="Alleen bij een volledige verversing: rijen die "
+                                            "in de database staan maar niet in de bestanden. "
+                                            "Ze worden niet verwijderd."),
     )

@@ -118,6 +118,12 @@ class CoordinationPanel(QWidget):
         self.notes_edit.setPlaceholderText("Afspraken, betrokken partijen, verloop…")
         self.notes_edit.setMinimumHeight(self.fontMetrics().height() * 3)
         self.save_button = QPushButton("Wijzigingen opslaan")
+        from sdesk.services.platform.permissions import CHANGE_CASES, may, refusal
+
+        self._may_change = may(self._actor, CHANGE_CASES)
+        self._refusal = "" if self._may_change else refusal(self._actor, CHANGE_CASES)
+        if not self._actor.sees_identity:  # free text may name people: not for this role
+            self.notes_edit.setPlaceholderText("Notities zijn voor uw rol afgeschermd.")
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -274,7 +280,8 @@ class CoordinationPanel(QWidget):
         for widget in (self.attribution_spin, self.status_combo, self.notes_edit):
             widget.blockSignals(False)
         self._show_savings()
-        self.edit_box.setEnabled(s is not None)
+        self.edit_box.setEnabled(s is not None and self._may_change)
+        self.edit_box.setToolTip(self._refusal)
 
     def _preview(self) -> CoordinationSummary | None:
         """The summary as it would be with the attribution now in the spin box."""
@@ -315,6 +322,10 @@ class CoordinationPanel(QWidget):
         self.evaluate_button.setText("Opnieuw evalueren…" if self.summary is not None
                                      and self.summary.t1_frozen else "Evalueren…")
         self.save_button.setEnabled(ready and self._changed())
+        if not self._may_change:  # the role may look, not change: say why and who may
+            for button in (self.start_button, self.evaluate_button, self.save_button):
+                button.setEnabled(False)
+                button.setToolTip(self._refusal)
 
     # -- slots ------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from sdesk.services.platform.text import group_thousands
 from sdesk.ui.household.models import CostMapTableModel
 from sdesk.ui.shell.tables import fit_columns, make_table
 from sdesk.ui.shell.tasks import LatestTasks
-from sdesk.ui.shell.widgets import page_heading, show_failure
+from sdesk.ui.shell.widgets import allow, page_heading, show_failure
 from sdesk.ui.shell.workers import TaskState
 
 if TYPE_CHECKING:
@@ -63,6 +63,11 @@ class CostMapPage(QWidget):
         self.add_button = QPushButton("Toevoegen…")
         self.edit_button = QPushButton("Wijzigen…")
         self.delete_button = QPushButton("Verwijderen")
+        from sdesk.services.platform.permissions import EDIT_COST_MAP, may
+
+        self._may_edit = may(self._actor, EDIT_COST_MAP)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            allow(button, self._actor, EDIT_COST_MAP)  # read-only for the others, saying why
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
@@ -124,7 +129,7 @@ class CostMapPage(QWidget):
     def open_item_dialog(self, item: CostMapItem | None) -> None:
         from sdesk.ui.household.cost_map_dialog import CostMapItemDialog
 
-        if self._engine is None:
+        if self._engine is None or not self._may_edit:
             return
         units = sorted({r.unit for r in self.model.rows()})
         dialog = CostMapItemDialog(self._engine, self._actor, item, units, self)
@@ -160,7 +165,7 @@ class CostMapPage(QWidget):
             self.reload()
 
     def _update_buttons(self) -> None:
-        selected = self.view.selectionModel().hasSelection()
+        selected = self.view.selectionModel().hasSelection() and self._may_edit
         self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
 

@@ -1,5 +1,10 @@
 """Huishoudens: find a household, see its members and each member's allocations, and the
-household's cost overview with its procescoördinatie case (tab Kostenoverzicht)."""
+household's cost overview with its procescoördinatie case (tab Kostenoverzicht).
+
+What the role sees is decided by the services (pseudonyms, PC4, birth years for a role
+without identity; every search and list is logged there). A klantmanager searches their own
+team by default; "Alleen mijn team" off is the explicit choice for every team.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -68,13 +74,24 @@ class HouseholdsPage(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(360)
         if not self._actor.sees_identity:
-            self.search_edit.setPlaceholderText("Zoek op postcode of huishoudnummer")
+            self.search_edit.setPlaceholderText(
+                "Zoek op wijk, PC4 (vier cijfers) of pseudoniem (H-…)")
+            self.search_edit.setToolTip("Zonder recht op namen en nummers zoekt u niet op "
+                                        "naam, BSN, postcode of huishoudnummer")
+        # The klantmanager's own team by default (permissions.team_scope); off = every team.
+        self.own_team_check = QCheckBox(f"Alleen mijn team ({self._actor.team})")
+        self.own_team_check.setChecked(True)
+        self.own_team_check.setToolTip("Uit: huishoudens van alle teams")
+        from sdesk.services.platform.permissions import team_scope
+
+        self.own_team_check.setVisible(team_scope(self._actor, None) is not None)
         self.result_label = QLabel()
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
 
         search_row = QHBoxLayout()
         search_row.addWidget(QLabel("Zoeken:"))
         search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.own_team_check)
         search_row.addWidget(self.result_label)
 
         self.household_view = make_table(self.household_model)
@@ -131,6 +148,7 @@ class HouseholdsPage(QWidget):
     def _connect_signals(self) -> None:
         self.search_edit.textChanged.connect(self._on_search_text_changed)
         self.search_edit.returnPressed.connect(self._on_search_return)
+        self.own_team_check.toggled.connect(lambda _on: self.run_search())
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit,
                           self.search_edit.clear)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)  # Esc elsewhere must not clear it
@@ -157,6 +175,9 @@ class HouseholdsPage(QWidget):
     def open_household(self, external_id: str) -> None:
         """Find the household by its id, select it and show its cost overview."""
         self._pending_household = external_id
+        self.own_team_check.blockSignals(True)  # asked for by id: whichever team it is in
+        self.own_team_check.setChecked(False)
+        self.own_team_check.blockSignals(False)
         self.search_edit.blockSignals(True)  # no second, debounced search
         self.search_edit.setText(external_id)
         self.search_edit.blockSignals(False)
@@ -177,12 +198,15 @@ class HouseholdsPage(QWidget):
         self._debounce.stop()
         if self._engine is None:
             return
+        from sdesk.services.platform.permissions import ALL_TEAMS
+
         engine, actor, text = self._engine, self._actor, self.search_edit.text().strip()
+        team = None if self.own_team_check.isChecked() else ALL_TEAMS
 
         def op(_state: TaskState) -> list[HouseholdRow]:
             from sdesk.services.household import search_households
 
-            return search_households(engine, actor, text, limit=SEARCH_LIMIT)
+            return search_households(engine, actor, text, limit=SEARCH_LIMIT, team=team)
 
         self.result_label.setText("Zoeken…")
         self.tasks.start(op, self._on_search_done, self._on_error, kind="search")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from sdesk.services.platform.text import (
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _born(r: PersonRow | MemberLine) -> str:
+    """The birth date, or only the year for roles without identity (data minimisation)."""
+    return short_date(r.birth_date) if r.birth_date else str(r.birth_year or "")
+
+
 class HouseholdTableModel(RowTableModel["HouseholdRow"]):
     COL_ID, COL_NAMES, COL_WIJK, COL_POSTCODE, COL_COMPOSITION, COL_MEMBERS, COL_LAWS = range(7)
     width_caps = {COL_NAMES: 140, COL_WIJK: 110, COL_COMPOSITION: 140}
@@ -54,7 +60,7 @@ class MemberTableModel(RowTableModel["PersonRow"]):
         Column("Persoon", lambda r: r.person_number),
         Column("Naam", lambda r: r.name),
         Column("BSN", lambda r: r.bsn or ""),
-        Column("Geboren", lambda r: short_date(r.birth_date), lambda r: r.birth_date),
+        Column("Geboren", _born, lambda r: r.birth_date or date(r.birth_year, 1, 1)),
         Column("Geslacht", lambda r: r.gender or ""),
         Column("Toewijzingen", lambda r: str(r.allocation_count),
                lambda r: r.allocation_count, numeric=True),
@@ -127,7 +133,7 @@ class OverviewMemberModel(RowTableModel["MemberLine"]):
     columns: ClassVar[Sequence[Column[MemberLine]]] = (
         Column("Persoon", lambda r: r.person_id),
         Column("Naam", lambda r: r.name),
-        Column("Geboren", lambda r: short_date(r.birth_date), lambda r: r.birth_date),
+        Column("Geboren", _born, lambda r: r.birth_date or date(max(r.birth_year, 1), 1, 1)),
     )
 
 

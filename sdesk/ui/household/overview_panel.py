@@ -41,6 +41,7 @@ from sdesk.ui.shell.labels import flag_name, payer_name
 from sdesk.ui.shell.tables import content_width, fit_columns, fit_columns_to_view, make_table
 from sdesk.ui.shell.tasks import LatestTasks
 from sdesk.ui.shell.widgets import (
+    allow,
     date_edit,
     euro_spin,
     from_qdate,
@@ -119,10 +120,14 @@ class HouseholdOverviewPanel(QWidget):
         self.at_edit.setToolTip("De peildatum: het zorgpakket zoals het op deze dag loopt")
         self.threshold_spin = euro_spin(DEFAULT_THRESHOLD_EUROS)
         self.threshold_spin.setToolTip("Signaal 'Jaarkosten boven de drempel' vanaf dit bedrag")
+        from sdesk.services.platform.permissions import EXPORT_PERSONS
+
         self.pdf_button = QPushButton("PDF maken…")
-        self.pdf_button.setToolTip("Het overzicht op één A4-pagina")
         self.excel_button = QPushButton("Excel maken…")
-        self.excel_button.setToolTip("Het overzicht als Excel-werkmap")
+        # A per-household export is not for every role (the controller): disabled, saying why.
+        self._may_export = allow(self.pdf_button, self._actor, EXPORT_PERSONS,
+                                 "Het overzicht op één A4-pagina")
+        allow(self.excel_button, self._actor, EXPORT_PERSONS, "Het overzicht als Excel-werkmap")
 
         header = QHBoxLayout()
         header.addWidget(self.title_label)
@@ -381,7 +386,7 @@ class HouseholdOverviewPanel(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ready = self.overview is not None
+        ready = self.overview is not None and self._may_export
         self.pdf_button.setEnabled(ready)
         self.excel_button.setEnabled(ready)
 

@@ -149,7 +149,8 @@ def household_html(o: HouseholdOverview, user: str, printed_at: datetime) -> str
         f"{'aanbieder' if o.providers_count == 1 else 'aanbieders'}</p>")
 
     member_table = _table(["Persoon", "Naam", "Geboren"],
-                          [[_e(m.person_id), _e(m.name), short_date(m.birth_date)]
+                          [[_e(m.person_id), _e(m.name),
+                            short_date(m.birth_date) or str(m.birth_year)]
                            for m in o.members])
     law_order = ["jeugd", "wmo", "participatie"]
     laws = sorted(o.totals_by_law, key=lambda x: law_order.index(x) if x in law_order else 9)

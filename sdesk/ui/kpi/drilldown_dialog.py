@@ -149,6 +149,12 @@ class DrilldownDialog(QDialog):
         self.note_label.setVisible(bool(note_text))
         self.export_button = QPushButton("Exporteren naar Excel…")
         self.export_button.setEnabled(False)
+        from sdesk.services.platform.permissions import EXPORT_PERSONS, may, refusal
+
+        # A list per person does not leave sdesk for every role (the controller): say why.
+        self._may_export = may(self._actor, EXPORT_PERSONS)
+        if not self._may_export:
+            self.export_button.setToolTip(refusal(self._actor, EXPORT_PERSONS))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("Sluiten")
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -185,7 +191,7 @@ class DrilldownDialog(QDialog):
         self._fit_columns()
         self.summary_label.setText(summary_text(rows) if rows else
                                    "Geen toewijzingen achter dit getal.")
-        self.export_button.setEnabled(bool(rows))
+        self.export_button.setEnabled(bool(rows) and self._may_export)
         self.loaded.emit(rows)
 
     def _fit_columns(self) -> None:

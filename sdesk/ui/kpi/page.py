@@ -37,6 +37,7 @@ from sdesk.ui.kpi.tiles import TILE_DRILL, TileGrid
 from sdesk.ui.kpi.trends_panel import TrendResult, TrendsPanel
 from sdesk.ui.shell.tasks import LatestTasks
 from sdesk.ui.shell.widgets import (
+    allow,
     busy_indicator,
     date_edit,
     from_qdate,
@@ -112,8 +113,10 @@ class DashboardPage(QWidget):
         self.busy_bar = busy_indicator()
         self.status_label = status_line()
         self.export_button = QPushButton("Excel voor de raad…")
-        self.export_button.setToolTip("Kengetallen, trends en begroting als Excel-werkmap, "
-                                      "met de gekozen periode, wet en team")
+        from sdesk.services.platform.permissions import EXPORT
+
+        allow(self.export_button, self._actor, EXPORT, "Kengetallen, trends en begroting als "
+              "Excel-werkmap, met de gekozen periode, wet en team")
         self.internal_check = internal_checkbox()
         top = QHBoxLayout()
         top.addWidget(heading)

@@ -95,6 +95,20 @@ class AuditPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.result_label)
         layout.addWidget(self.view, 1)
+        from sdesk.services.platform.permissions import READ_AUDIT, may, refusal
+
+        # Reading the log is for some roles only; checking the chain (it shows no content,
+        # only whether the log is whole) is for everyone, so an auditor can always run it.
+        self.may_read = may(actor, READ_AUDIT)
+        if not self.may_read:
+            self.result_label.setText(refusal(actor, READ_AUDIT) + " U kunt wel de keten "
+                                      "controleren.")
+            for widget in (self.action_filter, self.text_filter, self.refresh_button,
+                           self.export_button, self.view):
+                widget.setEnabled(False)
+                widget.setToolTip(refusal(actor, READ_AUDIT))
+            self.view.hide()
+            layout.addStretch(1)  # the texts at the top, not spread over the page
         self.refresh_button.clicked.connect(self.reload)
         self.action_filter.currentIndexChanged.connect(self.reload)
         self.text_filter.returnPressed.connect(self.reload)
@@ -122,16 +136,16 @@ class AuditPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        if self._engine is None:
+        if self._engine is None or not self.may_read:
             return
         self._dirty = False
-        engine, action = self._engine, self.action_filter.currentData()
+        engine, actor, action = self._engine, self._actor, self.action_filter.currentData()
         text = self.text_filter.text().strip() or None
 
         def op(_state: TaskState) -> list[AuditRow]:
             from sdesk.services.platform.audit import list_events
 
-            return list_events(engine, action=action, text=text)
+            return list_events(engine, actor, action=action, text=text)
 
         self.tasks.start(op, self._on_loaded, lambda e: show_failure(self, "Auditlog", e),
                          kind="events")
@@ -159,7 +173,7 @@ class AuditPage(QWidget):
         self.tasks.start(op, done, lambda e: show_failure(self, "Auditlog", e))
 
     def export(self) -> None:
-        if self._engine is None:
+        if self._engine is None or not self.may_read:
             return
         chosen = ask_export(self, "Auditlog exporteren", "auditlog.csv", "csv",
                             "CSV-bestanden (*.csv)")

@@ -3,6 +3,10 @@
 The pages are one list of (navigation label, page), built from `PAGES`; the window drives
 them only through the page protocol (`sdesk.ui.shell.page.Page`): it hands each the database,
 marks them dirty after an import, and shuts them down when it closes.
+
+The window is built for the acting user (`set_actor` rebuilds the pages that show person
+data for another role). Start-up (sdesk.app) gives the pages the database only once the user
+is known, so nothing of a client is on screen before "Wie bent u?" is answered.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ class MainWindow(QMainWindow):
     """Built without a database so it shows at once; `attach_engine` brings it to life."""
 
     counts_updated = Signal(object)  # DatabaseCounts
+    switch_user_requested = Signal()  # Bestand > Gebruiker wisselen (start-up asks)
 
     def __init__(self, db_path: Path, actor: Actor, engine: Engine | None = None,
                  parent: QWidget | None = None) -> None:
@@ -143,10 +148,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
     def _show_actor(self) -> None:
-        from sdesk.services.platform.vocabulary import role_label
+        from sdesk.services.platform.vocabulary import ANONYMOUS_ROLE, role_label
 
         role = role_label(self.actor.role).capitalize()
-        self.user_label.setText(f"<b>{self.actor.name}</b> · {role}")
+        self.user_label.setText(
+            "<b>Onbekende gebruiker</b> · alleen pseudoniemen (Bestand &gt; Gebruiker wisselen)"
+            if self.actor.role == ANONYMOUS_ROLE else f"<b>{self.actor.name}</b> · {role}")
         self.setWindowTitle(f"sdesk – {self.db_path.name} – {self.actor.name} ({role})")
 
     def set_actor(self, actor: Actor) -> None:
@@ -220,6 +227,11 @@ class MainWindow(QMainWindow):
         self.backup_action.setEnabled(False)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
+        self.switch_user_action = QAction("&Gebruiker wisselen…", self)
+        self.switch_user_action.setToolTip("Kies opnieuw wie u bent; uw rol bepaalt wat u "
+                                           "ziet en mag")
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addSeparator()
         self.quit_action = QAction("A&fsluiten", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         file_menu.addAction(self.quit_action)
@@ -245,6 +257,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.import_action.triggered.connect(self.open_import_dialog)
         self.backup_action.triggered.connect(self.make_backup)
+        self.switch_user_action.triggered.connect(self.switch_user_requested)
         self.quit_action.triggered.connect(self.close)
         self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._on_about)
@@ -341,7 +354,12 @@ class MainWindow(QMainWindow):
 
         if self.engine is None:
             return
-        dialog = ImportDialog(self.engine, self, actor=self.actor)
+        from sdesk.services.platform.actor import SYSTEM
+        from sdesk.services.platform.vocabulary import ANONYMOUS_ROLE
+
+        # Without a known user an import runs as the batch actor, as on the command line.
+        actor = SYSTEM if self.actor.role == ANONYMOUS_ROLE else self.actor
+        dialog = ImportDialog(self.engine, self, actor=actor)
         dialog.data_changed.connect(self.refresh)
         dialog.import_finished.connect(self._on_import_finished)
         self.import_dialog = dialog  # reachable for tests; replaced on the next open
@@ -365,6 +383,10 @@ class MainWindow(QMainWindow):
         if ok:
             total = group_thousands(sum(counts.values()))
             self.import_page.show_last_result(f"Laatste import geslaagd: {total} rijen.")
+            from sdesk.services.platform.vocabulary import ANONYMOUS_ROLE
+
+            if self.actor.role == ANONYMOUS_ROLE and counts.get("medewerkers"):
+                self.switch_user_requested.emit()  # now there is someone to choose
         else:
             self.import_page.show_last_result("Laatste import niet opgeslagen.")
 
@@ -374,8 +396,7 @@ class MainWindow(QMainWindow):
             f"<h3>sdesk {__version__}</h3>"
             "<p>Kosten, afschaling en sturing in het sociaal domein: Jeugdwet, Wmo 2015 en "
             "Participatiewet.</p>"
-            f"<p>Database: {self.db_path}<br>Gebruiker: {self.actor.name} "
-            f"({self.actor.role})</p>")
+            f"<p>Database: {self.db_path}<br>Gebruiker: {self.actor.signature}</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for _title, page in self.pages:

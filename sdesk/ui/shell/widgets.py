@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (
@@ -17,6 +18,10 @@ from PySide6.QtWidgets import (
 
 from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.sqlite import explain
+
+if TYPE_CHECKING:
+    from sdesk.services.platform.actor import Actor
+    from sdesk.services.platform.permissions import Permission
 
 DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
 DATE_FORMAT = "dd-MM-yyyy"
@@ -107,3 +112,15 @@ def status_line(style: str = "color: palette(dark);") -> QLabel:
     label.setStyleSheet(style)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
+
+
+def allow(widget: QWidget, actor: Actor, permission: Permission, tooltip: str = "") -> bool:
+    """Enable `widget` only when the actor's role may (platform.permissions); otherwise
+    disable it with a tooltip that says why and who may. Returns whether it may."""
+    from sdesk.services.platform.permissions import may, refusal
+
+    allowed = may(actor, permission)
+    if not allowed:  # code that enables it later checks `may` too
+        widget.setEnabled(False)
+    widget.setToolTip(tooltip if allowed else refusal(actor, permission))
+    return allowed

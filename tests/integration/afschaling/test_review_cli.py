@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sdesk.cli import main
 from sdesk.services.afschaling.candidates import worklist, worklist_json
 from sdesk.services.demo.generator import generate_demo
-from sdesk.services.platform.actor import SYSTEM
+from sdesk.services.platform.actor import ANONYMOUS
 
 AT = date(2026, 6, 30)
 
@@ -21,7 +21,11 @@ AT = date(2026, 6, 30)
 def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     generate_demo(engine, size="tiny", seed=1)
-    expected = worklist_json(worklist(engine, SYSTEM, AT))
+    # Issue 14: without --user the command line sees no source numbers or person ids.
+    expected = worklist_json(worklist(engine, ANONYMOUS, AT))
+    with engine.connect() as conn:
+        coordinator = conn.exec_driver_sql("SELECT external_id FROM employee WHERE role = "
+                                           "'procescoordinator' LIMIT 1").scalar()
     engine.dispose()
     assert main(["review", "--db", str(db_path), "--at", AT.isoformat(), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -31,11 +35,13 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
     assert list(data["candidates"][0]) == ["toewijzingnummer", "law", "person", "category",
                                            "product", "annual_cost", "rules",
                                            "expected_saving"]
+    assert all(c["toewijzingnummer"].startswith("T-") and c["person"].startswith("P-")
+               for c in data["candidates"])
     savings = [c["expected_saving"] for c in data["candidates"]]
     assert savings == sorted(savings, reverse=True)
     out = tmp_path / "werklijst.xlsx"
     assert main(["export", "--db", str(db_path), "review", "--at", AT.isoformat(), "--out",
-                 str(out), "--purpose", "werkoverleg"]) == 0
+                 str(out), "--purpose", "werkoverleg", "--user", str(coordinator)]) == 0
     assert "Werklijst" in load_workbook(out, read_only=True).sheetnames
 
 

@@ -37,19 +37,20 @@ def _find_row(ws, label: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_sheets_formulas_charts(council_engine: Engine, tmp_path: Path) -> None:
+    # Internal use, so that every number and formula is there: for the council nearly every
+    # figure of this tiny data set is about fewer than 10 persons (see the next test).
     path = write_council_workbook(
         council_engine, tmp_path / "raad.xlsx",
         CouncilRequest(date(2025, 1, 1), date(2025, 6, 30), "jeugd", budget_year=2025,
-                       at=date(2025, 6, 30), trend_from=date(2024, 1, 1)), CARLA)
+                       at=date(2025, 6, 30), trend_from=date(2024, 1, 1), internal=True),
+        CARLA)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Kengetallen", "Trends", "Begroting"]
+    assert wb.sheetnames == ["Toelichting", "Kengetallen", "Trends", "Begroting"]
     kpi = wb["Kengetallen"]
     assert "Carla" in kpi["A3"].value
     row = _find_row(kpi, "Gerealiseerde kosten")
     assert kpi.cell(row=row, column=2).value == 5050.0
     assert kpi.cell(row=row, column=5).value.startswith("=B")  # difference is a formula
-    # Seven clients: fewer than ten persons, so suppressed for the council.
-    assert kpi.cell(row=_find_row(kpi, "Cliënten"), column=2).value == "<10"
     assert kpi.freeze_panes is not None and kpi.auto_filter.ref
     trends = wb["Trends"]
     assert len(trends._charts) == 2  # costs per month (line), inflow/outflow (bars)
@@ -62,6 +63,29 @@ def test_sheets_formulas_charts(council_engine: Engine, tmp_path: Path) -> None:
     total = _find_row(budget, "Totaal")
     assert budget.cell(row=total, column=2).value.startswith("=SUM(B")
     assert budget.cell(row=first, column=2).number_format.startswith('"€"')
+
+
+def test_seven_clients_are_shielded_on_every_sheet(council_engine: Engine,
+                                                    tmp_path: Path) -> None:
+    path = write_council_workbook(
+        council_engine, tmp_path / "raad.xlsx",
+        CouncilRequest(date(2025, 1, 1), date(2025, 6, 30), "jeugd", budget_year=2025,
+                       at=date(2025, 6, 30), trend_from=date(2024, 1, 1)), CARLA)
+    wb = load_workbook(path)
+    kpi = wb["Kengetallen"]
+    assert "afgeschermd" in kpi["A3"].value
+    # Seven clients: fewer than ten persons, so their number and (issue 14) their costs are
+    # suppressed for the council, and clients per 1,000 inhabitants (7 of 1,000) with them.
+    for label in ("Cliënten", "Gerealiseerde kosten", "Kosten in constante prijzen"):
+        assert kpi.cell(row=_find_row(kpi, label), column=2).value == "<10", label
+    assert kpi.cell(row=_find_row(kpi, "Cliënten per 1.000 inwoners"), column=2).value == "x"
+    # Category 45 (5 clients) cost EUR 3,000: the budget line that selects jeugd 45 showed
+    # that amount as its realisation; now it is suppressed as well.
+    budget = wb["Begroting"]
+    line = _find_row(budget, "Jeugd 45 berekend")
+    assert budget.cell(row=line, column=3).value == "<10"
+    values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert 3000 not in values and 5050 not in values
 
 
 def test_internal_export_shows_small_counts(council_engine: Engine, tmp_path: Path) -> None:
@@ -83,9 +107,11 @@ def test_cli_export_kpi_and_budget(council_engine: Engine, db_path: Path,
     council_engine.dispose()
     out = tmp_path / "kpi.xlsx"
     assert main(["export", "--db", str(db_path), "kpi", "--from", "2025-01-01", "--to",
-                 "2025-06-30", "--law", "jeugd", "--out", str(out), "--purpose", "raad"]) == 0
-    assert load_workbook(out).sheetnames == ["Kengetallen", "Trends", "Begroting"]
+                 "2025-06-30", "--law", "jeugd", "--out", str(out), "--purpose", "raad",
+                 "--user", "M1"]) == 0
+    assert load_workbook(out).sheetnames == ["Toelichting", "Kengetallen", "Trends",
+                                             "Begroting"]
     out = tmp_path / "budget.xlsx"
     assert main(["export", "--db", str(db_path), "budget", "--year", "2025", "--at",
-                 "2025-06-30", "--out", str(out), "--purpose", "raad"]) == 0
-    assert load_workbook(out).sheetnames == ["Begroting"]
+                 "2025-06-30", "--out", str(out), "--purpose", "raad", "--user", "M1"]) == 0
+    assert load_workbook(out).sheetnames == ["Toelichting", "Begroting"]

@@ -142,7 +142,14 @@ def test_single_law_single_provider_has_no_flags(household: Engine) -> None:
 
 
 def test_controller_sees_pseudonyms(household: Engine) -> None:
-    o = household_overview(household, Actor("Carla", "controller"), "H1", AT)
+    from sdesk.services.platform.actor import household_pseudonym
+
+    # Issue 14: a controller finds a household by its pseudonym, never by its source id.
+    with pytest.raises(NotFoundError, match="als controller ziet u geen huishoudnummers"):
+        household_overview(household, Actor("Carla", "controller"), "H1", AT)
+    o = household_overview(household, Actor("Carla", "controller"), household_pseudonym("H1"),
+                           AT)
+    assert o.household_id == household_pseudonym("H1")
     assert all(m.person_id.startswith("P-") and m.name == m.person_id and m.bsn is None
                for m in o.members)
     text = json.dumps(overview_json(o))
@@ -225,7 +232,8 @@ def test_cli_json_keys(household: Engine, db_path: Path,
                        capsys: pytest.CaptureFixture[str]) -> None:
     start_case(household, SYSTEM, "H1", AT)
     household.dispose()
-    assert main(["household", "--db", str(db_path), "H1", "--at", "2025-06-30", "--json"]) == 0
+    assert main(["household", "--db", str(db_path), "H1", "--at", "2025-06-30", "--json",
+                 "--user", "PC1"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == ["household_id", "at", "members", "allocations", "interventions",
                           "totals_by_law", "totals_by_payer", "total_annual_cost",
@@ -245,6 +253,6 @@ def test_cli_json_keys(household: Engine, db_path: Path,
 def test_cli_unknown_household(household: Engine, db_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     household.dispose()
-    assert main(["household", "--db", str(db_path), "H404", "--json"]) == 2
+    assert main(["household", "--db", str(db_path), "H404", "--json", "--user", "PC1"]) == 2
     err = capsys.readouterr().err
     assert "Huishouden 'H404' bestaat niet" in err and "Traceback" not in err

@@ -32,6 +32,49 @@ def test_export_writes_the_file_and_one_audit_row(engine: Engine, tmp_path: Path
     assert sorted(p.name for p in out.parent.iterdir()) == ["proef.csv"]  # no temporary left
 
 
+def test_the_export_is_logged_before_its_file_appears(engine: Engine, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the file is put in place, another connection already sees the committed row."""
+    import sdesk.services.exports as exports
+
+    seen: list[int] = []
+    real_replace = exports.os.replace
+
+    def replace(source: Path, target: Path) -> None:
+        if not str(target).endswith("proef.csv"):  # os is shared: the audit anchor uses it too
+            real_replace(source, target)
+            return
+        with engine.connect() as other:
+            seen.append(other.exec_driver_sql(
+                "SELECT count(*) FROM audit_event WHERE action = 'export'").scalar() or 0)
+        real_replace(source, target)
+
+    monkeypatch.setattr(exports.os, "replace", replace)
+    export(engine, KEES, "proef", {}, tmp_path / "proef.csv", "overleg", writer=_csv_writer)
+    assert seen == [1]
+
+
+def test_a_file_that_cannot_be_put_in_place_is_logged_as_failed(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sdesk.services.exports as exports
+
+    real_replace = exports.os.replace
+
+    def refuse(source: Path, target: Path) -> None:
+        if not str(target).endswith("proef.csv"):
+            real_replace(source, target)
+            return
+        raise PermissionError(13, "Geen toegang")
+
+    monkeypatch.setattr(exports.os, "replace", refuse)
+    with pytest.raises(SdeskError, match="kan niet worden geschreven"):
+        export(engine, KEES, "proef", {}, tmp_path / "uit" / "proef.csv", "overleg",
+               writer=_csv_writer)
+    assert [e.object for e in list_events(engine, action="export")] == [
+        "mislukt, geen bestand: proefbestand -> proef.csv", "proefbestand -> proef.csv"]
+    assert list((tmp_path / "uit").iterdir()) == []
+
+
 def test_a_purpose_is_required(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(SdeskError, match="doel van de export"):
         export(engine, KEES, "proef", {}, tmp_path / "x.csv", "   ", writer=_csv_writer)
@@ -72,7 +115,11 @@ def test_audit_csv_export(engine: Engine, tmp_path: Path) -> None:
 
     audit.log(engine, KEES, audit.VIEW, "huishouden H1")
     out = tmp_path / "audit.csv"
-    export(engine, KEES, "audit", {}, out, "controle")
+    # Issue 14: reading the audit log (also as a file) is for the roles that may read it.
+    with pytest.raises(SdeskError, match="Als klantmanager mag u de auditlog niet inzien"):
+        export(engine, KEES, "audit", {}, out, "controle")
+    assert not out.exists()
+    export(engine, Actor("Tara Teamleider", "teamleider"), "audit", {}, out, "controle")
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "nr;tijd_utc;gebruiker;rol;actie;object;regels;doel"
     assert len(lines) == 2 and lines[1].endswith(";view;huishouden H1;;")

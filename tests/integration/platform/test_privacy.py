@@ -43,9 +43,12 @@ def _text_of_workbook(path: Path) -> str:
 def test_controller_sees_no_names_or_bsn_in_cli_and_exports(
         people: Engine, db_path: Path, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
+    from sdesk.services.platform.actor import household_pseudonym
+
     people.dispose()
-    assert main(["household", "--db", str(db_path), "H1", "--at", "2025-06-30", "--json",
-                 "--user", "CTRL"]) == 0
+    # Issue 14: the controller names a household by its pseudonym, not by its source id.
+    assert main(["household", "--db", str(db_path), household_pseudonym("H1"), "--at",
+                 "2025-06-30", "--json", "--user", "CTRL"]) == 0
     out = capsys.readouterr().out
     assert not any(x in out for x in IDENTIFYING)
     assert json.loads(out)["members"][0]["person_id"].startswith("P-")
@@ -53,14 +56,23 @@ def test_controller_sees_no_names_or_bsn_in_cli_and_exports(
     assert main(["household", "--db", str(db_path), "H1", "--at", "2025-06-30", "--json",
                  "--user", "KM"]) == 0
     assert "Vos, Anna" in capsys.readouterr().out
+    # Issue 14: per-household and per-person exports are refused to the controller ...
     for report, extra in (("household", ["H1", "--at", "2025-06-30"]),
                           ("kpi", ["--from", "2025-01-01", "--to", "2025-06-30", "--persons",
                                    "--internal"])):
         target = tmp_path / f"{report}.xlsx"
         assert main(["export", "--db", str(db_path), report, *extra, "--out", str(target),
-                     "--purpose", "controle", "--user", "CTRL"]) == 0
-        text = _text_of_workbook(target)
-        assert not any(x in text for x in IDENTIFYING), report
+                     "--purpose", "controle", "--user", "CTRL"]) == 2
+        assert ("Als controller mag u geen gegevens per persoon of huishouden exporteren"
+                in capsys.readouterr().err), report
+        assert not target.exists()
+    # ... the aggregates are not, and show nobody.
+    target = tmp_path / "kpi.xlsx"
+    assert main(["export", "--db", str(db_path), "kpi", "--from", "2025-01-01", "--to",
+                 "2025-06-30", "--internal", "--out", str(target), "--purpose", "controle",
+                 "--user", "CTRL"]) == 0
+    text = _text_of_workbook(target)
+    assert not any(x in text for x in IDENTIFYING)
 
 
 def test_views_changes_imports_exports_are_logged(people: Engine, db_path: Path,

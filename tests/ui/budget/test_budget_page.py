@@ -21,7 +21,9 @@ from sdesk.services.platform.text import euro
 from sdesk.ui.budget.models import BudgetTableModel
 from sdesk.ui.budget.page import BudgetPage
 
-CONTROLLER = Actor("Carla Controller", "controller")
+# Issue 14: a controller checks the prognoses but may not set them (see
+# tests/ui/budget/test_budget_roles.py); the budget holder does.
+BUDGET_HOLDER = Actor("Tara Teamleider", "teamleider")
 AT = date(2026, 10, 31)  # the demo's last day with claims
 WAIT = 30_000
 
@@ -29,7 +31,7 @@ WAIT = 30_000
 @pytest.fixture
 def page(qtbot: QtBot, demo_engine: Engine, boxes: list[tuple[str, str]]
          ) -> Iterator[BudgetPage]:
-    widget = BudgetPage(CONTROLLER)
+    widget = BudgetPage(BUDGET_HOLDER)
     qtbot.addWidget(widget)
     widget.resize(1210, 710)
     with qtbot.waitSignal(widget.report_loaded, timeout=WAIT):
@@ -143,7 +145,7 @@ def test_explanation_is_stored(page: BudgetPage, qtbot: QtBot, demo_engine: Engi
     with demo_engine.connect() as conn:
         user, obj = conn.exec_driver_sql(
             "SELECT user, object FROM audit_event ORDER BY id DESC LIMIT 1").one()
-    assert user == CONTROLLER.name and line.post in obj
+    assert user == BUDGET_HOLDER.name and line.post in obj
 
 
 def test_other_year_and_a_year_without_budget(page: BudgetPage, qtbot: QtBot,

@@ -515,7 +515,7 @@ def test_cost_map_item_in_use_cannot_be_deleted(cost_map_page: Any, qtbot: QtBot
 
 def test_controller_sees_pseudonyms_in_the_overview(qtbot: QtBot, demo_path: Path,
                                                     demo_engine: Engine) -> None:
-    from sdesk.services.platform.actor import Actor
+    from sdesk.services.platform.actor import Actor, household_pseudonym
 
     household = _two_law_household(demo_engine)
     win = MainWindow(demo_path, Actor("controller", "controller"))
@@ -523,7 +523,8 @@ def test_controller_sees_pseudonyms_in_the_overview(qtbot: QtBot, demo_path: Pat
     with qtbot.waitSignal(win.households_page.search_finished, timeout=10_000):
         win.attach_engine(demo_engine)
     win.show()
-    panel = _open_overview(qtbot, win, household)
+    # Issue 14: the controller opens the household by its pseudonym (no household ids).
+    panel = _open_overview(qtbot, win, household_pseudonym(household))
     names = [m.name for m in panel.member_model.rows()]
     assert names and all(n.startswith("P-") for n in names)
     assert panel.member_view.isColumnHidden(0)

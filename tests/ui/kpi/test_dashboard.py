@@ -26,15 +26,18 @@ from sdesk.ui.shell.charts import ChartHit
 from sdesk.ui.shell.widgets import to_qdate
 
 CONTROLLER = Actor("Carla Controller", "controller")
+# Issue 14: a list per person is not exported by a controller; the teamleider may.
+TEAMLEIDER = Actor("Tara Teamleider", "teamleider")
 YEAR_2025 = (date(2025, 1, 1), date(2025, 12, 31))
 WAIT = 30_000
 
 
 @pytest.fixture
-def page(qtbot: QtBot, demo_engine: Engine, boxes: list[tuple[str, str]]
-         ) -> Iterator[DashboardPage]:
-    """The dashboard with its first results (default period, all laws, all teams) shown."""
-    widget = DashboardPage(CONTROLLER)
+def page(request: pytest.FixtureRequest, qtbot: QtBot, demo_engine: Engine,
+         boxes: list[tuple[str, str]]) -> Iterator[DashboardPage]:
+    """The dashboard with its first results (default period, all laws, all teams) shown, for
+    the controller unless a test asks for another actor (indirect parametrize)."""
+    widget = DashboardPage(getattr(request, "param", CONTROLLER))
     qtbot.addWidget(widget)
     widget.resize(1210, 710)
     with qtbot.waitSignals([widget.kpis_loaded, widget.trends_loaded, widget.teams_loaded],
@@ -198,6 +201,7 @@ def test_click_on_a_month_drills_down_to_that_month(page: DashboardPage, qtbot: 
     dialog.close()
 
 
+@pytest.mark.parametrize("page", [TEAMLEIDER], indirect=True)
 def test_drilldown_exports_to_excel(page: DashboardPage, qtbot: QtBot, tmp_path: Path,
                                     demo_engine: Engine, monkeypatch: pytest.MonkeyPatch,
                                     export_purpose: list[str]) -> None:

@@ -11,7 +11,7 @@ from sdesk.services.household.directory import (
     person_allocations,
     search_households,
 )
-from sdesk.services.platform.actor import SYSTEM, Actor, pseudonym
+from sdesk.services.platform.actor import SYSTEM, Actor, household_pseudonym, pseudonym
 
 CONTROLLER = Actor(name="controller", role="controller")
 TIM_RUN_RATE_CENTS = 3 * 3450 * 52  # 3 uur per week x EUR 34,50 x 52 weken
@@ -62,10 +62,13 @@ def test_members_show_identity_to_coordinator(sample_engine: Engine) -> None:
 
 
 def test_controller_sees_no_names_or_bsn(sample_engine: Engine) -> None:
-    (h1,) = search_households(sample_engine, CONTROLLER, "H001")
+    # Issue 14: no household id and PC4 only; found by the household's pseudonym.
+    (h1,) = search_households(sample_engine, CONTROLLER, household_pseudonym("H001"))
     assert h1.names == ""
+    assert (h1.external_id, h1.postcode) == (household_pseudonym("H001"), "7551")
     members = household_members(sample_engine, CONTROLLER, h1.id)
     assert [m.bsn for m in members] == [None, None]
+    assert [(m.birth_date, m.birth_year) for m in members] == [(None, 1985), (None, 2012)]
     assert [m.name for m in members] == [pseudonym("P001"), pseudonym("P002")]
     assert all(m.person_number == m.name for m in members)
     assert not any("Jansen" in repr(m) or m.person_number == "P001" for m in members)
@@ -74,7 +77,13 @@ def test_controller_sees_no_names_or_bsn(sample_engine: Engine) -> None:
 def test_controller_cannot_find_people_by_identity(sample_engine: Engine) -> None:
     assert search_households(sample_engine, CONTROLLER, "Jansen") == []
     assert search_households(sample_engine, CONTROLLER, "111222333") == []
-    assert _ids(search_households(sample_engine, CONTROLLER, "7551")) == ["H001"]
+    # Issue 14: nor by household id or full postcode (that would link pseudonym and id).
+    assert search_households(sample_engine, CONTROLLER, "H001") == []
+    assert search_households(sample_engine, CONTROLLER, "7551AB") == []
+    assert _ids(search_households(sample_engine, CONTROLLER, "7551")) == [
+        household_pseudonym("H001")]
+    assert _ids(search_households(sample_engine, CONTROLLER, "centrum")) == [
+        household_pseudonym("H001")]
 
 
 def test_allocations_are_labelled_and_priced(sample_engine: Engine) -> None:

@@ -11,6 +11,14 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from sdesk.services.exchange.importing.existing import Known
 from sdesk.services.exchange.importing.parsing import Columns, Dates, pad_codes
+from sdesk.services.platform.bounds import (
+    MAX_BUDGET_CENTS,
+    MAX_VOLUME,
+    claim_limit_text,
+    euros_text,
+    max_claim_cents,
+)
+from sdesk.services.platform.text import euro, group_thousands
 from sdesk.services.platform.vocabulary import (
     CATEGORY_CODELIST,
     CHANGE_REASON_CODELIST,
@@ -30,6 +38,19 @@ ROLE_ALIASES = {"procescoördinator": "procescoordinator"}
 GENDER_ALIASES = {"m": "M", "v": "V", "o": "O", "1": "M", "2": "V", "0": "O", "man": "M",
                   "vrouw": "V", "onbekend": "O", "x": "O"}
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+VOLUME_LIMIT = f"het maximum van {group_thousands(MAX_VOLUME)}"
+BUDGET_LIMIT = f"het maximum van {euros_text(MAX_BUDGET_CENTS)} per begrotingspost"
+
+
+def _money(cols: Columns, column: str, required: bool = False) -> np.ndarray:
+    """An amount of one claim line, tariff, allocation budget or price, in cents: at most
+    EUR 10 million (SDESK_MAX_CLAIM_EUR)."""
+    return cols.cents(column, required, limit_cents=max_claim_cents(),
+                      limit_text=claim_limit_text())
+
+
+def _volume(cols: Columns, column: str) -> np.ndarray:
+    return cols.numbers(column, limit=MAX_VOLUME, limit_text=VOLUME_LIMIT)
 
 
 def _width(known: Known, codelist: str) -> int:
@@ -112,7 +133,13 @@ def check_personen(cols: Columns, known: Known) -> Rows:
         if value is None:
             continue
         compact = value.replace(" ", "").replace(".", "").replace("-", "")
-        if compact.isdigit() and len(compact) <= 9:
+        if not (compact.isascii() and compact.isdigit()):
+            # Full-width digits and invisible spaces were normalised when the file was read;
+            # what is left (letters, other scripts' digits) is no BSN.
+            bad[i] = True
+            reasons[i] = f"BSN '{value}' bevat andere tekens dan de cijfers 0-9"
+            continue
+        if len(compact) <= 9:
             compact = compact.zfill(9)
         if compact == UNKNOWN_BSN:
             continue  # CBS placeholder for "unknown": accepted, stored as empty
@@ -151,7 +178,7 @@ def check_tarieven(cols: Columns, known: Known) -> Rows:
     valid_from = cols.dates("geldig_vanaf", required=True)
     valid_to = cols.dates("geldig_tot")
     _end_not_before_start(cols, valid_from, valid_to, "geldig_tot")
-    cents = cols.cents("tarief", required=True)
+    cents = _money(cols, "tarief", required=True)
     cols.not_negative(cents, "tarief")
     unit = _codes(cols, "eenheid", "WJ756", known)
     from_iso, to_iso = valid_from.iso, valid_to.iso
@@ -202,11 +229,11 @@ def check_toewijzingen(cols: Columns, known: Known) -> Rows:
     start = cols.dates("ingangsdatum", required=True)
     end = cols.dates("einddatum")
     _end_not_before_start(cols, start, end, "einddatum")
-    volume = cols.numbers("volume")
+    volume = _volume(cols, "volume")
     cols.not_negative(volume, "volume")
-    tariff = cols.cents("tarief")
+    tariff = _money(cols, "tarief")
     cols.not_negative(tariff, "tarief")
-    budget = cols.cents("budget")
+    budget = _money(cols, "budget")
     cols.not_negative(budget, "budget")
 
     has_volume = np.isfinite(volume)
@@ -223,10 +250,14 @@ def check_toewijzingen(cols: Columns, known: Known) -> Rows:
 
     codes = cols.text("productcode")
     start_iso, end_iso = start.iso, end.iso
-    # A missing tariff comes from the tarieven table (valid on the start date).
-    for i in np.flatnonzero(has_volume & ~np.isfinite(tariff)):
+    # A missing tariff comes from the tarieven table (valid on the start date); a tariff that
+    # was given but refused above is never replaced by it.
+    no_tariff = (cols.raw("tarief") == "").to_numpy()
+    for i in np.flatnonzero(has_volume & ~np.isfinite(tariff) & no_tariff):
         if unit[i] == "83":
             tariff[i] = 100.0
+            continue
+        if start_iso[i] is None:  # the start date itself was reported: no tariff to look up
             continue
         found = (known.tariff_at(laws[i], codes[i], start_iso[i])
                  if laws[i] and codes[i] and start_iso[i] else None)
@@ -236,6 +267,16 @@ def check_toewijzingen(cols: Columns, known: Known) -> Rows:
                             f"'{codes[i] or ''}' op {start_iso[i]}")
         else:
             tariff[i] = found
+    # One period's cost above the claim-line cap cannot be right, and would run through every
+    # figure (a year of daily periods) to amounts no report can show.
+    per_period = volume * tariff
+    limit = max_claim_cents()
+    with np.errstate(invalid="ignore"):
+        costly = np.isfinite(per_period) & (per_period > limit)
+    if costly.any():
+        cols.bad(costly, "volume", [f"volume × tarief is {euro(c) if costly[i] else ''} per "
+                                    f"periode, meer dan {claim_limit_text()}"
+                                    for i, c in enumerate(per_period)])
     for law, nr, s, e in zip(laws, numbers, start_iso, end_iso, strict=True):
         if law and nr and s:
             known.allocations[(law, nr)] = (s, e)
@@ -257,8 +298,8 @@ def check_declaraties(cols: Columns, known: Known) -> Rows:
     laws = _laws(cols)
     begin = cols.dates("periode_begin", required=True)
     end = cols.dates("periode_eind", required=True)
-    amount = cols.cents("bedrag", required=True)
-    volume = cols.numbers("volume")
+    amount = _money(cols, "bedrag", required=True)
+    volume = _volume(cols, "volume")
     cols.not_negative(volume, "volume")
     ids = cols.text("declaratie_id")
 
@@ -309,7 +350,7 @@ def check_declaraties(cols: Columns, known: Known) -> Rows:
 
 def check_begroting(cols: Columns, known: Known) -> Rows:
     """Check begroting (year, law, categories); returns its columns."""
-    year = cols.integers("jaar", required=True)
+    year = cols.years("jaar", required=True)
     name = cols.text("post", required=True)
     _duplicates(cols, pd.Series([f"{y:.0f} {p}" if np.isfinite(y) and p else None
                                  for y, p in zip(year, name, strict=True)]), "post")
@@ -334,20 +375,21 @@ def check_begroting(cols: Columns, known: Known) -> Rows:
         categories[i] = ",".join(codes)
     return {"year": year, "name": name, "law": laws, "categories": categories,
             "delivery_form": cols.choice("leveringsvorm", DELIVERY_FORMS),
-            "amount_cents": cols.cents("bedrag", required=True),
-            "forecast_cents": cols.cents("prognose")}
+            "amount_cents": cols.cents("bedrag", required=True, limit_cents=MAX_BUDGET_CENTS,
+                                       limit_text=BUDGET_LIMIT),
+            "forecast_cents": cols.cents("prognose", limit_cents=MAX_BUDGET_CENTS,
+                                         limit_text=BUDGET_LIMIT)}
 
 
 def check_kostenkaart(cols: Columns, known: Known) -> Rows:
     """Check kostenkaart (price, payer); returns its columns."""
     names = cols.text("item", required=True)
-    year = cols.integers("jaar")
+    year = cols.years("jaar")
     _duplicates(cols, pd.Series([f"{n} {y:.0f}" if np.isfinite(y) else n
                                  for n, y in zip(names, year, strict=True)]), "item")
-    price = cols.numbers("prijs")
-    missing_price = ~np.isfinite(price) & (cols.raw("prijs") == "").to_numpy()
+    missing_price = (cols.raw("prijs") == "").to_numpy()
     cols.bad(missing_price, "prijs", "kostenkaart-item zonder prijs")
-    price = cols.cents("prijs")
+    price = _money(cols, "prijs")
     cols.not_negative(price, "prijs")
     known.cost_items.update(n for n in names if n)
     return {"name": names, "unit": cols.text("eenheid", required=True), "price_cents": price,
@@ -368,9 +410,9 @@ def check_interventies(cols: Columns, known: Known) -> Rows:
     cols.bad(elsewhere, "persoon_id", "persoon hoort niet bij dit huishouden")
     items = cols.text("kostenkaart_item")
     _references(cols, items, known.cost_items, "kostenkaart_item", "kostenkaart-item")
-    quantity = cols.numbers("aantal")
+    quantity = _volume(cols, "aantal")
     cols.not_negative(quantity, "aantal")
-    amount = cols.cents("bedrag")
+    amount = _money(cols, "bedrag")
     no_price = np.array([i is None for i in items], dtype=bool) & ~np.isfinite(amount)
     cols.bad(no_price, "bedrag", "vul een kostenkaart_item of een bedrag")
     begin = cols.dates("periode_begin")
@@ -392,22 +434,24 @@ def check_interventies(cols: Columns, known: Known) -> Rows:
 
 def check_inwoners(cols: Columns, known: Known) -> Rows:
     """Check inwoners (one count per year and age band); returns its columns."""
-    year = cols.integers("jaar", required=True)
+    year = cols.years("jaar", required=True)
     band = cols.text("leeftijdsgroep", required=True)
     _duplicates(cols, pd.Series([f"{y:.0f} {b}" if np.isfinite(y) and b else None
                                  for y, b in zip(year, band, strict=True)]), "leeftijdsgroep")
-    count = cols.integers("aantal", required=True)
+    count = cols.integers("aantal", required=True, limit=MAX_VOLUME, limit_text=VOLUME_LIMIT)
     cols.not_negative(count, "aantal")
     return {"year": year, "age_band": band, "count": count}
 
 
 def check_prijsindex(cols: Columns, known: Known) -> Rows:
     """Check prijsindex (one percentage per year and law); returns its columns."""
-    year = cols.integers("jaar", required=True)
+    year = cols.years("jaar", required=True)
     laws = _laws(cols)
     _duplicates(cols, pd.Series([f"{y:.0f} {w}" if np.isfinite(y) and w else None
                                  for y, w in zip(year, laws, strict=True)]), "wet")
-    return {"year": year, "law": laws, "percentage": cols.numbers("percentage", required=True)}
+    percentage = cols.numbers("percentage", required=True, limit=100,
+                              limit_text="100 procent (in grootte)")
+    return {"year": year, "law": laws, "percentage": percentage}
 
 
 CHECKS = {

@@ -11,6 +11,15 @@ import pandas as pd
 
 from sdesk.services.exchange.importing.readers import RawTable
 from sdesk.services.exchange.importing.report import Report
+from sdesk.services.platform.bounds import (
+    DATE_RANGE_TEXT,
+    MAX_DATE,
+    MAX_NUMBER,
+    MAX_YEAR,
+    MIN_DATE,
+    MIN_YEAR,
+)
+from sdesk.services.platform.text import group_thousands
 
 
 class Dates(NamedTuple):
@@ -18,6 +27,8 @@ class Dates(NamedTuple):
     iso: np.ndarray  # "YYYY-MM-DD" text (how SQLAlchemy stores Date in SQLite) or None
 
 
+_MIN_TIMESTAMP = pd.Timestamp(MIN_DATE)
+_MAX_TIMESTAMP = pd.Timestamp(MAX_DATE)
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -70,7 +81,7 @@ class Columns:
         return _where(empty, None, series.to_numpy())
 
     def dates(self, column: str, required: bool = False) -> Dates:
-        """Dates in YYYY-MM-DD or DD-MM-YYYY; NaT/None when empty."""
+        """Dates in YYYY-MM-DD or DD-MM-YYYY, within 1900..2100; NaT/None when empty."""
         series = self.raw(column)
         empty = series == ""
         values = pd.to_datetime(series.where(~empty), format="%Y-%m-%d", errors="coerce")
@@ -84,6 +95,14 @@ class Columns:
             raw = series.to_numpy()
             self.bad(bad, column, [f"ongeldige datum '{v}' (verwacht JJJJ-MM-DD of DD-MM-JJJJ)"
                                    for v in raw])
+        # A year like 0202 or 9999 is a typing error; it would stretch every period it bounds.
+        outside = ((values < _MIN_TIMESTAMP) | (values > _MAX_TIMESTAMP)).to_numpy()
+        if outside.any():
+            raw = series.to_numpy()
+            self.bad(outside, column, [f"datum '{v}' ligt buiten {DATE_RANGE_TEXT}; controleer "
+                                       "het jaartal" for v in raw])
+            values = values.where(~outside)
+            canonical &= ~outside
         if required:
             self.bad(empty.to_numpy(), column, "verplicht veld is leeg")
         # ISO text as stored by SQLAlchemy; formatting only the rows not already canonical.
@@ -93,8 +112,10 @@ class Columns:
             iso_text[other] = values[other].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
         return Dates(values, iso_text)
 
-    def numbers(self, column: str, required: bool = False) -> np.ndarray:
-        """floats (NaN when empty); decimal comma or point, thousands separators allowed."""
+    def numbers(self, column: str, required: bool = False, limit: float = MAX_NUMBER,
+                limit_text: str | None = None) -> np.ndarray:
+        """floats (NaN when empty); decimal comma or point, thousands separators allowed. A
+        value larger than `limit` (in size) is reported and left out, never clipped."""
         series = self.raw(column)
         empty = (series == "").to_numpy()
         # Fast path for the common forms "1234,56" and "1234.56"; the rest row by row below.
@@ -106,27 +127,47 @@ class Columns:
             values[i] = _parse_number(texts[i])
         bad = ~empty & ~np.isfinite(values)
         if bad.any():
-            raw = series.to_numpy()
-            self.bad(bad, column, [f"ongeldig getal '{v}'" for v in raw])
+            self.bad(bad, column, [f"ongeldig getal '{v}'" for v in texts])
             values = np.where(bad, np.nan, values)
+        with np.errstate(invalid="ignore"):
+            too_big = np.isfinite(values) & (np.abs(values) > limit)
+        if too_big.any():
+            text = limit_text or f"het maximum van {group_thousands(int(limit))}"
+            self.bad(too_big, column, [f"waarde '{v}' is groter dan {text}; controleer de "
+                                       "invoer" for v in texts])
+            values = np.where(too_big, np.nan, values)
         if required:
             self.bad(empty, column, "verplicht veld is leeg")
         return values
 
-    def cents(self, column: str, required: bool = False) -> np.ndarray:
-        """Euros with at most two decimals -> cents as float (NaN when empty)."""
-        euros = self.numbers(column, required)
+    def cents(self, column: str, required: bool = False, limit_cents: float = MAX_NUMBER,
+              limit_text: str | None = None) -> np.ndarray:
+        """Euros with at most two decimals -> cents as float (NaN when empty); an amount above
+        `limit_cents` in size is reported (before it could overflow anything)."""
+        text = limit_text or f"het maximum van {group_thousands(int(limit_cents // 100))} euro"
+        euros = self.numbers(column, required, limit=limit_cents / 100, limit_text=text)
         cents = np.round(euros * 100)
         too_precise = np.isfinite(euros) & (np.abs(euros * 100 - cents) > 1e-6)
         self.bad(too_precise, column, "bedrag heeft meer dan twee decimalen")
         return np.where(too_precise, np.nan, cents)
 
-    def integers(self, column: str, required: bool = False) -> np.ndarray:
+    def integers(self, column: str, required: bool = False, limit: float = MAX_NUMBER,
+                 limit_text: str | None = None) -> np.ndarray:
         """Whole numbers as floats (NaN when empty); a fraction is reported."""
-        values = self.numbers(column, required)
+        values = self.numbers(column, required, limit, limit_text)
         fractional = np.isfinite(values) & (values != np.round(values))
         self.bad(fractional, column, "verwacht een geheel getal")
         return np.where(fractional, np.nan, values)
+
+    def years(self, column: str, required: bool = False) -> np.ndarray:
+        """Years 1900..2100 as floats (NaN when empty); another year is reported."""
+        values = self.integers(column, required)
+        outside = np.isfinite(values) & ((values < MIN_YEAR) | (values > MAX_YEAR))
+        if outside.any():
+            self.bad(outside, column, [f"jaar {v:.0f} ligt buiten {MIN_YEAR}..{MAX_YEAR}"
+                                       for v in values])
+            values = np.where(outside, np.nan, values)
+        return values
 
     def not_negative(self, values: np.ndarray, column: str) -> None:
         """Report the rows where `values` is negative."""

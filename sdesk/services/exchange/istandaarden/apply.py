@@ -44,6 +44,10 @@ Choices (documented here, once):
   (cumulative volume or budget over all declarations) are not checked.
 - Eenheid 83 in a 301 Omvang is read as whole euros (tariff 1 euro), in a 323 GeleverdVolume as
   euro cents (IngediendBedrag = GeleverdVolume).
+- Bounds (platform.bounds), also where the XSD allows more: dates 1900-01-01..2100-12-31;
+  Volume at most 99,999,999; a line's IngediendBedrag, ProductTarief and a Budget at most the
+  claim-line cap (EUR 10 million, SDESK_MAX_CLAIM_EUR), and volume x tariff of one period
+  likewise. A zip is checked on its central directory before it is opened (importing/limits).
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ from sdesk.services.exchange.outcome import ImportCancelled, ImportResult
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import SYSTEM, Actor
 from sdesk.services.platform.backup import backup_before_import
+from sdesk.services.platform.bounds import claim_limit_text, max_claim_cents
 from sdesk.services.platform.bulk import executemany
 from sdesk.services.platform.text import euro
 from sdesk.services.platform.vocabulary import (
@@ -238,6 +243,14 @@ class _Planner:
         self.vot_used: set[int] = set()
         self.batch_rejected: dict[str, tuple[str, int]] = {}
         self.rejects_all: dict[tuple[str, str, str], tuple[str, int]] = {}
+        self.max_cents = max_claim_cents()
+
+    def costly(self, volume: float | None, tariff: int | None) -> str | None:
+        """Why one period of an allocation (volume x tariff) is beyond the claim-line cap."""
+        if volume is None or tariff is None or volume * tariff <= self.max_cents:
+            return None
+        return (f"volume × tarief is {euro(volume * tariff)} per periode, meer dan "
+                f"{claim_limit_text()}")
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -366,6 +379,11 @@ class _Planner:
                        f"toewijzingnummer {p.nr} ({law}) hoort al bij een andere cliënt; een "
                        "toewijzingnummer is uniek binnen het wettelijk domein (retourcode 9332)")
             ok = False
+        tariff = 100 if p.unit == EURO else (existing.tariff if existing is not None else None)
+        too_costly = self.costly(p.volume, tariff)
+        if too_costly is not None:
+            self.issue(label, line, "Volume", too_costly)
+            ok = False
         if not ok:
             return
         vot = self._vot_for(message, p)
@@ -387,9 +405,7 @@ class _Planner:
             provider=self.provider_text(message.provider or "", existing), referrer=referrer,
             start=p.start, end=p.end, volume=None if p.volume is None else float(p.volume),
             unit=p.unit, frequency=p.frequency,
-            tariff=100 if p.unit == EURO else (existing.tariff if existing is not None
-                                               else None),
-            budget=p.budget, change_reason=p.change_reason,
+            tariff=tariff, budget=p.budget, change_reason=p.change_reason,
             end_reason=existing.end_reason if existing is not None else None,
             description=description, id=existing.id if existing is not None else None,
             dirty=True, from_301=True)
@@ -576,6 +592,10 @@ class _Planner:
                 and not (p.unit == "01" and alloc.unit == "04")):
             problems.append(("Eenheid", f"Eenheid {p.unit} past niet bij de eenheid "
                                         f"{alloc.unit} van toewijzing {p.nr} (retourcode 9341)"))
+        if p.unit == alloc.unit and p.unit != EURO:
+            too_costly = self.costly(alloc.volume, p.tariff)
+            if too_costly is not None:
+                problems.append(("ProductTarief", too_costly))
         amount = abs(p.amount)
         if p.unit == EURO:
             if amount != p.volume:

@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sdesk.services.exchange.importing.limits import (
+    MAX_ZIP_ENV,
+    MAX_ZIP_MEMBERS,
+    max_archive_bytes,
+    too_large,
+    zip_problem,
+)
 from sdesk.services.exchange.importing.report import Report
 
 # One message file larger than this is refused (a 323 of a big provider is a few MB).
 MAX_DOCUMENT_BYTES = 256 * 2**20
-# A zip whose members add up to more than this is refused (zip bombs).
-MAX_ARCHIVE_BYTES = 8 * 2**30
+# A zip is checked on its central directory before it is opened: members, and unpacked size
+# at most max_archive_bytes() (2 GB, SDESK_MAX_ZIP_MB), see importing/limits.py.
 RELEASE = "3_2"
 
 
@@ -205,6 +212,11 @@ def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[],
 
 def _zip_documents(path: Path, report: Report, keep_open: list[zipfile.ZipFile]
                    ) -> list[Document]:
+    cap = max_archive_bytes()
+    problem = zip_problem(path, cap, MAX_ZIP_ENV, MAX_ZIP_MEMBERS)
+    if problem is not None:
+        report.add(path.name, None, None, problem)
+        return []
     try:
         archive = zipfile.ZipFile(path)
     except Exception:  # BadZipFile, OSError, or worse for a damaged file: report, never raise
@@ -212,9 +224,10 @@ def _zip_documents(path: Path, report: Report, keep_open: list[zipfile.ZipFile]
         return []
     keep_open.append(archive)
     infos = [i for i in archive.infolist() if not i.is_dir() and not _is_hidden(i.filename)]
-    if sum(i.file_size for i in infos) > MAX_ARCHIVE_BYTES:
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > cap:  # zip_problem said so already, unless the file changed meanwhile
         report.add(path.name, None, None,
-                   "zip-bestand is uitgepakt groter dan 8 GB; splits het in kleinere archieven")
+                   too_large(unpacked, cap, MAX_ZIP_ENV, "zip-bestand is uitgepakt"))
         return []
     docs: list[Document] = []
     for info in sorted(infos, key=lambda i: i.filename):

@@ -35,6 +35,15 @@ from sdesk.services.exchange.istandaarden.messages import (
     Prestatie,
     Toegewezen,
 )
+from sdesk.services.platform.bounds import (
+    DATE_RANGE_TEXT,
+    MAX_DATE,
+    MAX_VOLUME,
+    MIN_DATE,
+    claim_limit_text,
+    max_claim_cents,
+)
+from sdesk.services.platform.text import euro, group_thousands
 
 GENDERS = {"0": "O", "1": "M", "2": "V"}
 
@@ -205,6 +214,7 @@ class _Reader:
         self.label = label
         self.report = report
         self.ok = True
+        self.max_cents = max_claim_cents()
 
     def bad(self, element: etree._Element | None, name: str | None, reason: str) -> None:
         line = element.sourceline if element is not None else None
@@ -233,11 +243,36 @@ class _Reader:
         if value is None:
             return None
         found = parse_date(value)
-        if found is not None:
+        if found is not None and MIN_DATE <= found <= MAX_DATE:
             return found
+        if found is not None:
+            self.bad(kids[name], name, f"datum '{value}' ligt buiten {DATE_RANGE_TEXT}; "
+                                       "controleer het jaartal")
+            return None
         self.bad(kids[name], name, f"ongeldige datum '{value}' (verwacht een bestaande datum "
                                    "als JJJJ-MM-DD)")
         return None
+
+    def volume(self, kids: dict[str, etree._Element], name: str, parent: etree._Element,
+               required: bool = True) -> int | None:
+        """A volume: a whole number 0..99,999,999."""
+        number = self.integer(kids, name, parent, required)
+        if number is not None and number > MAX_VOLUME:
+            self.bad(kids[name], name, f"{name} {number} is groter dan het maximum van "
+                                       f"{group_thousands(MAX_VOLUME)}")
+            return None
+        return number
+
+    def money(self, kids: dict[str, etree._Element], name: str, parent: etree._Element,
+              required: bool = True) -> int | None:
+        """An amount in cents of one line (tariff, budget, claimed amount): at most the
+        claim-line cap (EUR 10 million, SDESK_MAX_CLAIM_EUR)."""
+        cents = self.integer(kids, name, parent, required)
+        if cents is not None and cents > self.max_cents:
+            self.bad(kids[name], name, f"{name} {euro(cents)} is groter dan "
+                                       f"{claim_limit_text()}")
+            return None
+        return cents
 
     def integer(self, kids: dict[str, etree._Element], name: str, parent: etree._Element,
                 required: bool = True) -> int | None:
@@ -260,7 +295,8 @@ class _Reader:
             self.bad(parent, name, f"verplicht element {name} ontbreekt")
             return None
         kids = _kids(element)
-        cents = self.integer(kids, "TotaalBedrag" if total else "Bedrag", element)
+        cents = (self.integer(kids, "TotaalBedrag", element) if total
+                 else self.money(kids, "Bedrag", element))
         sign = self.text(kids, "DebetCredit", element)
         if sign not in (None, "C", "D"):
             self.bad(kids["DebetCredit"], "DebetCredit",
@@ -357,7 +393,7 @@ def _omvang(reader: _Reader, kids: dict[str, etree._Element]
     if element is None:
         return None, None, None
     omvang = _kids(element)
-    return (reader.integer(omvang, "Volume", element), reader.text(omvang, "Eenheid", element),
+    return (reader.volume(omvang, "Volume", element), reader.text(omvang, "Eenheid", element),
             reader.text(omvang, "Frequentie", element))
 
 
@@ -378,7 +414,7 @@ def _toewijzing(reader: _Reader, message: Message, client: etree._Element) -> No
         start = reader.date(kids, "Ingangsdatum", element)
         end = reader.date(kids, "Einddatum", element, required=False)
         volume, unit, frequency = _omvang(reader, kids)
-        budget = reader.integer(kids, "Budget", element, required=False)
+        budget = reader.money(kids, "Budget", element, required=False)
         if nr is None or start is None:
             continue
         message.toegewezen.append(Toegewezen(
@@ -438,8 +474,17 @@ def _clean(value: str | None) -> TypeGuard[str]:
     return value is not None and value != "" and value.strip() == value
 
 
-def _fast_prestatie(element: etree._Element, bsn: str, names: tuple[str, ...]
-                    ) -> Prestatie | None:
+def _within(start: date, end: date, volume: int, cents: int, tariff: int | None,
+            max_cents: int) -> bool:
+    """Whether a line's dates, volume and amounts lie within sdesk's bounds (the fast readers
+    leave a line that does not to the careful reader, which says what is wrong)."""
+    return (MIN_DATE <= start <= MAX_DATE and MIN_DATE <= end <= MAX_DATE
+            and volume <= MAX_VOLUME and cents <= max_cents
+            and (tariff is None or tariff <= max_cents))
+
+
+def _fast_prestatie(element: etree._Element, bsn: str, names: tuple[str, ...],
+                    max_cents: int) -> Prestatie | None:
     """A well-formed Prestatie without ceremony (the hot path of a big 323); None for anything
     unusual, which then goes through the careful reader that reports what is wrong."""
     (ref_tag, nr_tag, cat_tag, code_tag, period_tag, volume_tag, unit_tag, tariff_tag, amount_tag,
@@ -472,9 +517,12 @@ def _fast_prestatie(element: etree._Element, bsn: str, names: tuple[str, ...]
         return None
     previous = refs.get(previous_tag)
     amount = int(cents)
+    price = None if tariff is None else int(tariff)
+    if not _within(start, end, int(volume), amount, price, max_cents):
+        return None
     return Prestatie(element.sourceline or 0, bsn, reference,
                      previous.strip() if previous else None, str(int(nr)), category, code,
-                     start, end, int(volume), unit, None if tariff is None else int(tariff),
+                     start, end, int(volume), unit, price,
                      -amount if sign == "C" else amount, sign == "C")
 
 
@@ -495,9 +543,9 @@ def _prestatie(reader: _Reader, element: etree._Element, bsn: str) -> Prestatie 
         period_kids = _kids(period)
         start = reader.date(period_kids, "Begindatum", period)
         end = reader.date(period_kids, "Einddatum", period)
-    volume = reader.integer(kids, "GeleverdVolume", element)
+    volume = reader.volume(kids, "GeleverdVolume", element)
     unit = reader.text(kids, "Eenheid", element)
-    tariff = reader.integer(kids, "ProductTarief", element, required=False)
+    tariff = reader.money(kids, "ProductTarief", element, required=False)
     amount = reader.amount(kids.get("IngediendBedrag"), "IngediendBedrag", element)
     if (reference is None or nr is None or category is None or code is None or start is None
             or end is None or volume is None or unit is None or amount is None):
@@ -528,7 +576,7 @@ def _declaratie(reader: _Reader, message: Message, root: etree._Element) -> None
         client_kids = _kids(client)
         bsn = reader.bsn(client_kids, client) or ""
         for item in _all(client_kids.get("Prestaties"), "Prestatie"):
-            prestatie = (_fast_prestatie(item, bsn, names)
+            prestatie = (_fast_prestatie(item, bsn, names, reader.max_cents)
                          or _prestatie(reader, item, bsn))
             if prestatie is not None:
                 prestaties.append(prestatie)
@@ -543,6 +591,7 @@ def _valid_declaratie(message: Message, root: etree._Element) -> bool:
     every element; only ProductTarief and VorigReferentieNummer are optional). Returns False
     at the first value that needs more care (whitespace around a value, a BSN that fails the
     11-proef): the careful reader then reports it. This is the hot path of a large import."""
+    max_cents = max_claim_cents()
     try:
         declaratie = root[1]
         number_el, period, _dagtekening, total_el, clienten = declaratie[:5]
@@ -551,7 +600,8 @@ def _valid_declaratie(message: Message, root: etree._Element) -> bool:
         period_end = parse_date(period[1].text)
         total_text, total_sign = total_el[0].text, total_el[1].text
         if (period_start is None or period_end is None or not _clean(number)
-                or not _digits(total_text)):
+                or not _digits(total_text) or not MIN_DATE <= period_start <= MAX_DATE
+                or not MIN_DATE <= period_end <= MAX_DATE):
             return False
         prestaties: list[Prestatie] = []
         append = prestaties.append
@@ -582,11 +632,13 @@ def _valid_declaratie(message: Message, root: etree._Element) -> bool:
                         or (previous is not None and not _clean(previous))):
                     return False
                 amount = int(cents)
+                price = None if tariff is None else int(tariff)
+                if not _within(start, end, int(volume), amount, price, max_cents):
+                    return False
                 credit = sign == "C"
                 append(Prestatie(item.sourceline or 0, bsn, reference,
                                  previous, str(int(nr)), category, code,
-                                 start, end, int(volume), unit,
-                                 None if tariff is None else int(tariff),
+                                 start, end, int(volume), unit, price,
                                  -amount if credit else amount, credit))
     except (IndexError, TypeError, ValueError):
         return False
