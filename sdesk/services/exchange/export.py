@@ -37,7 +37,7 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     "personen": (("p.external_id", "h.external_id", "p.birth_date", "p.bsn", "p.last_name",
                   "p.first_name", "p.gender"),
                  "FROM person p JOIN household h ON h.id = p.household_id ORDER BY p.id"),
-    "medewerkers": (("e.external_id", "e.name", "e.role", "t.name", "e.fte"),
+    "medewerkers": (("e.external_id", "e.name", "e.role", "t.name", "e.fte", "e.account"),
                     "FROM employee e LEFT JOIN team t ON t.id = e.team_id ORDER BY e.id"),
     "tarieven": (("law", "product_code", "valid_from", "cents", "valid_to", "unit"),
                  "FROM tariff ORDER BY law, product_code, valid_from"),

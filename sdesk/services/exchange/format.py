@@ -32,7 +32,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("personen", ("persoon_id", "huishouden_id", "geboortedatum"),
              ("bsn", "achternaam", "voornaam", "geslacht"),
              free_text=("achternaam", "voornaam")),
-    FileSpec("medewerkers", ("medewerker_id", "naam", "rol"), ("team", "fte"),
+    FileSpec("medewerkers", ("medewerker_id", "naam", "rol"), ("team", "fte", "account"),
              free_text=("naam", "team")),
     FileSpec("tarieven", ("wet", "productcode", "geldig_vanaf", "tarief"),
              ("geldig_tot", "eenheid")),

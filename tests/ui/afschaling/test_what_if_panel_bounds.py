@@ -1,7 +1,6 @@
 """The what-if panel (afschaling) keeps to the same volume bound as the service and the
 import (issue 14, bounded input). Its spin box used to stop at 1,000,000 and clamp a larger
 volume silently, so the what-if computed a change nobody made.
-
 """
 
 from __future__ import annotations

@@ -61,9 +61,10 @@ SPECS: dict[str, _Spec] = {
          ("gender", "geslacht"), ("last_name", "achternaam"), ("first_name", "voornaam")),
         masks_bsn=True),
     "medewerkers": _Spec(
-        "SELECT e.external_id, e.name, e.role, t.name AS team, e.fte FROM employee e "
-        "LEFT JOIN team t ON t.id = e.team_id", ("external_id",),
-        (("name", "naam"), ("role", "rol"), ("team", "team"), ("fte", "fte"))),
+        "SELECT e.external_id, e.name, e.role, t.name AS team, e.fte, e.account "
+        "FROM employee e LEFT JOIN team t ON t.id = e.team_id", ("external_id",),
+        (("name", "naam"), ("role", "rol"), ("team", "team"), ("fte", "fte"),
+         ("account", "account"))),
     "tarieven": _Spec(
         "SELECT law, product_code, valid_from, valid_to, cents, unit FROM tariff",
         ("law", "product_code", "valid_from"),

@@ -166,9 +166,15 @@ def check_medewerkers(cols: Columns, known: Known) -> Rows:
     out_of_range = np.isfinite(fte) & ((fte < 0) | (fte > 2))
     cols.bad(out_of_range, "fte", "fte moet tussen 0 en 2 liggen")
     known.employees.update(i for i in ids if i)
+    # The operating-system account sdesk recognises the employee by (case does not matter on
+    # Windows): one employee per account, or nobody could be chosen.
+    account = cols.text("account")
+    too_long = np.array([a is not None and len(a) > 64 for a in account], dtype=bool)
+    cols.bad(too_long, "account", "een account is hoogstens 64 tekens")
+    _duplicates(cols, pd.Series([a.lower() if a else None for a in account]), "account")
     return {"external_id": ids, "name": cols.text("naam", required=True),
             "role": cols.choice("rol", ROLES, required=True, aliases=ROLE_ALIASES),
-            "team": cols.text("team"), "fte": fte}
+            "team": cols.text("team"), "fte": fte, "account": account}
 
 
 def check_tarieven(cols: Columns, known: Known) -> Rows:

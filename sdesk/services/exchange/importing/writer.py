@@ -70,8 +70,8 @@ def write_medewerkers(conn: Connection, rows: Rows) -> None:
     team_ids = _id_map(conn, "SELECT name, id FROM team")
     data = list(zip(_objs(rows["external_id"]), _objs(rows["name"]), _objs(rows["role"]),
                     [team_ids.get(t) for t in _objs(rows["team"])], _floats(rows["fte"]),
-                    strict=True))
-    _upsert(conn, "employee", ("external_id", "name", "role", "team_id", "fte"),
+                    _objs(rows["account"]), strict=True))
+    _upsert(conn, "employee", ("external_id", "name", "role", "team_id", "fte", "account"),
             ("external_id",), data)
 
 
