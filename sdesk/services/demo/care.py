@@ -76,6 +76,14 @@ def _choice(rng: Generator, options: Sequence[str], p: Sequence[float], n: int) 
     return chosen
 
 
+
+# Days from the end of a claim's period until it reaches the municipality, and how often:
+# most in the next month, some a month later, a few after a quarter.
+ARRIVAL_DAYS = ((5, 20), (21, 50), (51, 80), (81, 120))
+ARRIVAL_SHARES = (0.55, 0.30, 0.12, 0.03)
+EXTRACT_DAYS = 30  # the demo's data are taken this long after its last day with claims
+
+
 class Care:
     """Allocations drawn for the people at the prices, then (`draw_claims`) their claims."""
 
@@ -344,6 +352,24 @@ class Care:
         self.c_end = p_end[src]
         self.c_amount = amount[src] * sign
         self.c_volume = volume[src]
+        self._declaration_lag()
+
+    def _declaration_lag(self) -> None:
+        """Providers declare a month one to four months late: each line arrives some days
+        after its period ends (first_seen), and the data are taken EXTRACT_DAYS after `until`,
+        so the last months hold only the lines that had arrived by then (October about two
+        thirds, September about nine tenths). A generator of its own keeps the other draws."""
+        rng = np.random.default_rng(len(self.c_alloc))
+        n = len(self.c_alloc)
+        bucket = rng.choice(len(ARRIVAL_DAYS), size=n, p=ARRIVAL_SHARES)
+        low = np.array([lo for lo, _ in ARRIVAL_DAYS])[bucket]
+        high = np.array([hi for _, hi in ARRIVAL_DAYS])[bucket]
+        seen = self.c_end + rng.integers(low, high + 1).astype("timedelta64[D]")
+        keep = seen <= self.span.until64 + np.timedelta64(EXTRACT_DAYS, "D")
+        self.c_alloc, self.c_start, self.c_end = (self.c_alloc[keep], self.c_start[keep],
+                                                  self.c_end[keep])
+        self.c_amount, self.c_volume = self.c_amount[keep], self.c_volume[keep]
+        self.c_seen = seen[keep]
 
     def _balance_referrers(self) -> None:
         """Tune youth referrers so that third parties account for 45-55 % of youth cost."""

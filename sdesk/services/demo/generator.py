@@ -227,10 +227,10 @@ def _write(conn: Connection, demo: _Demo, progress: ProgressFn | None) -> tuple[
         chunk = zip(
             [f"D{i:08d}" for i in range(lo + 1, hi + 1)], (care.c_alloc[lo:hi] + 1).tolist(),
             _iso(care.c_start[lo:hi]), _iso(care.c_end[lo:hi]), _nullable(vol, np.isnan(vol)),
-            care.c_amount[lo:hi].tolist(), strict=True)
+            care.c_amount[lo:hi].tolist(), _iso(care.c_seen[lo:hi]), strict=True)
         executemany(
             conn, "INSERT INTO claim (claim_key, allocation_id, period_start, period_end, volume, "
-            "amount_cents, rejected) VALUES (?, ?, ?, ?, ?, ?, 0)", list(chunk))
+            "amount_cents, first_seen, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, 0)", list(chunk))
         _report(progress, 0.55 + 0.4 * hi / max(n_claims, 1), "Declaraties opslaan")
 
     # Interventions refer to the cost map rows that open_database seeded.

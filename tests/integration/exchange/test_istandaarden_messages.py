@@ -93,6 +93,12 @@ def test_example_claims_credit_and_rejected(example: Engine) -> None:
     ]
 
 
+def test_claims_from_a_message_are_dated_by_its_dagtekening(example: Engine) -> None:
+    """The 323's Dagtekening (5 February 2024) is when the municipality got the lines: the
+    declaration lag is measured from it, not from the day of the import."""
+    assert _rows(example, "SELECT DISTINCT first_seen FROM claim") == [("2024-02-05",)]
+
+
 def test_example_realisation_excludes_rejected(example: Engine) -> None:
     per_allocation = claims_by_allocation(example, date(2024, 1, 1), date(2024, 1, 31), "jeugd")
     assert sorted(per_allocation["amount_cents"].tolist()) == [54_600, 150_000]

@@ -24,7 +24,7 @@ from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import LAW_SHORT, decimal, euro, group_thousands
 from sdesk.ui.afschaling.models import CandidateTableModel
 from sdesk.ui.afschaling.page import TAB_CASE, ReviewPage
-from sdesk.ui.shell.widgets import to_qdate
+from sdesk.ui.shell.widgets import from_qdate, to_qdate
 from tests.integration.exchange_data import dump
 
 AT = date(2026, 10, 31)
@@ -145,7 +145,11 @@ def test_walk_filter_what_if_decide_and_business_case(
     page.volume_spin.setValue(lower)
     qtbot.waitUntil(lambda: page.last_what_if is not None
                     and page.last_what_if.volume_after == lower, timeout=WAIT)
-    reference = what_if(demo_engine, km, c.toewijzingnummer, c.law, AT, new_volume=lower)
+    # The panel keeps a proposed lighter product or end date; the reference asks the same.
+    reference = what_if(demo_engine, km, c.toewijzingnummer, c.law, AT,
+                        new_product_code=page.product_combo.currentData(), new_volume=lower,
+                        new_end_date=from_qdate(page.end_edit.date())
+                        if page.end_check.isChecked() else None)
     assert reference.annual_saving_cents > 0
     assert page.result_labels["run_rate_saving"].text() == euro(reference.annual_saving_cents)
     assert page.result_labels["run_rate_after"].text() == euro(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,13 @@ def _objs(values: np.ndarray) -> list[Any]:
 
 
 def _upsert(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str],
-            rows: list[tuple[Any, ...]]) -> None:
+            rows: list[tuple[Any, ...]], insert_only: Sequence[str] = ()) -> None:
+    """Insert the rows, or update the existing ones by `key`; `insert_only` columns keep the
+    value they got when the row first came in."""
     if not rows:
         return
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns
+                        if c not in key and c not in insert_only)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)}) "
@@ -106,13 +110,19 @@ def write_toewijzingen(conn: Connection, rows: Rows) -> None:
 
 def write_declaraties(conn: Connection, rows: Rows,
                       progress: Callable[[float], None] | None = None) -> None:
-    """Insert or update the checked claims; `progress` gets the fraction done."""
+    """Insert or update the checked claims; `progress` gets the fraction done.
+
+    A new claim line records when sdesk first saw it (`first_seen`: rows["first_seen"] where
+    the source says, e.g. an iJw/iWmo message's dagtekening, else today), so the declaration
+    lag can be measured; a line seen again keeps its first date."""
     allocations = _id_map(conn, "SELECT law, toewijzingnummer, id FROM allocation")
     ids = [allocations[(law, nr)] for law, nr in
            zip(_objs(rows["law"]), _objs(rows["toewijzingnummer"]), strict=True)]
+    seen = (_objs(rows["first_seen"]) if "first_seen" in rows
+            else [date.today().isoformat()] * len(ids))
     data = list(zip(_objs(rows["claim_key"]), ids, _objs(rows["period_start"]),
                     _objs(rows["period_end"]), _floats(rows["volume"]),
-                    _ints(rows["amount_cents"]), strict=True))
+                    _ints(rows["amount_cents"]), seen, strict=True))
     existing = conn.exec_driver_sql("SELECT count(*) FROM claim").scalar() or 0
     # A bulk load into a (nearly) empty table is faster with the secondary indexes built
     # afterwards in one pass; still one transaction, so a failure restores them too.
@@ -124,8 +134,8 @@ def write_declaraties(conn: Connection, rows: Rows,
     chunk = 100_000
     for start in range(0, len(data), chunk):
         _upsert(conn, "claim", ("claim_key", "allocation_id", "period_start", "period_end",
-                                "volume", "amount_cents"), ("claim_key",),
-                data[start:start + chunk])
+                                "volume", "amount_cents", "first_seen"), ("claim_key",),
+                data[start:start + chunk], insert_only=("first_seen",))
         if progress:
             progress(min(1.0, (start + chunk) / max(len(data), 1)))
     for index in indexes:

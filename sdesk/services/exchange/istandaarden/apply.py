@@ -147,7 +147,7 @@ class _State:
 class _Plan:
     allocs: dict[tuple[str, str], Alloc]
     new_persons: dict[str, Client] = field(default_factory=dict)  # by BSN
-    claims: list[tuple[str, str, str, str, str, float, int]] = field(default_factory=list)
+    claims: list[tuple[str, str, str, str, str, float, int, str]] = field(default_factory=list)
     rejected: set[str] = field(default_factory=set)
 
 
@@ -536,7 +536,7 @@ class _Planner:
                                      p, alloc):
                     continue
                 assert alloc is not None
-                self._claim(key, p, alloc)
+                self._claim(key, p, alloc, message.header.dagtekening)
 
     def _check(self, message: Message, period_start: date, period_end: date, p: Prestatie,
                alloc: Alloc | None) -> bool:
@@ -623,11 +623,13 @@ class _Planner:
             self.issue(label, line, column, reason)
         return not problems
 
-    def _claim(self, key: str, p: Prestatie, alloc: Alloc) -> None:
+    def _claim(self, key: str, p: Prestatie, alloc: Alloc, sent: date | None) -> None:
         volume = comparable_volume(p, alloc)
+        # The message's dagtekening is when the municipality got the line (the declaration
+        # lag is measured from it); without one, the day of the import.
         self.plan.claims.append((key, alloc.law, alloc.nr, p.start.isoformat(),
                                  p.end.isoformat(), np.nan if volume is None else volume,
-                                 p.amount))
+                                 p.amount, (sent or date.today()).isoformat()))
         if p.unit != EURO and p.tariff is not None and p.unit == alloc.unit and (
                 alloc.tariff_seen is None or p.start >= alloc.tariff_seen[0]):
             alloc.tariff_seen = (p.start, p.tariff)
@@ -756,13 +758,14 @@ def _write(conn: Connection, plan: _Plan, step: Callable[[float, str], None]) ->
     step(0.65, "Opslaan: declaraties")
     claims = plan.claims
     if claims:
-        keys, laws, numbers, starts, ends, volumes, amounts = zip(*claims, strict=True)
+        keys, laws, numbers, starts, ends, volumes, amounts, seen = zip(*claims, strict=True)
         rows = {"claim_key": np.array(keys, dtype=object), "law": np.array(laws, dtype=object),
                 "toewijzingnummer": np.array(numbers, dtype=object),
                 "period_start": np.array(starts, dtype=object),
                 "period_end": np.array(ends, dtype=object),
                 "volume": np.array(volumes, dtype="float64"),
-                "amount_cents": np.array(amounts, dtype=np.int64)}
+                "amount_cents": np.array(amounts, dtype=np.int64),
+                "first_seen": np.array(seen, dtype=object)}
         write_declaraties(conn, rows, lambda f: step(0.65 + 0.3 * f, "Opslaan: declaraties"))
     if plan.rejected:
         executemany(conn, "UPDATE claim SET rejected = 1 WHERE claim_key = ?",
