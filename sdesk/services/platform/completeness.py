@@ -16,7 +16,7 @@ council workbook.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.periods import add_months, month_end
-from sdesk.services.platform.readers import allocations_frame, claims_by_month, fetch_rows
+from sdesk.services.platform.readers import REMOVED, allocations_frame, fetch_rows
 
 THRESHOLD = 0.95
 DEFAULT_LAG_MONTHS = 2  # without history: a month's declarations are in two months later
@@ -95,10 +95,18 @@ def assess(allocations: pd.DataFrame, monthly_claims: pd.DataFrame, at: date,
     `allocations`: the columns costs.daily_rates needs plus `id`; `monthly_claims`: columns
     allocation_id, month ("YYYY-MM"), amount_cents, covering at least the history window.
     """
-    horizon_end = lag_horizon(at, lag_months)
     ids = set(allocations["id"]) if len(allocations) else set()
     claims = monthly_claims[monthly_claims["allocation_id"].isin(ids)]
     per_month = claims.groupby("month")["amount_cents"].sum()
+    return assess_totals(allocations, {str(k): int(v) for k, v in per_month.items()}, at,
+                         lag_months, lag_source, threshold)
+
+
+def assess_totals(allocations: pd.DataFrame, per_month: Mapping[str, int], at: date,
+                  lag_months: int = DEFAULT_LAG_MONTHS, lag_source: str = "standaard",
+                  threshold: float = THRESHOLD) -> Completeness:
+    """`assess` on claim totals per month ("YYYY-MM" -> cents) of the allocations given."""
+    horizon_end = lag_horizon(at, lag_months)
 
     def claimed(month: date) -> int:
         return int(per_month.get(month.strftime("%Y-%m"), 0))
@@ -149,6 +157,7 @@ class LagProfile:
 
 
 MIN_OBSERVED_MONTHS = 3
+LAG_HISTORY_MONTHS = 18
 
 
 def _month_index(text: str) -> int:
@@ -184,10 +193,13 @@ def estimate_lag(rows: Sequence[tuple[str, str, int]], at: date,
 
 def lag_profile(engine: Engine, at: date, law: str | None = None) -> LagProfile:
     """The lag of one law (or all) as sdesk observed it up to `at`."""
+    # The last LAG_HISTORY_MONTHS care months tell the present lag; older ones only cost time.
     sql = ("SELECT substr(c.period_start, 1, 7), substr(c.first_seen, 1, 7), "
            "SUM(c.amount_cents) FROM claim c JOIN allocation a ON a.id = c.allocation_id "
-           "WHERE c.rejected = 0 AND c.first_seen IS NOT NULL AND c.first_seen <= ?")
-    params: list[object] = [at.isoformat()]
+           "WHERE c.rejected = 0 AND c.period_start >= ? AND c.first_seen IS NOT NULL "
+           "AND c.first_seen <= ?")
+    params: list[object] = [add_months(at.replace(day=1), -LAG_HISTORY_MONTHS).isoformat(),
+                            at.isoformat()]
     if law:
         sql += " AND a.law = ?"
         params.append(law)
@@ -201,5 +213,19 @@ def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Com
     profile = lag_profile(engine, at, law)
     first = add_months(lag_horizon(at, profile.months), -HISTORY_MONTHS).replace(day=1)
     frame = allocations_frame(engine, law=law, active_from=first, active_to=at)
-    monthly = claims_by_month(engine, first, at, law)
-    return assess(frame, monthly, at, profile.months, profile.source)
+    return assess_totals(frame, claims_per_month(engine, first, at, law), at, profile.months,
+                         profile.source)
+
+
+def claims_per_month(engine: Engine, first: date, last: date,
+                     law: str | None = None) -> dict[str, int]:
+    """Non-rejected claims per month of period_start ("YYYY-MM" -> cents) of live
+    allocations (of one law, or all)."""
+    sql = ("SELECT substr(c.period_start, 1, 7), SUM(c.amount_cents) FROM claim c "
+           "JOIN allocation a ON a.id = c.allocation_id WHERE c.rejected = 0 "
+           f"AND c.period_start BETWEEN ? AND ? AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
+    params: list[object] = [first.isoformat(), last.isoformat()]
+    if law:
+        sql += " AND a.law = ?"
+        params.append(law)
+    return {str(m): int(v) for m, v in fetch_rows(engine, sql + " GROUP BY 1", tuple(params))}
