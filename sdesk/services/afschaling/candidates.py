@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.afschaling.inputs import KEEP, omvang_texts
+from sdesk.services.afschaling.inputs import KEEP, claims_through, omvang_texts
 from sdesk.services.afschaling.inputs import inputs as gathered_inputs
 from sdesk.services.afschaling.ladder import ProductLadder
 from sdesk.services.afschaling.rules import (
@@ -271,7 +271,7 @@ def _opt_day(value: Any) -> date | None:
 
 def _pseudonyms(engine: Engine, at: date, params: RuleParameters,
                 frame: pd.DataFrame) -> np.ndarray:
-    claim_windows = windows(at, params)
+    claim_windows = windows(claims_through(engine, at), params)
     key = (cache_key(engine), at,
            claim_windows[LOW_UTILISATION], claim_windows[NO_CLAIMS], history_from(at, params))
 
@@ -352,7 +352,7 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     reviews = _reviews(engine, at).reindex(ids)
     frame = inputs.assign(last_review=reviews["last_review"].to_numpy(dtype="datetime64[ns]"))
 
-    outcome = evaluate_rules(frame, at, params, ladder)
+    outcome = evaluate_rules(frame, at, params, ladder, claims_through(engine, at))
     fired = np.column_stack([outcome.fired[r] for r in RULE_IDS]) if len(frame) else np.zeros(
         (0, len(RULE_IDS)), dtype=bool)
     keep = np.asarray(fired.any(axis=1))  # (the stubs allow a scalar; axis=1 gives an array)
@@ -521,7 +521,7 @@ def _proposals(out: pd.DataFrame, frame: pd.DataFrame, idx: np.ndarray, at: date
     rows = lead == NO_CLAIMS
     kind[rows] = "stop"
     end[rows] = np.datetime64(at)
-    since = windows(at, params)[NO_CLAIMS][0]
+    since = outcome.no_claims_since or windows(at, params)[NO_CLAIMS][0]
     text[rows] = f"Beëindigen: geen declaraties sinds {since:%d-%m-%Y}"
 
     rows = lead == ENDING_SOON

@@ -29,6 +29,7 @@ from sdesk.services.household import omvang_text
 from sdesk.services.platform import stored_frames
 from sdesk.services.platform.cache import key as cache_key
 from sdesk.services.platform.cache import remember
+from sdesk.services.platform.completeness import claims_completeness
 from sdesk.services.platform.costs import daily_rates, overlap_days
 from sdesk.services.platform.readers import (
     PERSON_COLUMNS,
@@ -60,6 +61,15 @@ log = logging.getLogger(__name__)
 KEEP = 2
 
 
+def claims_through(engine: Engine, at: date) -> date:
+    """The last day of the claim windows on `at`: the end of the last complete claim month
+    (platform.completeness), so a peildatum on the 1st or months not yet declared never make
+    a well-used allocation look unused. Kept per data version and peildatum."""
+    def build() -> date:
+        return min(at, claims_completeness(engine, at).complete_through)
+    return remember("claims_through", engine, (cache_key(engine), at), build, keep=KEEP)
+
+
 def load_inputs(engine: Engine, at: date, params: RuleParameters
                  ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[LadderStep, ...]]]:
     """The allocations active on `at`, sorted by law and toewijzingnummer, with their persons,
@@ -67,8 +77,9 @@ def load_inputs(engine: Engine, at: date, params: RuleParameters
     the start of their spell, the PREPARED rule columns and their omvang text; and the
     default product ladder, built from the products of these allocations and of those that
     ended within the long-duration horizon (a product nobody got in that time is no
-    step-down). SQLite sums the claims and finds the persons in a worker thread meanwhile."""
-    claim_windows = windows(at, params)
+    step-down). SQLite sums the claims and finds the persons in a worker thread meanwhile.
+    The claim windows are whole, complete months up to `claims_through`."""
+    claim_windows = windows(claims_through(engine, at), params)
     util_window = claim_windows[LOW_UTILISATION]
     since = history_from(at, params)
     aside = {"claims": claim_sums_query(util_window, claim_windows[NO_CLAIMS]),
@@ -113,7 +124,7 @@ def inputs(engine: Engine, at: date, params: RuleParameters
     """load_inputs, kept in memory and in the database (stored_frames) per data key,
     peildatum, windows and history: a new process reads them back instead of gathering them
     from the allocations and claims again."""
-    claim_windows = windows(at, params)
+    claim_windows = windows(claims_through(engine, at), params)
     version = (INPUTS_FORMAT, cache_key(engine), at, claim_windows[LOW_UTILISATION],
                claim_windows[NO_CLAIMS], history_from(at, params))
     stored_key = repr(version)

@@ -305,6 +305,7 @@ class RuleOutcome:
     intensity_volume: np.ndarray  # float, NaN when the rule did not fire
     utilisation: np.ndarray  # realisation / commitment over the utilisation window, NaN
     spell_start: np.ndarray  # datetime64, the start of the continuous spell
+    no_claims_since: date | None = None  # the first day of the no-claims window
 
 
 def window_start(at: date, months: int) -> date:
@@ -428,11 +429,12 @@ def prepare(frame: pd.DataFrame, daily_cents: np.ndarray | None = None) -> pd.Da
 
 
 def evaluate_rules(frame: pd.DataFrame, at: date, params: RuleParameters,
-                   ladder: ProductLadder) -> RuleOutcome:
+                   ladder: ProductLadder, claims_through: date | None = None) -> RuleOutcome:
     """Run every rule over `frame`: the allocations active on `at`, with the context columns
     household_id, last_review (datetime64, NaT), spell_start (datetime64), commitment_cents
     and realised_cents (utilisation window), no_claims_lines (no-claims window); the
-    PREPARED columns are added when missing."""
+    PREPARED columns are added when missing. The claim windows end on `claims_through` (the
+    last complete claim month; `at` when not given)."""
     if any(c not in frame.columns for c in PREPARED):
         frame = prepare(frame)
     n = len(frame)
@@ -494,7 +496,8 @@ def evaluate_rules(frame: pd.DataFrame, at: date, params: RuleParameters,
     fired[LOW_UTILISATION] = low
     unused = 1.0 - np.clip(np.nan_to_num(utilisation, nan=1.0), 0.0, 1.0)
     savings[LOW_UTILISATION] = np.where(low, run_rate * unused, 0.0)
-    nc_start = np.datetime64(windows(at, params)[NO_CLAIMS][0], "D")
+    no_claims_since = windows(claims_through or at, params)[NO_CLAIMS][0]
+    nc_start = np.datetime64(no_claims_since, "D")
     fired[NO_CLAIMS] = (start < nc_start) & (
         frame["no_claims_lines"].to_numpy(dtype="int64") == 0)
     savings[NO_CLAIMS] = np.where(fired[NO_CLAIMS], run_rate, 0.0)
@@ -521,7 +524,8 @@ def evaluate_rules(frame: pd.DataFrame, at: date, params: RuleParameters,
     return RuleOutcome(run_rate=run_rate, fired=fired, savings=savings,
                        lighter_code=lighter_code, lighter_label=lighter_label,
                        intensity_volume=new_volume, utilisation=utilisation,
-                       spell_start=spell.astype("datetime64[ns]"))
+                       spell_start=spell.astype("datetime64[ns]"),
+                       no_claims_since=no_claims_since)
 
 
 def _high_cost(law_code: np.ndarray, person: np.ndarray, run_rate: np.ndarray,
