@@ -176,36 +176,43 @@ def _cmd_household(args: argparse.Namespace) -> int:
 
 
 def _cmd_kpi(args: argparse.Namespace) -> int:
-    from sdesk.services.kpi import compute_kpis, kpis_json
+    from sdesk.services.kpi import compare_periods, kpis_json, kpis_text
     from sdesk.services.platform.db import open_database
 
     engine = open_database(Path(args.db), create=False)
     try:
-        data = kpis_json(compute_kpis(engine, args.start, args.end, args.law, args.team,
-                                      args.base_year))
+        comparison = compare_periods(engine, args.start, args.end, args.law, args.team,
+                                     args.base_year)
     finally:
         engine.dispose()
     if args.json:
-        print(json.dumps(data, ensure_ascii=False))
+        print(json.dumps(kpis_json(comparison), ensure_ascii=False))
     else:
-        for key, value in data.items():
-            print(f"{key:<22} {value}")
+        print("\n".join(kpis_text(comparison)))  # rounded once, from the unrounded figures
     return 0
 
 
 def _cmd_budget(args: argparse.Namespace) -> int:
     from sdesk.services.budget import budget_json, budget_report
     from sdesk.services.platform.db import open_database
+    from sdesk.services.platform.peildatum import peildatum_warning
 
     engine = open_database(Path(args.db), create=False)
     try:
-        data = budget_json(budget_report(engine, args.year, args.at))
+        report = budget_report(engine, args.year, args.at)
+        warning = peildatum_warning(engine, report.at)
+        data = budget_json(report)
     finally:
         engine.dispose()
+    if warning:
+        print(warning, file=sys.stderr)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
         return 0
     print(f"Begroting {data['year']}, peildatum {data['at']}")
+    if data["complete_through"] and data["complete_through"] < data["at"]:
+        print(f"Declaraties compleet t/m {data['complete_through']}; geschat nog te "
+              f"declareren {data['total']['lag_estimate']:,.2f} (zit in de prognose)")
     for row in [*data["lines"], {"post": "Totaal", **data["total"]}]:
         pct = "" if row["afwijking_pct"] is None else f"{row['afwijking_pct']:7.1f}%"
         print(f"  {row['post'][:40]:<40} {row['begroting']:>15,.2f} {row['realisatie']:>15,.2f} "
@@ -223,7 +230,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
         work = worklist(engine, _actor(args, engine), args.at or default_peildatum(engine),
                         law=args.law, team=ALL_TEAMS if args.all_teams else args.team,
-                        employee=args.employee, rule=args.rule)
+                        employee=args.employee, rule=args.rule,
+                        scope="apart" if args.apart else "standaard")
     finally:
         engine.dispose()
     data = worklist_json(work)
@@ -232,6 +240,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
         return 0
     print(f"Werklijst afschaling op {data['at']}: {data['summary']['candidates']} kandidaten, "
           f"verwachte besparing {data['summary']['expected_saving_total']:,.2f} per jaar")
+    print(f"Lijst: {data['scope']['text']}")
     for c in data["candidates"][:50]:
         print(f"  {c['toewijzingnummer']:<12} {c['law']:<12} {str(c['product'])[:36]:<36} "
               f"{c['annual_cost']:>12,.2f} {c['expected_saving']:>12,.2f}  {','.join(c['rules'])}")
@@ -276,7 +285,14 @@ def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[st
 
     if args.report == "kpi" and (args.start is None or args.end is None):
         raise SdeskError("Geef de periode op: sdesk export kpi --from DATUM --to DATUM")
-    year = args.year or (args.end or args.at or date.today()).year
+    from sdesk.services.budget import report_peildatum
+    from sdesk.services.platform.peildatum import default_peildatum, peildatum_warning
+
+    # One peildatum (#15): the budget sheet uses the same default as `sdesk budget`.
+    year = args.year or (args.end or args.at or default_peildatum(engine)).year
+    warning = peildatum_warning(engine, report_peildatum(engine, year, args.at))
+    if warning:
+        print(warning, file=sys.stderr)
     request = CouncilRequest(start=args.start or date(year, 1, 1),
                              end=args.end or date(year, 12, 31), law=args.law, team=args.team,
                              budget_year=year, at=args.at, internal=args.internal)
@@ -436,7 +452,8 @@ def build_parser() -> argparse.ArgumentParser:
     bud = sub.add_parser("budget", help="begroting, realisatie en prognose")
     bud.add_argument("--db", default=argparse.SUPPRESS)
     bud.add_argument("--year", type=int, required=True)
-    bud.add_argument("--at", type=_date, help="peildatum (standaard vandaag)")
+    bud.add_argument("--at", type=_date,
+                     help="peildatum (standaard de laatste dag met declaraties)")
     bud.add_argument("--json", action="store_true")
     bud.set_defaults(func=_cmd_budget)
 
@@ -450,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--all-teams", action="store_true", help="alle teams")
     rev.add_argument("--employee", help="medewerker (naam of id, zoals de werklijst filtert)")
     rev.add_argument("--rule", help="alleen kandidaten waarvoor deze regel afgaat")
+    rev.add_argument("--apart", action="store_true",
+                     help="de aparte lijst: Participatiewet-uitkeringen, jeugdreclassering en "
+                     "jeugdbescherming (niet door de klantmanager af te schalen)")
     rev.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
     rev.add_argument("--json", action="store_true")
     rev.set_defaults(func=_cmd_review)
@@ -459,8 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("report", choices=["household", "kpi", "budget", "review"])
     exp.add_argument("household_id", nargs="?", help="bij household: het huishouden")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
-    exp.add_argument("--at", type=_date, help="peildatum (standaard vandaag; voor review de "
-                     "laatste dag met declaraties)")
+    exp.add_argument("--at", type=_date, help="peildatum (standaard de laatste dag met "
+                     "declaraties; voor household vandaag)")
     exp.add_argument("--threshold", type=float, default=100_000.0)
     exp.add_argument("--from", dest="start", type=_date)
     exp.add_argument("--to", dest="end", type=_date)

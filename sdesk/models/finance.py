@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sdesk.models.base import Base
@@ -21,6 +21,8 @@ class BudgetLine(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)  # negative for income lines
     forecast_cents: Mapped[int | None] = mapped_column(Integer)  # manual forecast overrides
     explanation: Mapped[str | None] = mapped_column(Text)
+    # A subtotal may overlap other lines; it is shown but not added to the report total.
+    subtotal: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class CostMapItem(Base):

@@ -64,9 +64,14 @@ from sdesk.services.afschaling.rules import (
     LOW_UTILISATION,
     NO_CLAIMS,
     OPEN_ENDED_UNREVIEWED,
+    PRIORITY_RULES,
     PROPOSAL_PRIORITY,
     RULE_IDS,
+    SCOPE_TEXTS,
+    SCOPES,
+    SEPARATE_SCOPE,
     STACKING,
+    STANDARD_SCOPE,
     ReviewError,
     RuleOutcome,
     RuleParameters,
@@ -74,6 +79,7 @@ from sdesk.services.afschaling.rules import (
     evaluate_rules,
     history_from,
     rule_explanation,
+    separate_review,
     windows,
 )
 from sdesk.services.platform import audit
@@ -110,13 +116,20 @@ class WorklistFilters:
     team: str | None = None
     employee: str | None = None
     rule: str | None = None
+    scope: str = STANDARD_SCOPE
 
     def text(self) -> str:
         """The filters as one line for a header, 'geen' when there are none."""
         parts = [f"{label} {value}" for label, value in (
             ("wet", self.law), ("team", self.team), ("medewerker", self.employee),
-            ("regel", self.rule)) if value]
+            ("regel", self.rule),
+            ("lijst", self.scope if self.scope != STANDARD_SCOPE else None)) if value]
         return "; ".join(parts) or "geen"
+
+    @property
+    def scope_text(self) -> str:
+        """What the list holds, in Dutch (shown above the list and in the JSON)."""
+        return SCOPE_TEXTS[self.scope]
 
 
 @dataclass(frozen=True)
@@ -334,17 +347,19 @@ def _check_filters(filters: WorklistFilters) -> None:
         raise ReviewError(f"Onbekende wet '{filters.law}'; kies uit {', '.join(LAWS)}.")
     if filters.rule is not None:
         check_rule_ids([filters.rule])
+    if filters.scope not in SCOPES:
+        raise ReviewError(f"Onbekende lijst '{filters.scope}'; kies uit {', '.join(SCOPES)}.")
 
 
 # -- the worklist -----------------------------------------------------------------------------
 
 def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | None = None,
              law: str | None = None, team: str | None = None, employee: str | None = None,
-             rule: str | None = None) -> Worklist:
+             rule: str | None = None, scope: str = STANDARD_SCOPE) -> Worklist:
     """The candidates for afschaling on `at` (see the module docstring)."""
     params = (params or RuleParameters()).validate()
     team = team_scope(actor, team)
-    filters = WorklistFilters(law, team, employee, rule)
+    filters = WorklistFilters(law, team, employee, rule, scope)
     _check_filters(filters)
     inputs, default = gathered_inputs(engine, at, params)
     ladder = params.ladder if params.ladder is not None else default
@@ -355,7 +370,12 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     outcome = evaluate_rules(frame, at, params, ladder, claims_through(engine, at))
     fired = np.column_stack([outcome.fired[r] for r in RULE_IDS]) if len(frame) else np.zeros(
         (0, len(RULE_IDS)), dtype=bool)
-    keep = np.asarray(fired.any(axis=1))  # (the stubs allow a scalar; axis=1 gives an array)
+    # A rule that only says "look here first" (high cost) never puts a row on the list alone.
+    signals = [j for j, r in enumerate(RULE_IDS) if r not in PRIORITY_RULES]
+    keep = np.asarray(fired[:, signals].any(axis=1))
+    separate = separate_review(frame["law"].to_numpy(dtype=object),
+                               frame["category"].to_numpy(dtype=object))
+    keep &= separate if scope == SEPARATE_SCOPE else ~separate
 
     # A recent decision takes the allocation off the list until a rule fires for a new reason.
     new_rules = np.full(len(frame), "", dtype=object)
@@ -453,6 +473,9 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
         "rules": rules_text, "new_rules": new_rules[idx],
         "expected_saving_cents": best.astype("int64"),
         "lead_rule": lead_rule,
+        # High cost says "look here first": it raises the priority of a row other rules put
+        # on the list (never the row itself).
+        "priority": np.where(outcome.fired[HIGH_COST][idx], "hoog", "normaal").astype(object),
         "utilisation": outcome.utilisation[idx],
         "spell_start": outcome.spell_start[idx],
         "last_review_date": col("last_review", "datetime64[ns]"),
@@ -562,14 +585,16 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
     candidates = [
         {"toewijzingnummer": nr, "law": law, "person": person, "category": category,
          "product": product, "annual_cost": cost, "rules": rules.split(",") if rules else [],
-         "expected_saving": saving}
-        for nr, law, person, category, product, cost, rules, saving in zip(
+         "expected_saving": saving, "priority": priority}
+        for nr, law, person, category, product, cost, rules, saving, priority in zip(
             f["toewijzingnummer"].tolist(), f["law"].tolist(), f["person"].tolist(),
             f["category"].tolist(), products.tolist(),
             np.round(f["annual_cost_cents"].to_numpy() / 100, 2).tolist(), f["rules"].tolist(),
-            np.round(f["expected_saving_cents"].to_numpy() / 100, 2).tolist(), strict=True)]
+            np.round(f["expected_saving_cents"].to_numpy() / 100, 2).tolist(),
+            f["priority"].tolist(), strict=True)]
     return {
         "at": w.at.isoformat(),
+        "scope": {"name": w.filters.scope, "text": w.filters.scope_text},
         "candidates": candidates,
         "summary": {"candidates": w.summary.candidates,
                     "expected_saving_total": euros(w.summary.expected_saving_total_cents),

@@ -29,10 +29,22 @@ if TYPE_CHECKING:
         cumulative_realisation as cumulative_realisation,
     )
     from sdesk.services.budget.report import (
+        report_peildatum as report_peildatum,
+    )
+    from sdesk.services.budget.report import (
         set_explanation as set_explanation,
     )
     from sdesk.services.budget.report import (
         set_manual_forecast as set_manual_forecast,
+    )
+    from sdesk.services.budget.selection import (
+        LineSelection as LineSelection,
+    )
+    from sdesk.services.budget.selection import (
+        find_overlaps as find_overlaps,
+    )
+    from sdesk.services.budget.selection import (
+        overlap_message as overlap_message,
     )
 
 _LAZY = {
@@ -42,6 +54,10 @@ _LAZY = {
     "BudgetRow": "report",
     "cumulative_realisation": "report",
     "set_explanation": "report",
+    "find_overlaps": "selection",
+    "LineSelection": "selection",
+    "overlap_message": "selection",
+    "report_peildatum": "report",
     "set_manual_forecast": "report",
 }
 __all__ = sorted(_LAZY)

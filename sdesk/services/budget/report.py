@@ -1,16 +1,31 @@
-"""Begroting versus realisatie and prognose per budget line (DESIGN section 4).
+"""Begroting versus realisatie and prognose per budget line (#15, replacing DESIGN section 4's
+forecast).
 
+- peildatum `at`: by default the last day with data (platform.peildatum), the same on the
+  Begroting screen, in `sdesk budget`, `sdesk export budget` and the council workbook; clamped
+  into the year;
 - realisatie: claims of the line's allocations whose period starts in [1 January, at];
-- prognose: realisatie + commitment of the line's allocations from the day after `at` to
-  31 December x the line's uitnutting over the twelve months up to `at` (realisation ÷
-  commitment; 1.0 without history); a manual forecast on the line overrides it;
+- completeness: per line, up to which month its claims are complete (`complete_through`,
+  platform.completeness.assess with the lag profile of the line's law);
+- prognose (budget.forecast.lag_aware_forecast): realisation up to complete_through + per
+  provisional month the larger of its claims so far and its commitment x uitnutting + the
+  commitment after `at` to 31 December x uitnutting; the uitnutting is taken over the twelve
+  complete months before complete_through. `lag_estimate` is what the provisional months add
+  above their claims so far: care delivered but not yet declared;
+- a manual forecast on the line overrides the computed one;
 - restant = begroting - prognose; V when restant >= 0, else N;
   afwijking_pct = restant ÷ |begroting| x 100. Income lines (negative budget) use the same
   formulas, so less income than budgeted is an N.
 
-A line selects allocations by law, product categories and delivery form (each optional).
-Claims say nothing about income (e.g. eigen bijdrage): an income line (negative budget) has no
-realisation from claims and, without a manual forecast, is forecast as budgeted.
+A line selects allocations by law, product categories and delivery form (an empty field
+selects everything; budget.selection). A line that selects no claims -- an income line such as
+eigen bijdrage, or a line whose selection holds no allocation or claim, such as regiotaxi --
+uses its manual forecast, and without one is forecast as budgeted; `note` says which. A
+subtotal line is shown but not added to the totals.
+
+The report's `complete_through` is the earliest over the lines that take claims (not
+subtotals): up to that day every line's realisation is final. Without such lines it is the
+completeness of all claims. The total `lag_estimate` adds the lines that are not subtotals.
 """
 
 from __future__ import annotations
@@ -23,17 +38,35 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.budget.forecast import lag_aware_forecast
+from sdesk.services.budget.selection import parse_categories, selects
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
+from sdesk.services.platform.completeness import (
+    HISTORY_MONTHS,
+    MAX_LAG_MONTHS,
+    LagProfile,
+    assess,
+    claims_completeness,
+    lag_profile,
+)
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.errors import NotFoundError, SdeskError
-from sdesk.services.platform.periods import last_twelve_months
+from sdesk.services.platform.peildatum import default_peildatum
+from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.permissions import EDIT_BUDGET, require
-from sdesk.services.platform.readers import allocations_frame, claims_by_allocation, claims_by_month
-from sdesk.services.platform.text import euros
+from sdesk.services.platform.readers import (
+    allocations_frame,
+    claims_by_allocation,
+    claims_by_month,
+    last_day_with_data,
+)
+from sdesk.services.platform.text import euro, euros, short_date
 
 DEFAULT_EXPLAIN_PCT = 5.0
 DEFAULT_EXPLAIN_CENTS = 1_500_000  # EUR 15,000
+NO_CLAIMS_NOTE = "geen declaraties en geen handmatige prognose: prognose = begroting"
+NO_CLAIMS_MANUAL_NOTE = "geen declaraties: prognose = handmatige prognose"
 
 
 @dataclass(frozen=True)
@@ -45,10 +78,14 @@ class BudgetRow:
     begroting_cents: int
     realisatie_cents: int
     prognose_cents: int
-    prognose_source: str  # "computed" or "manual"
+    prognose_source: str  # "computed", "manual" or "begroting" (no claims, no manual)
     computed_prognose_cents: int
     uitnutting: float
     explanation: str | None
+    lag_estimate_cents: int = 0  # care delivered but not yet declared (provisional months)
+    complete_through: date | None = None  # None for a line that takes no claims
+    subtotal: bool = False
+    note: str | None = None  # why the forecast is what it is, when it is not computed
 
     @property
     def restant_cents(self) -> int:
@@ -67,6 +104,10 @@ class BudgetRow:
             return None
         return self.restant_cents / abs(self.begroting_cents) * 100
 
+    def provisional(self, at: date) -> bool:
+        """Whether the line's figures up to `at` still hold months that are not complete."""
+        return self.complete_through is not None and self.complete_through < at
+
     def needs_explanation(self, pct: float = DEFAULT_EXPLAIN_PCT,
                           cents: int = DEFAULT_EXPLAIN_CENTS) -> bool:
         """Both thresholds must be passed (e.g. Nieuwkoop: > 5 % and > EUR 15.000)."""
@@ -79,21 +120,32 @@ class BudgetReport:
     year: int
     at: date
     lines: list[BudgetRow]
+    complete_through: date | None = None  # earliest over the lines that take claims
+
+    @property
+    def counted(self) -> list[BudgetRow]:
+        """The lines the totals add up: every line but the subtotals."""
+        return [r for r in self.lines if not r.subtotal]
 
     @property
     def begroting_cents(self) -> int:
-        """The total budget over all lines."""
-        return sum(r.begroting_cents for r in self.lines)
+        """The total budget over all lines (subtotals left out)."""
+        return sum(r.begroting_cents for r in self.counted)
 
     @property
     def realisatie_cents(self) -> int:
-        """The total realisation so far over all lines."""
-        return sum(r.realisatie_cents for r in self.lines)
+        """The total realisation so far (subtotals left out)."""
+        return sum(r.realisatie_cents for r in self.counted)
 
     @property
     def prognose_cents(self) -> int:
-        """The total forecast over all lines."""
-        return sum(r.prognose_cents for r in self.lines)
+        """The total forecast (subtotals left out)."""
+        return sum(r.prognose_cents for r in self.counted)
+
+    @property
+    def lag_estimate_cents(self) -> int:
+        """Care delivered but not yet declared, over the lines (subtotals left out)."""
+        return sum(r.lag_estimate_cents for r in self.counted)
 
     @property
     def restant_cents(self) -> int:
@@ -111,65 +163,96 @@ class BudgetReport:
         b = self.begroting_cents
         return None if b == 0 else self.restant_cents / abs(b) * 100
 
+    @property
+    def provisional(self) -> bool:
+        """Whether the report's figures still hold months whose claims are not all in."""
+        return self.complete_through is not None and self.complete_through < self.at
 
-def _selects(frame: pd.DataFrame, law: str | None, categories: tuple[str, ...],
-             delivery_form: str | None) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    if law:
-        mask &= (frame["law"] == law).to_numpy()
-    if categories:
-        mask &= frame["category"].isin(categories).to_numpy()
-    if delivery_form:
-        mask &= (frame["delivery_form"] == delivery_form).to_numpy()
-    return mask
+    def provisional_note(self) -> str | None:
+        """The Dutch note for screen and workbook, None when every month is complete."""
+        if not self.provisional or self.complete_through is None:
+            return None
+        return (f"Declaraties na {short_date(self.complete_through)} zijn nog niet compleet; "
+                f"geschat nog te declareren: {euro(self.lag_estimate_cents)}.")
 
 
 def _lines(engine: Engine, year: int) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return [tuple(row) for row in conn.exec_driver_sql(
             "SELECT name, law, categories, delivery_form, amount_cents, forecast_cents, "
-            "explanation FROM budget_line WHERE year = ? ORDER BY id", (year,))]
+            "explanation, subtotal FROM budget_line WHERE year = ? ORDER BY id", (year,))]
+
+
+def report_peildatum(engine: Engine, year: int, at: date | None = None) -> date:
+    """The peildatum a budget report of `year` uses: `at` or the default (the last day with
+    data), clamped into the year (31 December of the year before when it lies earlier)."""
+    chosen = at or default_peildatum(engine)
+    return min(max(chosen, date(year, 1, 1) - timedelta(days=1)), date(year, 12, 31))
 
 
 def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetReport:
-    """Budget, realisation and forecast per budget line of `year` on `at`."""
+    """Budget, realisation and forecast per budget line of `year` on `at` (default: the last
+    day with data)."""
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    at = min(max(at or date.today(), year_start - timedelta(days=1)), year_end)
-    history_start, history_end = last_twelve_months(at)
+    at = report_peildatum(engine, year, at)
     lines = _lines(engine, year)
     if not lines:
         raise NotFoundError(f"Er is geen begroting voor {year}.")
-    frame = allocations_frame(engine, active_from=min(history_start, year_start),
-                              active_to=year_end)
+    # Far enough back for the twelve complete months before the longest lag horizon.
+    first = add_months(at.replace(day=1), -(HISTORY_MONTHS + MAX_LAG_MONTHS + 1))
+    frame = allocations_frame(engine, active_from=min(first, year_start), active_to=year_end)
+    monthly = claims_by_month(engine, first, max(at, first))
     ytd = claims_by_allocation(engine, year_start, at) if at >= year_start else None
-    history = claims_by_allocation(engine, history_start, history_end)
     realised_ytd = (frame["id"].map(ytd.set_index("allocation_id")["amount_cents"])
                     .fillna(0).to_numpy() if ytd is not None and len(ytd)
                     else np.zeros(len(frame)))
-    realised_hist = (frame["id"].map(history.set_index("allocation_id")["amount_cents"])
-                     .fillna(0).to_numpy() if len(history) else np.zeros(len(frame)))
-    committed_hist = commitments_cents(frame, history_start, history_end)
-    committed_rest = (commitments_cents(frame, at + timedelta(days=1), year_end)
-                      if at < year_end else np.zeros(len(frame)))
+    claimed_ids = set(monthly["allocation_id"]) if len(monthly) else set()
+    committed_year = commitments_cents(frame, year_start, year_end) if len(frame) else (
+        np.zeros(0))
+    profiles: dict[str | None, LagProfile] = {}
+    # After the month the data end in nothing is complete, whatever the lag says (a
+    # peildatum after the data, which the CLI and the screen warn about).
+    until = last_day_with_data(engine) or at
+    data_end = month_end(until.year, until.month)
 
     rows = []
-    for name, law, cats, form, amount, manual, explanation in lines:
-        categories = tuple(c for c in (cats or "").split(",") if c)
-        if amount < 0:  # income: not visible in claims
-            realisatie, uitnutting, computed = 0, 1.0, int(amount)
-        else:
-            mask = _selects(frame, law, categories, form)
-            realisatie = round(float(realised_ytd[mask].sum()))
-            hist_commit = float(committed_hist[mask].sum())
-            uitnutting = float(realised_hist[mask].sum()) / hist_commit if hist_commit else 1.0
-            computed = round(realisatie + float(committed_rest[mask].sum()) * uitnutting)
+    for name, law, cats, form, amount, manual, explanation, subtotal in lines:
+        categories = parse_categories(cats)
+        mask = selects(frame, law, categories, form)
+        chosen = frame[mask]
+        takes_claims = amount >= 0 and bool(
+            chosen["id"].isin(claimed_ids).any() or committed_year[mask].sum() > 0)
+        if not takes_claims:  # income or nothing selected: the manual forecast or the budget
+            computed = int(amount)
+            rows.append(BudgetRow(
+                post=name, law=law, categories=categories, delivery_form=form,
+                begroting_cents=int(amount), realisatie_cents=0,
+                prognose_cents=int(manual) if manual is not None else computed,
+                prognose_source="manual" if manual is not None else "begroting",
+                computed_prognose_cents=computed, uitnutting=1.0, explanation=explanation,
+                subtotal=bool(subtotal),
+                note=NO_CLAIMS_MANUAL_NOTE if manual is not None else NO_CLAIMS_NOTE))
+            continue
+        if law not in profiles:
+            profiles[law] = lag_profile(engine, at, law)
+        profile = profiles[law]
+        state = assess(chosen, monthly, at, profile.months, profile.source)
+        complete_through = min(state.complete_through, data_end)
+        forecast = lag_aware_forecast(chosen, monthly, year, at, complete_through)
+        computed = forecast.prognose_cents
         rows.append(BudgetRow(
             post=name, law=law, categories=categories, delivery_form=form,
-            begroting_cents=int(amount), realisatie_cents=realisatie,
+            begroting_cents=int(amount),
+            realisatie_cents=round(float(realised_ytd[mask].sum())),
             prognose_cents=int(manual) if manual is not None else computed,
             prognose_source="manual" if manual is not None else "computed",
-            computed_prognose_cents=computed, uitnutting=uitnutting, explanation=explanation))
-    return BudgetReport(year, at, rows)
+            computed_prognose_cents=computed, uitnutting=forecast.uitnutting,
+            explanation=explanation, lag_estimate_cents=forecast.lag_estimate_cents,
+            complete_through=min(complete_through, at), subtotal=bool(subtotal)))
+    ends = [r.complete_through for r in rows if r.complete_through and not r.subtotal]
+    complete = min(ends) if ends else min(claims_completeness(engine, at).complete_through,
+                                          data_end, at)
+    return BudgetReport(year, at, rows, complete)
 
 
 def cumulative_realisation(engine: Engine, year: int) -> pd.DataFrame:
@@ -180,9 +263,9 @@ def cumulative_realisation(engine: Engine, year: int) -> pd.DataFrame:
     frame = allocations_frame(engine, active_from=date(year, 1, 1), active_to=date(year, 12, 31))
     selected = np.zeros(len(frame), dtype=bool)
     for _name, law, cats, form, *_ in lines:
-        categories = tuple(c for c in (cats or "").split(",") if c)
+        categories = parse_categories(cats)
         if law or categories or form:
-            selected |= _selects(frame, law, categories, form)
+            selected |= selects(frame, law, categories, form)
     ids = set(frame.loc[selected, "id"])
     claims = claims[claims["allocation_id"].isin(ids)]
     months = claims.assign(month=claims["month"].str.slice(5, 7).astype(int)).groupby(
@@ -224,21 +307,29 @@ def set_explanation(engine: Engine, actor: Actor, year: int, post: str, text: st
         audit.record(conn, actor, audit.CHANGE, f"toelichting begrotingspost '{post}' ({year})")
 
 
-
-
 def budget_json(report: BudgetReport) -> dict[str, Any]:
-    """Fixed keys of `sdesk budget --json` (pinned by the tests)."""
+    """Fixed keys of `sdesk budget --json` (pinned by the tests). Added by #15, after the
+    existing keys: top level `complete_through`; per line `lag_estimate` (euros),
+    `complete_through`, `subtotal` and `note`; in `total` `lag_estimate`."""
     def pct(value: float | None) -> float | None:
         return None if value is None else round(value, 2)
+
+    def iso(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
 
     return {
         "year": report.year, "at": report.at.isoformat(),
         "lines": [{"post": r.post, "begroting": euros(r.begroting_cents),
                    "realisatie": euros(r.realisatie_cents), "prognose": euros(r.prognose_cents),
                    "prognose_source": r.prognose_source, "restant": euros(r.restant_cents),
-                   "v_n": r.v_n, "afwijking_pct": pct(r.afwijking_pct)} for r in report.lines],
+                   "v_n": r.v_n, "afwijking_pct": pct(r.afwijking_pct),
+                   "lag_estimate": euros(r.lag_estimate_cents),
+                   "complete_through": iso(r.complete_through), "subtotal": r.subtotal,
+                   "note": r.note} for r in report.lines],
         "total": {"begroting": euros(report.begroting_cents),
                   "realisatie": euros(report.realisatie_cents),
                   "prognose": euros(report.prognose_cents), "restant": euros(report.restant_cents),
-                  "v_n": report.v_n, "afwijking_pct": pct(report.afwijking_pct)},
+                  "v_n": report.v_n, "afwijking_pct": pct(report.afwijking_pct),
+                  "lag_estimate": euros(report.lag_estimate_cents)},
+        "complete_through": iso(report.complete_through),
     }

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.budget import BudgetReport, budget_report
+from sdesk.services.budget import BudgetReport, budget_report, report_peildatum
 from sdesk.services.kpi import (
     KpiComparison,
     Kpis,
@@ -18,7 +18,9 @@ from sdesk.services.kpi import (
     quarterly_kpis,
     trend_window,
 )
+from sdesk.services.platform.completeness import claims_completeness
 from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.peildatum import default_peildatum, peildatum_warning
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class CouncilContent:
     budget: BudgetReport | None
     budget_year: int
     budget_missing: str | None  # why there is no budget sheet content, in Dutch
+    # #15: the peildatum warning (a peildatum after the data) and up to which day the trend's
+    # claims are complete (later months are provisional: lighter fill)
+    peildatum_warning: str | None = None
+    trend_complete_through: date | None = None
 
 
 def gather(engine: Engine, request: CouncilRequest, sheets: tuple[str, ...]) -> CouncilContent:
@@ -71,9 +77,13 @@ def gather(engine: Engine, request: CouncilRequest, sheets: tuple[str, ...]) -> 
                                             request.team))
     year = request.budget_year or request.end.year
     budget, missing = None, None
+    at = report_peildatum(engine, year, request.at)  # the one default peildatum (#15)
     if "budget" in sheets:
         try:
-            budget = budget_report(engine, year, request.at or request.end)
+            budget = budget_report(engine, year, at)
         except NotFoundError as exc:
             missing = str(exc)
-    return CouncilContent(request, comparison, trend, budget, year, missing)
+    complete = (claims_completeness(engine, min(request.end, default_peildatum(engine)),
+                                    request.law).complete_through if trend is not None else None)
+    return CouncilContent(request, comparison, trend, budget, year, missing,
+                          peildatum_warning(engine, at), complete)

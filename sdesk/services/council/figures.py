@@ -302,7 +302,9 @@ class _Builder:
                 continue  # income: not from claims, nobody's figure
             selection: dict[str, Any] = {"law": line.law, "categories": line.categories,
                                          "form": line.delivery_form}
-            selections.append(selection)
+            counted = not line.subtotal  # a subtotal is shown, not added to the total (#15)
+            if counted:
+                selections.append(selection)
             money = self._money(self.ytd, **selection) if self.ytd else None
             out.append(_Draft(("realisation", i), line.realisatie_cents / 100, money=money,
                               persons=persons.count(self.ytd, **selection) if self.ytd else 0))
@@ -313,8 +315,9 @@ class _Builder:
             own: dict[Hashable, float] = (
                 {} if is_computed and line.prognose_cents == line.realisatie_cents
                 else {(line.prognose_source, i): 1.0})
-            forecast_atoms.update(own)
-            if money is not None:
+            if counted:
+                forecast_atoms.update(own)
+            if money is not None and counted:
                 realised.append(money)
                 if is_computed:
                     computed.append(money)

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -42,6 +43,9 @@ EURO = EXCEL_EURO
 EURO_WHOLE = EXCEL_EURO_WHOLE
 PERCENT = "0.0%"
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+PROVISIONAL_FILL = PatternFill("solid", fgColor="EEF3FA")  # claims not yet complete (#15)
+DATE = "dd-mm-yyyy"
+SOURCE_TEXT = {"manual": "handmatig", "computed": "berekend", "begroting": "begroting"}
 BOLD = Font(bold=True)
 RIGHT = Alignment(horizontal="right")
 PERSONS_ONLY_INTERNAL = (
@@ -184,9 +188,15 @@ def _trend_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: 
     ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
     # itertuples' fields are typed only as some pandas scalar: these rows are Any.
     pivot: dict[tuple[Any, Any], Any] = {(r.month, r.law): r for r in frame.itertuples()}
+    complete = content.trend_complete_through
+    provisional_rows = 0
     for month in sorted(frame["month"].unique()):
         row += 1
         ws.cell(row=row, column=1, value=month).number_format = "mmm yyyy"
+        if complete is not None and pd.Timestamp(month).date() > complete:
+            provisional_rows += 1
+            for col in range(1, len(labels) + 1):
+                ws.cell(row=row, column=col).fill = PROVISIONAL_FILL
         for i, lw in enumerate(laws):
             r = pivot.get((month, lw))
             shield.put(ws, row, 2 + i, ("month", month, lw),
@@ -196,6 +206,10 @@ def _trend_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: 
             shield.put(ws, row, 2 + 2 * len(laws) + i, ("month_clients", month, lw),
                        int(r.clients) if r else 0)
     last = row
+    if provisional_rows and complete is not None:
+        ws.cell(row=last + 1, column=1, value=(
+            f"Lichte vulling: maanden na {complete:%d-%m-%Y}; daarvan zijn nog niet alle "
+            "declaraties binnen, de kosten worden nog hoger.")).font = Font(italic=True)
     for col in range(1, len(labels) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 16 if col > 1 else 12
     if last > header and laws:
@@ -237,17 +251,18 @@ def _trend_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: 
 def _budget_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: str,
                   printed_at: datetime) -> None:
     row = _heading(ws, f"Begroting {content.budget_year}", content.request, user, printed_at,
-                   9)
+                   12)
     report = content.budget
     if report is None:
         ws.cell(row=row, column=1, value=content.budget_missing)
         return
     ws.cell(row=row - 1, column=1, value=f"Peildatum {report.at:%d-%m-%Y}")
     _header_row(ws, row, ["Begrotingspost", "Begroting", "Realisatie", "Prognose",
-                          "Bron prognose", "Restant", "V/N", "Afwijking %", "Toelichting"])
+                          "Bron prognose", "Restant", "V/N", "Afwijking %", "Toelichting",
+                          "Nog te declareren (schatting)", "Compleet t/m", "Subtotaal"])
     ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
     first = row + 1
-    hidden = {3: False, 4: False}  # a column with a hidden line cannot be summed by Excel
+    hidden = {3: False, 4: False, 10: False}  # a column with a hidden line cannot be summed
     for i, line in enumerate(report.lines):
         row += 1
         ws.cell(row=row, column=1, value=line.post)
@@ -256,28 +271,73 @@ def _budget_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user:
                                  (4, "forecast", line.prognose_cents)):
             shield.put(ws, row, col, (name, i), cents / 100, EURO)
             hidden[col] |= shield.of((name, i)).hidden
-        ws.cell(row=row, column=5, value="handmatig" if line.prognose_source == "manual"
-                else "berekend")
+        ws.cell(row=row, column=5, value=SOURCE_TEXT.get(line.prognose_source,
+                                                         line.prognose_source))
         _remainder(ws, row, shield, ("forecast", i))
-        ws.cell(row=row, column=9, value=line.explanation)
+        ws.cell(row=row, column=9, value="; ".join(
+            t for t in (line.explanation, line.note) if t) or None)
+        # What the forecast adds for care not yet declared. Forecast minus it is the
+        # realisation (plus the rest of the year), so it is hidden with either of them.
+        lag_key = _lag_key(shield, i)
+        shield.put(ws, row, 10, lag_key, line.lag_estimate_cents / 100, EURO)
+        hidden[10] |= shield.of(lag_key).hidden
+        if line.complete_through is not None:
+            ws.cell(row=row, column=11, value=line.complete_through).number_format = DATE
+        ws.cell(row=row, column=12, value="ja" if line.subtotal else "nee")
+        if line.provisional(report.at):
+            for col in (3, 4, 10, 11):
+                ws.cell(row=row, column=col).fill = PROVISIONAL_FILL
     last = row
     row += 1
     ws.cell(row=row, column=1, value="Totaal").font = BOLD
-    totals = {2: None, 3: ("realisation", "total"), 4: ("forecast", "total")}
-    amounts = {2: report.begroting_cents, 3: report.realisatie_cents, 4: report.prognose_cents}
+    totals = {2: None, 3: ("realisation", "total"), 4: ("forecast", "total"),
+              10: ("forecast", "total")}
+    amounts = {2: report.begroting_cents, 3: report.realisatie_cents, 4: report.prognose_cents,
+               10: report.lag_estimate_cents}
+    subtotals = any(line.subtotal for line in report.lines)
     for col, key in totals.items():
         letter = get_column_letter(col)
         if key is None or not hidden[col]:
-            value: Any = formula(ws, f"=SUM({letter}{first}:{letter}{last})")
+            # Subtotal lines are shown but not added: they overlap the other lines.
+            value: Any = formula(ws, (f'=SUMIF(L{first}:L{last},"nee",{letter}{first}:'
+                                      f"{letter}{last})") if subtotals
+                                 else f"=SUM({letter}{first}:{letter}{last})")
+        elif col == 10:  # a hidden line's estimate would be this total minus the others
+            shield.written[Status.SECONDARY] += 1
+            ws.cell(row=row, column=col, value=COMPLEMENTARY).alignment = RIGHT
+            ws.cell(row=row, column=col).font = BOLD
+            continue
         else:  # the sum of what is shown would be a wrong total: the amount itself
             value = amounts[col] / 100
         shield.put(ws, row, col, key or ("begroting", "total"), value, EURO)
         ws.cell(row=row, column=col).font = BOLD
     _remainder(ws, row, shield, ("forecast", "total"))
-    ws.auto_filter.ref = f"A{first - 1}:I{last}"
-    for letter, width in zip("ABCDEFGHI", (42, 16, 16, 16, 13, 16, 6, 12, 50), strict=True):
+    if report.complete_through is not None:
+        ws.cell(row=row, column=11, value=report.complete_through).number_format = DATE
+    notes = [n for n in (content.peildatum_warning, report.provisional_note()) if n]
+    if report.provisional:
+        notes.append("Lichte vulling: de post heeft maanden waarvan nog niet alle declaraties "
+                     "binnen zijn; de prognose rekent voor die maanden met wat de lopende "
+                     "toewijzingen vastleggen maal de uitnutting (zie Toelichting).")
+    if subtotals:
+        notes.append("Posten met Subtotaal = ja tellen niet mee in het totaal: hun declaraties "
+                     "zitten al in andere posten.")
+    for text in notes:
+        row += 2 if text is notes[0] else 1
+        ws.cell(row=row, column=1, value=text).font = Font(italic=True)
+    ws.auto_filter.ref = f"A{first - 1}:L{last}"
+    for letter, width in zip("ABCDEFGHIJKL", (42, 16, 16, 16, 13, 16, 6, 12, 50, 20, 12, 10),
+                             strict=True):
         ws.column_dimensions[letter].width = width
     _printable(ws, landscape=True)
+
+
+def _lag_key(shield: _Shield, i: int) -> Hashable:
+    """The figure a line's lag estimate is hidden with: its realisation or its forecast."""
+    for key in (("realisation", i), ("forecast", i)):
+        if shield.of(key).hidden:
+            return key
+    return ("forecast", i)
 
 
 def _remainder(ws: Worksheet, row: int, shield: _Shield, forecast: Hashable) -> None:
@@ -312,11 +372,41 @@ def _persons_sheet(ws: Worksheet, engine: Engine, request: CouncilRequest, actor
     ws.column_dimensions["B"].width = 16
 
 
-def _explanation_sheet(ws: Worksheet, request: CouncilRequest, shield: _Shield, user: str,
+def _lag_lines(content: CouncilContent) -> list[str]:
+    """The peildatum, its warning and how the forecast treats late declarations (#15)."""
+    lines = [content.peildatum_warning] if content.peildatum_warning else []
+    report = content.budget
+    if report is not None:
+        lines.append(
+            f"Peildatum {report.at:%d-%m-%Y}: standaard de laatste dag met gegevens, dezelfde "
+            "als op het scherm Begroting en in sdesk budget. Zorgaanbieders declareren een "
+            "maand zorg één tot drie maanden later; de laatste maanden voor de peildatum zijn "
+            "dus nog niet compleet. De prognose telt de complete maanden zoals gedeclareerd, "
+            "rekent voor de nog niet complete maanden met het grootste van wat al gedeclareerd "
+            "is en wat de lopende toewijzingen vastleggen maal de uitnutting, en voor de rest "
+            "van het jaar met de toewijzingen maal de uitnutting (over de laatste twaalf "
+            "complete maanden).")
+        note = report.provisional_note()
+        if note:
+            lines.append(note + " Die maanden hebben op de tabbladen een lichte vulling.")
+    return lines
+
+
+def _explanation_sheet(ws: Worksheet, content: CouncilContent, shield: _Shield, user: str,
                        printed_at: datetime, titles: list[str]) -> None:
     """The first sheet: what the workbook holds and which protection rule applied."""
+    request = content.request
     row = _heading(ws, "Excel voor de raad: toelichting", request, user, printed_at)
     ws.cell(row=row, column=1, value=f"Tabbladen: {', '.join(titles)}.")
+    lag = _lag_lines(content)
+    if lag:
+        row += 2
+        ws.cell(row=row, column=1, value="Peildatum en declaraties").font = BOLD
+        for text in lag:
+            row += 1
+            cell = ws.cell(row=row, column=1, value=text)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[row].height = 15 * (1 + len(text) // 65)
     row += 2
     ws.cell(row=row, column=1, value="Afscherming van kleine aantallen").font = BOLD
     if request.internal:
@@ -382,7 +472,7 @@ def write_council_workbook(engine: Engine, path: Path, request: CouncilRequest, 
     if include_persons:
         titles.append("Personen")
         _persons_sheet(workbook.create_sheet("Personen"), engine, request, actor, printed_at)
-    _explanation_sheet(explanation, request, shield, user, printed_at, titles)
+    _explanation_sheet(explanation, content, shield, user, printed_at, titles)
     path.parent.mkdir(parents=True, exist_ok=True)
     keep_text(workbook)
     workbook.save(path)

@@ -55,7 +55,8 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
         "FROM claim c JOIN allocation a ON a.id = c.allocation_id WHERE NOT c.rejected "
         "ORDER BY c.id"),
     "begroting": (("year", "name", "amount_cents", "law", "categories", "delivery_form",
-                   "forecast_cents"), "FROM budget_line ORDER BY year, id"),
+                   "forecast_cents", "CASE WHEN subtotal THEN 'ja' ELSE 'nee' END"),
+                  "FROM budget_line ORDER BY year, id"),
     "kostenkaart": (("name", "unit", "price_cents", "payer", "year", "source"),
                     "FROM cost_map_item ORDER BY id"),
     "interventies": (

@@ -58,12 +58,15 @@ if TYPE_CHECKING:
     from sdesk.services.kpi.drilldown_workbook import (
         write_drilldown_workbook as write_drilldown_workbook,
     )
+    from sdesk.services.kpi.lag import kpi_completeness as kpi_completeness
+    from sdesk.services.kpi.lag import provisional_spans as provisional_spans
     from sdesk.services.kpi.teams import (
         TeamRow as TeamRow,
     )
     from sdesk.services.kpi.teams import (
         team_kpis as team_kpis,
     )
+    from sdesk.services.kpi.text_report import kpis_text as kpis_text
     from sdesk.services.kpi.trends import TrendWindow as TrendWindow
     from sdesk.services.kpi.trends import full_quarters as full_quarters
     from sdesk.services.kpi.trends import (
@@ -91,6 +94,9 @@ _LAZY = {
     "KpiComparison": "definitions",
     "Kpis": "definitions",
     "kpis_json": "definitions",
+    "kpi_completeness": "lag",
+    "kpis_text": "text_report",
+    "provisional_spans": "lag",
     "merged_spells": "definitions",
     "MONEY": "definitions",
     "monthly_trend": "trends",

@@ -10,10 +10,13 @@ silent, made once here:
 - outflow: per person, the last end date E in P of their allocations of the law; they count when
   no allocation of that law is active on any day of (E, E + 6 months]. When E + 6 months lies
   after the data (the latest claim period end), the count is also reported as provisional.
-- continuing: active in P and in the period of equal length just before P.
+- continuing: active in P and in the previous period (periods.previous_period: whole calendar
+  months give the same number of whole months before, 2025 -> 2024; other ranges as many days).
 - avg_duration_days: the person's allocations in one category are merged where they overlap
   (touching is not overlapping), over their whole history; the mean of end - start + 1 over the
   merged spells that end in P.
+- third_party_share: Jeugdwet only (the referrers 02-05 and 08 exist in no other law): None,
+  "n.v.t.", for Wmo and Participatiewet; with all laws, the share of all costs.
 - dropout_rate: allocations ending in P with reden beëindiging 32/33 (jeugd) or 21/22 (wmo),
   as a share of all allocations of those laws ending in P (Participatiewet has no such codes).
 - clients_per_1000: inhabitants of the year in which P starts (jeugd: age band 0-17).
@@ -26,15 +29,16 @@ silent, made once here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.kpi.lag import kpi_completeness
 from sdesk.services.kpi.working_set import KpiData, kpi_data
 from sdesk.services.platform.intensity import heavy_mask
-from sdesk.services.platform.periods import add_months
+from sdesk.services.platform.periods import add_months, previous_period, year_earlier
 from sdesk.services.platform.text import euros
 
 THIRD_PARTY_REFERRERS = ("02", "03", "04", "05", "08")
@@ -181,8 +185,7 @@ def select_scope(data: KpiData, start: date, end: date, law: str | None,
                  team: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(allocations of the law around P, the part of those the team is responsible for).
     Looks back and ahead as far as inflow, outflow and continuing need."""
-    length = (end - start).days + 1
-    load_from = pd.Timestamp(min(start - timedelta(days=length),
+    load_from = pd.Timestamp(min(previous_period(start, end)[0],
                                  add_months(start, -LOOK_MONTHS)))
     of_law = data.of_law(law)
     every = of_law[active_mask(of_law, load_from, pd.Timestamp(add_months(end, LOOK_MONTHS)))]
@@ -200,7 +203,7 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
         raise SdeskError(f"De periode eindigt ({end:%d-%m-%Y}) voor het begin "
                          f"({start:%d-%m-%Y}).")
     data = kpi_data(engine)
-    length = (end - start).days + 1
+    before0, before1 = previous_period(start, end)
     p0, p1 = pd.Timestamp(start), pd.Timestamp(end)
     everything = data.allocations
     of_law = data.of_law(law)
@@ -209,7 +212,7 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
 
     in_p = scope[active_mask(scope, p0, p1)]
     clients = int(in_p["person_id"].nunique())
-    prior = scope[active_mask(scope, p0 - pd.Timedelta(days=length), p0 - pd.Timedelta(days=1))]
+    prior = scope[active_mask(scope, pd.Timestamp(before0), pd.Timestamp(before1))]
     continuing = len(set(in_p["person_id"]) & set(prior["person_id"]))
     gone, provisional = outflow_persons(scope, every, p0, p1, data.data_until)
 
@@ -259,7 +262,8 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
         cost_per_client_cents=_share(realised, clients),
         top10_share=_share(float(per_person.head(10).sum()), realised),
         cost_by_referrer_cents={str(k): int(v) for k, v in by_referrer.sort_index().items()},
-        third_party_share=_share(third_party, realised),
+        third_party_share=(None if law not in (None, "jeugd")
+                           else _share(third_party, realised)),
         cost_by_category_cents={str(k): int(v) for k, v in claims.groupby(
             "category", observed=True)["amount_cents"].sum().items()},
         clients_by_category={str(k): int(v) for k, v in in_p.groupby(
@@ -276,30 +280,53 @@ def compute_kpis(engine: Engine, start: date, end: date, law: str | None = None,
 @dataclass(frozen=True)
 class KpiComparison:
     current: Kpis
-    previous: Kpis  # the period of equal length just before
-    year_earlier: Kpis  # the same period one year earlier
+    previous: Kpis  # periods.previous_period: 2025 -> 2024, Q2 -> Q1, else as many days before
+    year_earlier: Kpis  # periods.year_earlier: the same period one year earlier
+    # The claims' completeness (lag.py): claims are complete up to and including this day;
+    # None when it was not assessed.
+    complete_through: date | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """The current period reaches past the complete months: its cost figures will rise."""
+        return self.complete_through is not None and self.current.end > self.complete_through
+
+    def is_provisional(self, k: Kpis) -> bool:
+        """Whether one of the three periods reaches past the complete months."""
+        return self.complete_through is not None and k.end > self.complete_through
 
 
 def compare_periods(engine: Engine, start: date, end: date, law: str | None = None,
                     team: str | None = None, base_year: int | None = None) -> KpiComparison:
-    """The key figures of a period, the period before it and the same period a year earlier."""
-    length = (end - start).days + 1
+    """The key figures of a period, the period before it and the same period a year earlier
+    (one definition of both: platform.periods), and up to when the claims are complete."""
     current = compute_kpis(engine, start, end, law, team, base_year)
     base = current.base_year
-    previous = compute_kpis(engine, start - timedelta(days=length), start - timedelta(days=1),
-                            law, team, base)
-    earlier = compute_kpis(engine, add_months(start, -12), add_months(end, -12), law, team, base)
-    return KpiComparison(current, previous, earlier)
-
-
+    previous = compute_kpis(engine, *previous_period(start, end), law, team, base)
+    earlier = compute_kpis(engine, *year_earlier(start, end), law, team, base)
+    return KpiComparison(current, previous, earlier,
+                         kpi_completeness(engine, law).complete_through)
 
 
 def _ratio(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def kpis_json(k: Kpis) -> dict[str, Any]:
-    """Fixed keys of `sdesk kpi --json` (pinned by tests); euros to cents, shares 0..1."""
+def kpis_json(k: Kpis | KpiComparison) -> dict[str, Any]:
+    """Fixed keys of `sdesk kpi --json` (pinned by tests); euros to cents, shares 0..1, a figure
+    that does not apply null. Of a comparison: the current period's keys, plus
+    `complete_through` (ISO date or null), `provisional` and the objects `previous` and
+    `year_earlier` with `from`, `to` and every figure of those periods."""
+    if isinstance(k, KpiComparison):
+        out = kpis_json(k.current)
+        out["complete_through"] = (None if k.complete_through is None
+                                   else k.complete_through.isoformat())
+        out["provisional"] = k.provisional
+        for name, other in (("previous", k.previous), ("year_earlier", k.year_earlier)):
+            figures = kpis_json(other)
+            del figures["law"], figures["team"]  # the same as the current period's
+            out[name] = figures
+        return out
     return {
         "from": k.start.isoformat(), "to": k.end.isoformat(), "law": k.law, "team": k.team,
         "clients": k.clients, "inflow": k.inflow, "outflow": k.outflow,
@@ -319,8 +346,6 @@ def kpis_json(k: Kpis) -> dict[str, Any]:
         "constant_price_cost": euros(k.constant_price_cost_cents),
         "base_year": k.base_year,
     }
-
-
 
 
 # Dutch names of the figures, shared by the dashboard tiles and the council workbook.

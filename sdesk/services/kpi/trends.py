@@ -3,6 +3,8 @@
 Monthly: realised cost per law (nominal and at constant prices) and distinct clients.
 Quarterly: every KPI of DESIGN section 5 (inflow/outflow bars, cost per client, referrers,
 top-10 share) by calling compute_kpis per quarter, so there is still one definition per figure.
+Every month carries whether it is provisional (its claims are not all in yet, lag.py); a
+quarter is provisional when it ends after `complete_through` (`provisional_spans`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.kpi.definitions import Kpis, compute_kpis, deflators
+from sdesk.services.kpi.lag import kpi_completeness
 from sdesk.services.kpi.working_set import kpi_data
+from sdesk.services.platform.completeness import provisional_flags
 from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.readers import fetch_rows
 from sdesk.services.platform.summaries import ensure_realisation_month
@@ -24,10 +28,12 @@ from sdesk.services.platform.summaries import ensure_realisation_month
 @dataclass(frozen=True)
 class MonthlyTrend:
     """One row per month and law: month (first day), law, realised_cents, constant_cents,
-    clients (distinct persons with an active allocation of that law in the month)."""
+    clients (distinct persons with an active allocation of that law in the month), provisional
+    (the month lies after `complete_through`: part of its claims may still come in)."""
 
     frame: pd.DataFrame
     base_year: int | None
+    complete_through: date | None = None
 
 
 def history_bounds(engine: Engine) -> tuple[date, date] | None:
@@ -83,7 +89,9 @@ def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None
                          int(pd.unique(persons[mask]).size)))
     frame = pd.DataFrame(rows, columns=["month", "law", "realised_cents", "constant_cents",
                                         "clients"])
-    return MonthlyTrend(frame, base)
+    complete_through = kpi_completeness(engine, law).complete_through
+    frame["provisional"] = provisional_flags(list(frame["month"]), complete_through)
+    return MonthlyTrend(frame, base, complete_through)
 
 
 def quarters(start: date, end: date) -> list[tuple[date, date]]:

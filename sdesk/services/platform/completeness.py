@@ -16,6 +16,7 @@ council workbook.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +27,12 @@ from sqlalchemy import Engine
 
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.periods import add_months, month_end
-from sdesk.services.platform.readers import REMOVED, allocations_frame, fetch_rows
+from sdesk.services.platform.readers import (
+    REMOVED,
+    allocations_frame,
+    fetch_rows,
+    last_day_with_data,
+)
 
 THRESHOLD = 0.95
 DEFAULT_LAG_MONTHS = 2  # without history: a month's declarations are in two months later
@@ -213,8 +219,16 @@ def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Com
     profile = lag_profile(engine, at, law)
     first = add_months(lag_horizon(at, profile.months), -HISTORY_MONTHS).replace(day=1)
     frame = allocations_frame(engine, law=law, active_from=first, active_to=at)
-    return assess_totals(frame, claims_per_month(engine, first, at, law), at, profile.months,
-                         profile.source)
+    state = assess_totals(frame, claims_per_month(engine, first, at, law), at, profile.months,
+                          profile.source)
+    # Months after the data are never complete, however far back the lag says they lie (a
+    # peildatum chosen long after the last claims).
+    until = last_day_with_data(engine)
+    if until is not None and state.complete_through > until:
+        last = until if until == month_end(until.year, until.month) else (
+            until.replace(day=1) - timedelta(days=1))
+        state = dataclasses.replace(state, complete_through=min(state.complete_through, last))
+    return state
 
 
 def claims_per_month(engine: Engine, first: date, last: date,

@@ -41,7 +41,8 @@ def summary_text(wl: Worklist) -> str:
     text = (f"<b>{count}</b>, totale verwachte besparing "
             f"<b>{euro(s.expected_saving_total_cents)}</b> per jaar "
             f"(jaarkosten {euro(s.annual_cost_total_cents)})")
-    return f"{text}<br>Per regel: {per_rule}" if per_rule else text
+    text = f"{text}<br>Per regel: {per_rule}" if per_rule else text
+    return f"{text}<br><i>Lijst: {wl.filters.scope_text}.</i>"
 
 
 class WorklistPanel(QWidget):
@@ -89,7 +90,8 @@ class WorklistPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.splitter, 1)
 
-        for combo in (self.team_combo, self.employee_combo, self.law_combo, self.rule_combo):
+        for combo in (self.team_combo, self.employee_combo, self.law_combo, self.rule_combo,
+                      self.scope_combo):
             combo.currentIndexChanged.connect(lambda _i: self.filters_changed.emit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -113,6 +115,14 @@ class WorklistPanel(QWidget):
         self.rule_combo.addItem("Alle regels", None)
         for rule in RULES:
             self.rule_combo.addItem(rule.title, rule.id)
+        # The default list holds what a klantmanager decides on; income support and the
+        # youth measures a court orders are a list of their own.
+        self.scope_combo = QComboBox()
+        self.scope_combo.addItem("Werklijst", "standaard")
+        self.scope_combo.addItem("Aparte lijst", "apart")
+        self.scope_combo.setToolTip("Participatiewet-uitkeringen, jeugdreclassering (47) en "
+                                    "jeugdbescherming (48) schaalt een klantmanager niet zelf "
+                                    "af: ze staan op een aparte lijst")
         self.rules_button = QPushButton("Regels &instellen…")
         self.rules_button.setToolTip("De drempels en vensters van de regels aanpassen")
         self.export_button = QPushButton("E&xcel…")
@@ -120,8 +130,9 @@ class WorklistPanel(QWidget):
         self.export_button.setToolTip("De werklijst (met de uitleg van de regels) als "
                                       "Excel-werkmap")
         filters = QHBoxLayout()
-        for text, combo in (("&Team", self.team_combo), ("&Medewerker", self.employee_combo),
-                            ("W&et", self.law_combo), ("&Regel", self.rule_combo)):
+        for text, combo in (("&Lijst", self.scope_combo), ("&Team", self.team_combo),
+                            ("&Medewerker", self.employee_combo), ("W&et", self.law_combo),
+                            ("&Regel", self.rule_combo)):
             label = QLabel(text)
             label.setBuddy(combo)
             filters.addWidget(label)
@@ -137,7 +148,7 @@ class WorklistPanel(QWidget):
     def filters(self) -> dict[str, str | None]:
         return {"law": self.law_combo.currentData(), "team": self.team_combo.currentData(),
                 "employee": self.employee_combo.currentData(),
-                "rule": self.rule_combo.currentData()}
+                "rule": self.rule_combo.currentData(), "scope": self.scope_combo.currentData()}
 
     def fill_staff(self, employees: list[EmployeeRow], teams: list[str],
                    own_team: str | None = None) -> None:

@@ -58,8 +58,13 @@ class ForecastDialog(QDialog):
         form.addRow("Begroting", QLabel(euro(row.begroting_cents)))
         form.addRow("Realisatie", QLabel(euro(row.realisatie_cents)))
         usage = decimal(row.uitnutting * 100, 1)
-        form.addRow("Berekende prognose", QLabel(
-            f"{euro(row.computed_prognose_cents)} (uitnutting {usage} %)"))
+        if row.complete_through is None:  # no claims: nothing to compute from (#15)
+            form.addRow("Berekende prognose", QLabel(
+                f"{euro(row.computed_prognose_cents)} (geen declaraties: de begroting)"))
+        else:
+            form.addRow("Berekende prognose", QLabel(
+                f"{euro(row.computed_prognose_cents)} (uitnutting {usage} %, waarvan "
+                f"{euro(row.lag_estimate_cents)} nog te declareren)"))
         if manual:
             form.addRow("Huidige prognose", QLabel(f"{euro(row.prognose_cents)} (handmatig)"))
         form.addRow("Handmatige prognose (€)", self.amount_edit)

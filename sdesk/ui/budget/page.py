@@ -1,7 +1,10 @@
 """Begroting: begroting versus realisatie and prognose per budget line, with V/N, deviations
 that need an explanation, manual forecasts, and the cumulative realisation through the year.
 
-The report is `budget_report` (DESIGN section 4), computed in the background; manual forecasts
+The report is `budget_report` (the lag-aware forecast of #15), computed in the background on
+the default peildatum every command and export uses (the last day with data); a note above the
+table says up to when claims are complete, what is estimated as not yet declared, which lines
+have no claims, and warns about a peildatum after the data. Manual forecasts
 and explanations are written with `set_manual_forecast` / `set_explanation`, also in the
 background, after which the report is reloaded. The thresholds for "needs an explanation" are
 the page's own (defaults 5 % and € 15.000) and only change the highlighting.
@@ -56,6 +59,10 @@ if TYPE_CHECKING:
     from sdesk.services.budget import BudgetReport
     from sdesk.ui.budget.chart import BudgetBurnChart
     from sdesk.ui.budget.dialogs import ExplanationDialog, ForecastDialog
+
+    # report (or None), cumulative realisation, why there is no report, peildatum warning
+    _Loaded = tuple[BudgetReport | None, pd.DataFrame | None, str, str | None]
+
 
 class BudgetPage(QWidget):
     report_loaded = Signal(object)  # BudgetReport shown
@@ -159,6 +166,12 @@ class BudgetPage(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addLayout(filters)
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setObjectName("budgetNotes")
+        self.note_label.setStyleSheet("color: #2a4365;")
+        self.note_label.setVisible(False)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.splitter, 1)
 
     def _connect_signals(self) -> None:
@@ -202,14 +215,13 @@ class BudgetPage(QWidget):
             return
         engine = self._engine
 
-        def op(_state: TaskState) -> date | None:
-            from sdesk.services.kpi import history_bounds
+        def op(_state: TaskState) -> date:
+            from sdesk.services.platform.peildatum import default_peildatum
 
-            bounds = history_bounds(engine)
-            return None if bounds is None else bounds[1]
+            return default_peildatum(engine)  # the same default as the CLI and the workbook
 
-        def deliver(data_end: date | None) -> None:
-            self._data_end = data_end or date.today()
+        def deliver(data_end: date) -> None:
+            self._data_end = data_end
             self._set_year_and_date(self._data_end.year, self._data_end)
             self.load_report()
 
@@ -224,18 +236,22 @@ class BudgetPage(QWidget):
         engine = self._engine
         year, at = self.year(), self.at()
 
-        def op(_state: TaskState) -> tuple[BudgetReport | None, pd.DataFrame | None, str]:
+        def op(_state: TaskState) -> _Loaded:
             from sdesk.services.budget import budget_report, cumulative_realisation
             from sdesk.services.platform.errors import NotFoundError
+            from sdesk.services.platform.peildatum import peildatum_warning
 
             try:
                 report = budget_report(engine, year, at)
             except NotFoundError as exc:
-                return None, None, str(exc)
-            return report, cumulative_realisation(engine, year), ""
+                return None, None, str(exc), None
+            return (report, cumulative_realisation(engine, year), "",
+                    peildatum_warning(engine, report.at))
 
-        def deliver(result: tuple[BudgetReport | None, pd.DataFrame | None, str]) -> None:
-            self._show(*result)
+        def deliver(result: _Loaded) -> None:
+            report, cumulative, message, warning = result
+            self._show(report, cumulative, message)
+            self._show_notes(report, warning)
             if after is not None:
                 after()
 
@@ -382,6 +398,17 @@ class BudgetPage(QWidget):
             parts.append("1 handmatige prognose" if manual == 1
                          else f"{manual} handmatige prognoses")
         self._set_status(" · ".join(parts))
+
+    def _show_notes(self, report: BudgetReport | None, warning: str | None) -> None:
+        """The peildatum warning, the provisional months and the lines without claims."""
+        notes = [warning] if warning else []
+        if report is not None:
+            provisional = report.provisional_note()
+            if provisional:
+                notes.append(provisional + " Die schatting zit in de prognose.")
+            notes += [f"{r.post}: {r.note}." for r in report.lines if r.note]
+        self.note_label.setText("\n".join(notes))
+        self.note_label.setVisible(bool(notes))
 
     def _size_splitter(self) -> None:
         """The table as tall as its rows (within reason), the chart gets the rest."""

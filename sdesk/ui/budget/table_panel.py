@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from sdesk.ui.budget.models import BudgetLine, BudgetTableModel
 from sdesk.ui.shell.tables import fit_columns_to_view, make_table
 
+LEGEND = ("Oranje: afwijking boven de drempels, toelichting nodig. Lichtblauw: declaraties "
+          "nog niet compleet (de schatting van wat nog komt zit in de prognose).")
+
 
 class BudgetTablePanel(QWidget):
     forecast_requested = Signal(object)  # BudgetLine
@@ -25,7 +28,7 @@ class BudgetTablePanel(QWidget):
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.forecast_button = QPushButton("Prognose aanpassen…")
         self.explanation_button = QPushButton("Toelichting…")
-        self.legend_label = QLabel("Oranje: afwijking boven de drempels, toelichting nodig. "
+        self.legend_label = QLabel(f"{LEGEND} "
                                    "Dubbelklik op een post voor de prognose, op de toelichting "
                                    "om die te schrijven.")
         self.legend_label.setWordWrap(True)
@@ -92,8 +95,7 @@ class BudgetTablePanel(QWidget):
         self.read_only_reason = reason
         for button in (self.forecast_button, self.explanation_button):
             button.setToolTip(reason)
-        self.legend_label.setText("Oranje: afwijking boven de drempels, toelichting nodig. "
-                                  + reason)
+        self.legend_label.setText(f"{LEGEND} {reason}")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -1,6 +1,9 @@
 """Charts of the dashboard: lines and grouped bars over months and quarters, and horizontal
 bars per category, all clickable for the drill-down (see `sdesk.ui.shell.charts`).
 
+Provisional months (#15: their claims are not all in yet) are drawn on a hatched band with a
+dashed line and hollow points, and a legend line under the title says what that means.
+
 Import this module only when a chart is needed: pyqtgraph takes about half a second to load.
 """
 
@@ -10,8 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QLabel, QWidget
 
 from sdesk.ui.shell.charts import (
     GRID_ALPHA,
@@ -27,6 +31,13 @@ from sdesk.ui.shell.charts import (
 
 LAW_COLOURS = {"jeugd": "#2b6cb0", "wmo": "#2f855a", "participatie": "#c05621"}
 SERIES_COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#4a5568")
+PROVISIONAL_COLOUR = "#dd6b20"
+PROVISIONAL_LEGEND = "voorlopig (declaraties nog niet compleet)"
+
+
+def provisional_brush() -> QBrush:
+    """The hatching behind provisional months: light, so the lines stay readable."""
+    return QBrush(QColor(221, 107, 32, 110), Qt.BrushStyle.BDiagPattern)
 
 # -- lines over time ----------------------------------------------------------------------------
 
@@ -44,12 +55,43 @@ class TimeLineChart(ChartCard):
         self._xs: list[float] = []
         self.series: dict[str, list[float | None]] = {}
         self.names: dict[str, str] = {}
+        self.provisional: list[bool] = []
+        self.dashed_items: dict[str, pg.PlotDataItem] = {}
+        self.provisional_band = pg.LinearRegionItem(
+            (0.0, 0.0), movable=False, brush=provisional_brush(), pen=pg.mkPen(None))
+        self.provisional_band.setZValue(-10)
+        self.provisional_band.hide()
+        self.plot.addItem(self.provisional_band)
+        self.provisional_legend = QLabel()
+        self.provisional_legend.setTextFormat(Qt.TextFormat.RichText)
+        small = self.provisional_legend.font()
+        small.setPointSizeF(max(small.pointSizeF() - 1, 7))
+        self.provisional_legend.setFont(small)
+        self.provisional_legend.setContentsMargins(4, 0, 4, 0)
+        self.provisional_legend.hide()
+        layout = self.layout()
+        assert layout is not None
+        layout.insertWidget(1, self.provisional_legend)  # under the title, above the plot
+
+    @property
+    def line_items(self) -> dict[str, pg.PlotDataItem]:
+        """The solid (final) line of each series."""
+        return self._items
+
+    @property
+    def provisional_slots(self) -> list[date]:
+        """The slots drawn as provisional."""
+        return [d for d, p in zip(self.slots, self.provisional, strict=True) if p]
 
     def set_series(self, slots: Sequence[date], labels: Sequence[str],
                    series: dict[str, Sequence[float | None]], names: dict[str, str],
-                   colours: dict[str, str] | None = None) -> None:
+                   colours: dict[str, str] | None = None,
+                   provisional: Sequence[bool] | None = None) -> None:
         """`slots`: the x positions (dates); `labels`: how a slot is named in tooltips;
-        `series`: key -> one value per slot (None: no value)."""
+        `series`: key -> one value per slot (None: no value); `provisional`: per slot whether
+        its claims are not all in yet (drawn dashed on a hatched band)."""
+        self.provisional = list(provisional) if provisional is not None else [False] * len(
+            slots)
         self.slots = list(slots)
         self.slot_labels = list(labels)
         self._xs = [timestamp(d) for d in self.slots]
@@ -66,16 +108,21 @@ class TimeLineChart(ChartCard):
                                        symbolBrush=pg.mkBrush(colour))
                 self.plot.addItem(item)
                 self._items[key] = item
-            pairs = [(x, v) for x, v in zip(self._xs, self.series[key], strict=True)
-                     if v is not None]
-            item.setData([p[0] for p in pairs], [p[1] for p in pairs])
+            points = [(x, v, p) for x, v, p in zip(self._xs, self.series[key],
+                                                    self.provisional, strict=True)
+                      if v is not None]
+            final = [(x, v) for x, v, p in points if not p]
+            item.setData([p[0] for p in final], [p[1] for p in final])
             item.show()
+            self._set_dashed(key, colour, final[-1:] + [(x, v) for x, v, p in points if p])
             legend.append((colour, self.names.get(key, key)))
         for key, item in self._items.items():
             if key not in self.series:
                 item.setData([], [])
                 item.hide()
+                self._set_dashed(key, "#000000", [])
         self.set_legend(legend if len(legend) > 1 else [])
+        self._show_band()
         values = [v for vs in self.series.values() for v in vs if v is not None]
         top = max(values, default=0.0)
         bottom = min(0.0, min(values, default=0.0))
@@ -83,6 +130,41 @@ class TimeLineChart(ChartCard):
         if self._xs:
             pad = (self._xs[-1] - self._xs[0]) * 0.02 or 20 * 86400.0
             self.plot.setXRange(self._xs[0] - pad, self._xs[-1] + pad, padding=0)
+
+    def _set_dashed(self, key: str, colour: str, points: list[tuple[float, float]]) -> None:
+        """The provisional stretch of a series: from its last final point on, dashed, with
+        hollow points (only the first point is final, so the line does not break)."""
+        item = self.dashed_items.get(key)
+        if item is None:
+            if not points:
+                return
+            item = pg.PlotDataItem([], [], pen=pg.mkPen(colour, width=2,
+                                                        style=Qt.PenStyle.DashLine),
+                                   symbol="o", symbolSize=6, symbolPen=pg.mkPen(colour),
+                                   symbolBrush=pg.mkBrush("#ffffff"))
+            self.plot.addItem(item)
+            self.dashed_items[key] = item
+        shown = points if any(x in self._provisional_xs() for x, _v in points) else []
+        item.setData([p[0] for p in shown], [p[1] for p in shown])
+        item.setVisible(bool(shown))
+
+    def _provisional_xs(self) -> set[float]:
+        return {x for x, p in zip(self._xs, self.provisional, strict=True) if p}
+
+    def _show_band(self) -> None:
+        """The hatched band over the provisional slots, and its legend line."""
+        xs = sorted(self._provisional_xs())
+        if not xs:
+            self.provisional_band.hide()
+            self.provisional_legend.hide()
+            return
+        spacing = ((self._xs[-1] - self._xs[0]) / (len(self._xs) - 1) if len(self._xs) > 1
+                   else 30 * 86400.0)
+        self.provisional_band.setRegion((xs[0] - spacing / 2, xs[-1] + spacing / 2))
+        self.provisional_band.show()
+        self.provisional_legend.setText(
+            f"<span style='color:{PROVISIONAL_COLOUR}'>▨ ╌ ○</span>&nbsp;{PROVISIONAL_LEGEND}")
+        self.provisional_legend.show()
 
     def hit_at(self, x: float, y: float) -> ChartHit | None:
         index = nearest_slot(self._xs, x)
@@ -100,7 +182,9 @@ class TimeLineChart(ChartCard):
         head = f"{self.slot_labels[hit.index]}" + (f" · {name}" if len(self.series) > 1
                                                     else "")
         shown = "–" if value is None else self._value_text(value)
-        return f"{head}: {shown}\nKlik voor de onderliggende toewijzingen"
+        note = (f"\n{PROVISIONAL_LEGEND[0].upper()}{PROVISIONAL_LEGEND[1:]}"
+                if self.provisional and self.provisional[hit.index] else "")
+        return f"{head}: {shown}{note}\nKlik voor de onderliggende toewijzingen"
 
 
 # -- grouped bars over time ---------------------------------------------------------------------

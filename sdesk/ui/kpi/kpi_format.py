@@ -21,6 +21,10 @@ TILE_KEYS = (
 )
 MONEY_KEYS = ("realised_cost", "cost_per_client", "constant_price_cost")
 SHARE_KEYS = ("top10_share", "third_party_share", "dropout_rate", "heavy_share")
+# Figures that depend on claims: they are provisional while the claims are not all in.
+CLAIM_KEYS = ("realised_cost", "constant_price_cost", "cost_per_client", "top10_share",
+              "third_party_share")
+NOT_APPLICABLE = "n.v.t."
 # Figures with decimals that are neither money nor shares.
 DECIMAL_KEYS = {"avg_duration_days": 1, "clients_per_1000": 1}
 
@@ -35,10 +39,11 @@ def raw_value(k: Kpis, key: str) -> Any:
 
 
 def value_text(k: Kpis, key: str) -> str:
-    """A figure as a tile shows it: "€ 1.234,56", "12,3 %", "1.234", "588,7"."""
+    """A figure as a tile shows it: "€ 1.234,56", "12,3 %", "1.234", "588,7"; "n.v.t." for a
+    figure that does not apply (a share without a whole, per 1.000 without inhabitants)."""
     value = raw_value(k, key)
     if value is None:
-        return "–"
+        return NOT_APPLICABLE
     if key in MONEY_KEYS:
         return euro(round(value))
     if key in SHARE_KEYS:

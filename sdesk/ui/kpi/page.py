@@ -13,7 +13,7 @@ The page holds the filters and runs the work; the tiles (`TileGrid`), the charts
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.services.platform.periods import month_end
+from sdesk.services.platform.periods import month_end, previous_period
 from sdesk.services.platform.text import LAW_NAMES, law_text, period_text, short_date
 from sdesk.ui.council.export import export_council_workbook, internal_checkbox
 from sdesk.ui.kpi.team_panel import TeamPanel
@@ -74,8 +74,7 @@ def last_full_quarter(data_end: date) -> tuple[date, date]:
     end = month_end(start.year, start.month + 2)
     if end <= data_end:
         return start, end
-    previous_end = start - timedelta(days=1)
-    return date(previous_end.year, previous_end.month - 2, 1), previous_end
+    return previous_period(start, end)  # the one definition: the quarter before
 
 
 class DashboardPage(QWidget):
@@ -177,9 +176,11 @@ class DashboardPage(QWidget):
         filters.addStretch(1)
         self.caption_label = QLabel("▲▼ t.o.v. vorige periode")
         self.caption_label.setStyleSheet("color: palette(dark);")
-        self.caption_label.setToolTip("De verandering op elke tegel is ten opzichte van de "
-                                      "even lange periode direct ervoor; de tooltip van een "
-                                      "tegel geeft ook de waarde een jaar eerder.")
+        self.caption_label.setToolTip(
+            "De verandering op elke tegel is ten opzichte van de vorige periode: bij hele "
+            "maanden evenveel hele maanden direct ervoor (2025 ten opzichte van 2024, K2 van "
+            "K1), anders evenveel dagen direct ervoor. De tooltip van een tegel geeft ook de "
+            "waarde een jaar eerder.")
         filters.addWidget(self.caption_label)
         return filters
 
@@ -366,7 +367,8 @@ class DashboardPage(QWidget):
                 state.progress(n / max(len(spans), 1),
                                f"Trends berekenen ({n + 1}/{len(spans)})…")
                 out.append(compute_kpis(engine, q0, q1, law, team))
-            return TrendResult(law, team, monthly.frame, monthly.base_year, out)
+            return TrendResult(law, team, monthly.frame, monthly.base_year, out,
+                               monthly.complete_through)
 
         def deliver(result: TrendResult | None) -> None:
             if result is not None:

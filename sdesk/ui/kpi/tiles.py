@@ -1,16 +1,27 @@
 """The dashboard's KPI tiles: one framed figure per KPI with its change against the previous
-period; the tiles with people behind them can be clicked for the drill-down."""
+period; the tiles with people behind them can be clicked for the drill-down. A tile whose figure
+rests on claims carries a "voorlopig" marker while its period reaches past the last complete
+month (#15): those claims are not all in yet, so the figure will still rise."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sdesk.services.platform.text import short_date
-from sdesk.ui.kpi.kpi_format import TILE_KEYS, change_text, value_text
+from sdesk.ui.kpi.kpi_format import CLAIM_KEYS, TILE_KEYS, change_text, value_text
 
 if TYPE_CHECKING:
     from sdesk.services.kpi import KpiComparison
@@ -24,7 +35,7 @@ TILE_TIPS = {
               "in de zes maanden ervoor",
     "outflow": "Personen van wie de laatste toewijzing van de wet in de periode eindigt, "
                "zonder nieuwe in de zes maanden erna",
-    "continuing": "Personen met een toewijzing in de periode én in de even lange periode ervoor",
+    "continuing": "Personen met een toewijzing in de periode én in de vorige periode",
     "realised_cost": "Declaraties met een begin in de periode",
     "cost_per_client": "Gerealiseerde kosten gedeeld door het aantal cliënten",
     "constant_price_cost": "Gerealiseerde kosten, met de prijsindex teruggerekend naar het "
@@ -43,6 +54,15 @@ _TILE_STYLE = ("QFrame#kpiTile { background: #ffffff; border: 1px solid #cfd8e3;
                " border-radius: 4px; }"
                "QFrame#kpiTile[clickable=\"true\"]:hover { border-color: #2b6cb0; }")
 _UP, _DOWN, _FLAT = "#2b6cb0", "#9c4221", "#5a6470"
+PROVISIONAL_TEXT = "voorlopig"
+_PROVISIONAL_STYLE = ("color: #7b341e; background: #feebc8; border: 1px solid #dd6b20;"
+                      " border-radius: 3px; padding: 0px 3px;")
+
+
+def provisional_tip(complete_through: date) -> str:
+    """The marker's explanation: which claims are not all in yet."""
+    return (f"Voorlopig: declaraties na {short_date(complete_through)} zijn nog niet compleet; "
+            "dit cijfer stijgt nog als ze binnenkomen.")
 
 
 class KpiTile(QFrame):
@@ -74,13 +94,24 @@ class KpiTile(QFrame):
         big.setBold(True)
         self.value_label.setFont(big)
         self.value_label.setStyleSheet("color: #1a202c; border: none;")
+        self.provisional_label = QLabel(PROVISIONAL_TEXT)
+        self.provisional_label.setFont(small)
+        self.provisional_label.setStyleSheet(_PROVISIONAL_STYLE)
+        self.provisional_label.setAlignment(Qt.AlignmentFlag.AlignRight
+                                            | Qt.AlignmentFlag.AlignTop)
+        self.provisional_label.hide()
         self.change_label = QLabel(" ")
         self.change_label.setFont(small)
         self.change_label.setStyleSheet(f"color: {_FLAT}; border: none;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 3, 8, 3)
         layout.setSpacing(0)
-        layout.addWidget(self.title_label)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.setSpacing(4)
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.provisional_label, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
         layout.addWidget(self.value_label)
         layout.addWidget(self.change_label)
         if clickable:
@@ -92,6 +123,16 @@ class KpiTile(QFrame):
         colour = _UP if direction > 0 else _DOWN if direction < 0 else _FLAT
         self.change_label.setStyleSheet(f"color: {colour}; border: none;")
         self.setToolTip(tooltip)
+
+    def set_provisional(self, complete_through: date | None) -> None:
+        """Show the marker (with its explanation) for a complete_through, hide it for None."""
+        self.provisional_label.setVisible(complete_through is not None)
+        self.provisional_label.setToolTip(
+            "" if complete_through is None else provisional_tip(complete_through))
+
+    @property
+    def is_provisional(self) -> bool:
+        return not self.provisional_label.isHidden()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self.clickable and event.button() == Qt.MouseButton.LeftButton:
@@ -148,7 +189,12 @@ class TileGrid(QWidget):
                 change = f"{change} · {current.outflow_provisional} voorlopig"
                 tip.append(f"Waarvan voorlopig: {current.outflow_provisional} (de zes maanden "
                            "erna liggen deels na de laatste gegevens)")
+            marked = comparison.provisional and key in CLAIM_KEYS
+            through = comparison.complete_through if marked else None
+            if through is not None:
+                tip.append(provisional_tip(through))
             if key in TILE_DRILL:
                 tip.append("Klik voor de personen en toewijzingen erachter")
             tile.set_content(value_text(current, key), change, direction,
                              "\n".join(t for t in tip if t))
+            tile.set_provisional(through)

@@ -53,9 +53,23 @@ class TrendResult:
 
     law: str | None
     team: str | None
-    monthly: pd.DataFrame  # month, law, realised_cents, constant_cents, clients
+    monthly: pd.DataFrame  # month, law, realised_cents, constant_cents, clients, provisional
     base_year: int | None
     quarters: list[Kpis]
+    complete_through: date | None = None  # claims after this day are not all in yet
+
+    def provisional_months(self, months: list[date]) -> list[bool]:
+        """Per month (first day): whether its claims are not all in yet (the trend service's
+        flag, `monthly_trend`)."""
+        if "provisional" not in self.monthly:
+            return [False] * len(months)
+        flags = self.monthly.groupby("month")["provisional"].any()
+        return [bool(flags.get(m, False)) for m in months]
+
+    def provisional_quarters(self) -> list[bool]:
+        """Per quarter: whether it ends after the last complete month."""
+        through = self.complete_through
+        return [through is not None and q.end > through for q in self.quarters]
 
 
 def quarter_label(start: date) -> str:
@@ -183,12 +197,15 @@ class TrendsPanel(QScrollArea):
         self.flow_chart.set_series(mids, q_labels, {"inflow": [q.inflow for q in qs],
                                                     "outflow": [q.outflow for q in qs]})
         name = law_text(result.law)
+        # Cost figures wait for claims: provisional quarters are drawn so. Clients and in- and
+        # outflow count allocations, which declaration lag does not touch.
+        late = result.provisional_quarters()
         self.cpc_chart.set_series(
             mids, q_labels, {"all": [None if q.cost_per_client_cents is None
                                      else q.cost_per_client_cents / 100 for q in qs]},
-            {"all": name})
+            {"all": name}, provisional=late)
         self.top10_chart.set_series(mids, q_labels, {"all": [q.top10_share for q in qs]},
-                                    {"all": name})
+                                    {"all": name}, provisional=late)
 
     def show_cost_trend(self) -> None:
         """Cost per month, in constant prices when the toggle is on."""
@@ -207,7 +224,7 @@ class TrendsPanel(QScrollArea):
             f"Kosten per maand, prijzen {self.trend.base_year}" if constant
             else "Kosten per maand")
         self.cost_chart.set_series(months, labels, series, {lw: LAW_SHORT[lw] for lw in laws},
-                                   LAW_COLOURS)
+                                   LAW_COLOURS, self.trend.provisional_months(months))
 
     # -- drill-down -------------------------------------------------------------------------
 

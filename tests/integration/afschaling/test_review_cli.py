@@ -29,12 +29,12 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
     engine.dispose()
     assert main(["review", "--db", str(db_path), "--at", AT.isoformat(), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["at", "candidates", "summary"]
+    assert list(data) == ["at", "scope", "candidates", "summary"]
     assert list(data["summary"]) == ["candidates", "expected_saving_total", "by_rule"]
     assert data == expected and data["summary"]["candidates"] > 0
     assert list(data["candidates"][0]) == ["toewijzingnummer", "law", "person", "category",
                                            "product", "annual_cost", "rules",
-                                           "expected_saving"]
+                                           "expected_saving", "priority"]
     assert all(c["toewijzingnummer"].startswith("T-") and c["person"].startswith("P-")
                for c in data["candidates"])
     savings = [c["expected_saving"] for c in data["candidates"]]

@@ -185,10 +185,13 @@ def saving(engine: Engine, nr: str, rule: str, **params: object) -> int:
 
 
 def test_quiet_parameters_fire_only_the_stacking_cases(rules_db: Engine) -> None:
-    # Stacking has no "off" value: two providers in one category always count.
+    # Stacking has no "off" value: two providers in one category always count. S3p is the
+    # household's bijstand: on the separate list, not the klantmanager's (#16 item 1).
     w = worklist(rules_db, KM, AT, QUIET)
     assert {c.toewijzingnummer: c.rules for c in w.rows} == dict.fromkeys(
-        ["S1a", "S1b", "S3j", "S3p", "S3w"], ("stacking",))
+        ["S1a", "S1b", "S3j", "S3w"], ("stacking",))
+    separate = worklist(rules_db, KM, AT, QUIET, scope="apart")
+    assert {c.toewijzingnummer: c.rules for c in separate.rows} == {"S3p": ("stacking",)}
 
 
 def test_ending_soon_fires_in_8_weeks_not_a_day_later(rules_db: Engine) -> None:
@@ -263,16 +266,35 @@ def test_stacking_providers_and_laws(rules_db: Engine) -> None:
     got = fired(rules_db, "stacking", stacking_laws=3)
     assert {"S1a", "S1b"} <= got  # one person, one category, providers A and B
     assert not {"S2a", "S2b"} & got  # the same provider twice
-    assert {"S3j", "S3w", "S3p"} <= got  # household under three laws
+    assert {"S3j", "S3w"} <= got  # household under three laws (S3p: the separate list)
     assert not {"S4j", "S4w"} & got  # two laws
     assert {"S4j", "S4w"} <= fired(rules_db, "stacking", stacking_laws=2)
 
 
+def test_high_cost_alone_puts_nobody_on_the_list(rules_db: Engine) -> None:
+    """High cost says "look here first" (#16 item 2): on its own it lists nobody."""
+    # Every allocation costs more than EUR 0.01 a year: high cost fires on all of them, and
+    # the list is still the four stacking cases, now with high priority.
+    w = worklist(rules_db, KM, AT, dataclasses.replace(QUIET, high_cost_threshold_cents=1))
+    assert {c.toewijzingnummer: c.rules for c in w.rows} == dict.fromkeys(
+        ["S1a", "S1b", "S3j", "S3w"], ("stacking", "high_cost"))
+    assert set(w.frame["priority"]) == {"hoog"}
+
+
+# Every allocation ending by 2026-01-05 is "ending soon" with 27 weeks: a reason to list it,
+# so the high-cost rule can be seen raising the priority.
+SOON = {"ending_soon_weeks": 27}
+
+
 def test_high_cost_threshold_and_top_n(rules_db: Engine) -> None:
-    got = fired(rules_db, "high_cost", high_cost_threshold_cents=5_000_000)
+    got = fired(rules_db, "high_cost", high_cost_threshold_cents=5_000_000, **SOON)
     assert "H1" in got and "H2" not in got  # 5,000,268 vs 4,999,904 a year
-    assert fired(rules_db, "high_cost", high_cost_top_n=1) & {"H1", "H2"} == {"H1"}
-    top2 = fired(rules_db, "high_cost", high_cost_top_n=2)
+    w = worklist(rules_db, KM, AT, dataclasses.replace(QUIET, high_cost_threshold_cents=5_000_000,
+                                                       **SOON))
+    priority = dict(zip(w.frame["toewijzingnummer"], w.frame["priority"], strict=True))
+    assert (priority["H1"], priority["H2"]) == ("hoog", "normaal")
+    assert fired(rules_db, "high_cost", high_cost_top_n=1, **SOON) & {"H1", "H2"} == {"H1"}
+    top2 = fired(rules_db, "high_cost", high_cost_top_n=2, **SOON)
     assert {"H1", "H2"} <= top2
     # Top N counts per law: the costliest wmo client is on it as well.
     assert any(nr.startswith(("I", "L", "U", "S", "E", "O", "N")) for nr in top2 - {"H1",

@@ -237,14 +237,16 @@ def test_identity_for_the_klantmanager_pseudonyms_for_the_controller(wl_db: Engi
 
 def test_json_keys_and_euros(wl_db: Engine) -> None:
     data = worklist_json(worklist(wl_db, KM, AT, PARAMS))
-    assert set(data) == {"at", "candidates", "summary"}
+    assert set(data) == {"at", "scope", "candidates", "summary"}
     assert data["at"] == "2025-06-30"
+    assert data["scope"]["name"] == "standaard"
+    assert "zonder Participatiewet-uitkeringen" in data["scope"]["text"]
     first = data["candidates"][0]
     assert set(first) == {"toewijzingnummer", "law", "person", "category", "product",
-                          "annual_cost", "rules", "expected_saving"}
+                          "annual_cost", "rules", "expected_saving", "priority"}
     assert first == {"toewijzingnummer": "W30", "law": "wmo", "person": "PC", "category": "07",
                      "product": "07A01", "annual_cost": 14508.0, "rules": ["high_intensity"],
-                     "expected_saving": 4836.0}
+                     "expected_saving": 4836.0, "priority": "normaal"}
     assert data["candidates"][1]["expected_saving"] == round(W40_SAVING / 100, 2)
     assert data["summary"] == {
         "candidates": 5,

@@ -43,11 +43,12 @@ DATA = {
     "declaraties": [["toewijzingnummer", "wet", "periode_begin", "periode_eind", "bedrag"]]
     + [["X", "jeugd", f"{m}-01", f"{m}-28", "455"] for m in MONTHS],
     # A council table: two cost lines with a manual forecast, an income line, a computed line
-    # and a line whose selection has no allocations at all.
+    # and a line whose selection has no allocations at all. The selections do not overlap
+    # (#15: overlapping lines are refused at import).
     "begroting": [["jaar", "post", "bedrag", "wet", "productcategorieen", "leveringsvorm",
                    "prognose"],
-                  ["2025", "Jeugd ambulant (raming)", "1000000", "", "", "", "1080000"],
-                  ["2025", "Wmo huishoudelijke hulp", "500000", "", "", "", "490000"],
+                  ["2025", "Jeugd ambulant (raming)", "1000000", "jeugd", "54", "", "1080000"],
+                  ["2025", "Wmo huishoudelijke hulp", "500000", "wmo", "01", "", "490000"],
                   ["2025", "Eigen bijdrage Wmo", "-200000", "", "", "", "-170000"],
                   ["2025", "Jeugd 45 berekend", "6000", "jeugd", "45", "zin", ""],
                   ["2025", "Wmo begeleiding", "1000", "wmo", "02", "", ""]],
@@ -92,27 +93,43 @@ def test_computed_forecast_by_hand(budget_engine: Engine) -> None:
     assert row.needs_explanation(pct=5, cents=50_000)
 
 
-def test_no_history_means_uitnutting_one(budget_engine: Engine) -> None:
+def test_a_line_without_claims_is_forecast_as_budgeted_and_says_so(
+        budget_engine: Engine) -> None:
+    # #15: a line whose selection holds no allocation nor claim (regiotaxi, say) has nothing to
+    # compute from: without a manual forecast its forecast is its budget, and the row says so.
     row = {r.post: r for r in budget_report(budget_engine, 2025, AT).lines}["Wmo begeleiding"]
-    assert (row.uitnutting, row.realisatie_cents, row.prognose_cents) == (1.0, 0, 0)
+    assert (row.uitnutting, row.realisatie_cents, row.prognose_cents) == (1.0, 0, 100_000)
+    assert row.prognose_source == "begroting"
+    assert row.note == "geen declaraties en geen handmatige prognose: prognose = begroting"
+    assert (row.lag_estimate_cents, row.complete_through) == (0, None)
+    manual = {r.post: r for r in budget_report(budget_engine, 2025, AT).lines}[
+        "Wmo huishoudelijke hulp"]
+    assert (manual.prognose_source, manual.note) == (
+        "manual", "geen declaraties: prognose = handmatige prognose")
 
 
 def test_totals_and_json(budget_engine: Engine, db_path: Path,
                          capsys: pytest.CaptureFixture[str]) -> None:
     report = budget_report(budget_engine, 2025, AT)
     begroting = 100_000_000 + 50_000_000 - 20_000_000 + 600_000 + 100_000
-    prognose = 108_000_000 + 49_000_000 - 17_000_000 + 548_244 + 0
+    prognose = 108_000_000 + 49_000_000 - 17_000_000 + 548_244 + 100_000
     assert (report.begroting_cents, report.prognose_cents) == (begroting, prognose)
     assert report.restant_cents == begroting - prognose
     budget_engine.dispose()
     assert main(["budget", "--db", str(db_path), "--year", "2025", "--at", "2025-06-30",
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["year", "at", "lines", "total"]
+    # The keys from before #15 keep their names and order; the added ones come after them.
+    assert list(data) == ["year", "at", "lines", "total", "complete_through"]
     assert list(data["lines"][0]) == ["post", "begroting", "realisatie", "prognose",
-                                      "prognose_source", "restant", "v_n", "afwijking_pct"]
+                                      "prognose_source", "restant", "v_n", "afwijking_pct",
+                                      "lag_estimate", "complete_through", "subtotal", "note"]
     assert list(data["total"]) == ["begroting", "realisatie", "prognose", "restant", "v_n",
-                                   "afwijking_pct"]
+                                   "afwijking_pct", "lag_estimate"]
+    # Claims of May and June reach their expected level (uitnutting 0.75 > the 0.625 of the
+    # twelve months before), so nothing is provisional and nothing is estimated.
+    assert data["complete_through"] == "2025-06-30"
+    assert data["total"]["lag_estimate"] == 0.0
     assert data["lines"][3]["prognose"] == 5482.44
     assert data == budget_json(report)
 

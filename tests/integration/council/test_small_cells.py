@@ -230,13 +230,26 @@ def test_periods_that_end_mid_month_and_a_line_by_delivery_form(engine: Engine,
                                                                  tmp_path: Path) -> None:
     # Up to 15 February: January and February (claims start on the 1st), EUR 7,100, of
     # which EUR 300 for the group of 3. Every allocation is "zin" (the import's default): a
-    # line on 41 "zin" is the same group again, a line on 41 "pgb" selects nobody. The
-    # budget total counts the group twice: 7,400 - 7,100 = 300, so one of the two totals
-    # must go (the smaller, the KPI sheet's), and then one month of the two on the trend
-    # sheet that add up to it.
+    # line on 41 "zin" is the same group again, a line on 41 "pgb" selects nobody. Before
+    # #15 the budget total counted the group twice (7,400 - 7,100 = 300), so one of the two
+    # totals had to go; now such lines must be subtotals and are not added.
+    # #15: lines on 41 "zin" and 41 "pgb" overlap "Jeugd dagbesteding" (41, every form), so
+    # the import refuses them unless they are marked as subtotals.
     data = small_town.data()
-    data["begroting"] += [["2025", "Jeugd 41 zin", "100", "jeugd", "41", "zin", ""],
-                          ["2025", "Jeugd 41 pgb", "100", "jeugd", "41", "pgb", ""]]
+    data["begroting"] = [[*r, "subtotaal" if n == 0 else ""]
+                         for n, r in enumerate(data["begroting"])]
+    data["begroting"] += [["2025", "Jeugd 41 zin", "100", "jeugd", "41", "zin", "", "nee"],
+                          ["2025", "Jeugd 41 pgb", "100", "jeugd", "41", "pgb", "", ""]]
+    refused = import_sources(engine, [write_folder(tmp_path / "refused", data)])
+    assert not refused.ok
+    assert [(i.file, i.line, i.column) for i in refused.issues] == [
+        ("begroting.csv", 6, "post"), ("begroting.csv", 7, "post")]
+    assert refused.issues[0].reason == (
+        "begrotingspost 'Jeugd 41 zin' (begroting.csv:6) selecteert dezelfde declaraties als "
+        "'Jeugd dagbesteding' (begroting.csv:4): dan tellen die declaraties twee keer mee in "
+        "het totaal. Maak de selecties (wet, productcategorieën, leveringsvorm) verschillend "
+        "of markeer één van beide als subtotaal (kolom subtotaal = ja).")
+    data["begroting"][-2][-1] = data["begroting"][-1][-1] = "ja"
     assert import_sources(engine, [write_folder(tmp_path / "town", data)]).ok
     request = CouncilRequest(date(2025, 1, 1), date(2025, 2, 15), "jeugd", budget_year=2025,
                              at=date(2025, 2, 15))
@@ -246,11 +259,15 @@ def test_periods_that_end_mid_month_and_a_line_by_delivery_form(engine: Engine,
     assert budget.cell(row=lines["Jeugd dagbesteding"], column=3).value == "<10"
     assert budget.cell(row=lines["Jeugd 41 zin"], column=3).value == "<10"
     assert budget.cell(row=lines["Jeugd 41 pgb"], column=3).value == 0
-    assert budget.cell(row=_row(budget, "Totaal"), column=3).value == 7400
-    assert kpi.cell(row=_row(kpi, "Gerealiseerde kosten"), column=2).value == "x"
+    # The subtotals are not added (#15): the budget total is the KPI total, 7,100, not the
+    # 7,400 that counted the group twice, so both totals and both months can be shown.
+    assert budget.cell(row=_row(budget, "Totaal"), column=3).value == 7100
+    assert budget.cell(row=_row(budget, "Totaal"), column=2).value.startswith(
+        '=SUMIF(L6:L11,"nee",B6:B11)')
+    assert kpi.cell(row=_row(kpi, "Gerealiseerde kosten"), column=2).value == 7100
     months = [wb["Trends"].cell(row=r, column=2).value for r in (6, 7)]
-    assert sorted(months, key=str) == [3550, "x"]
-    assert not {300, 2400, 7100} & set(_numbers(wb))
+    assert months == [3550, 3550]
+    assert not {300, 2400} & set(_numbers(wb))
     for column in (3, 4):
         cells = [budget.cell(row=r, column=column).value
                  for r in [*lines.values(), _row(budget, "Totaal")]]
@@ -259,15 +276,19 @@ def test_periods_that_end_mid_month_and_a_line_by_delivery_form(engine: Engine,
 
 
 
-def test_at_the_end_of_the_year_the_forecast_is_the_realisation(engine: Engine,
-                                                                 tmp_path: Path) -> None:
+def test_a_peildatum_after_the_data_gives_no_hidden_realisation_back(engine: Engine,
+                                                                      tmp_path: Path) -> None:
     # Category 41 now has 3 clients "zin" (C, EUR 450) and 12 "pgb" (E: EUR 500 a month,
     # EUR 1,500 each in Q1, EUR 18,000 together), each with a budget line; 10 clients of
     # category 46 cost EUR 20 a month (D: EUR 600). Category 41 (EUR 18,450) minus the pgb
     # line gives the zin line, so the pgb line's realisation is its partner. The forecasts
     # add up to their total too; the cheapest partner there is line 46. But on 31 December
     # nothing of the year is left to forecast: a computed forecast is the realisation, so
-    # the pgb line's forecast would give its hidden realisation back. It is hidden as well.
+    # the pgb line's forecast would give its hidden realisation back.
+    # Since #15 the data end on 31 March, so a peildatum of 31 December lies after them: April
+    # to December are provisional and forecast from the commitments (an unknown of its own,
+    # like any forecast during the year). The estimate of what is not yet declared is that
+    # forecast minus the realisation, so it is hidden with the realisation, and its total too.
     groups = {**small_town.GROUPS, "D": (10, "46", "01", 20, "zin"),
               "E": (12, "41", "01", 500, "pgb")}
     budget = [*small_town.BUDGET[:2],
@@ -285,7 +306,12 @@ def test_at_the_end_of_the_year_the_forecast_is_the_realisation(engine: Engine,
             for post, r in lines.items()}
     assert kpi.cell(row=_table(kpi, "Productcategorie")["41"], column=2).value == 18_450
     assert rows["Dagbesteding zin"] == ["<10", "<10"]
-    assert rows["Dagbesteding pgb"] == ["x", "x"]
+    assert rows["Dagbesteding pgb"][0] == "x"
+    lag = {post: budget_sheet.cell(row=r, column=10).value for post, r in lines.items()}
+    assert (lag["Dagbesteding zin"], lag["Dagbesteding pgb"], lag["Jeugd verblijf"]) == (
+        "<10", "x", "x")
+    assert budget_sheet.cell(row=_row(budget_sheet, "Totaal"), column=10).value == "x"
+    assert lag["Jeugd ambulant"] == 11_000  # shown line: 14,600 forecast - 3,600 realised
     assert not {450, 18_000} & set(_numbers(wb))
     for column in (3, 4):
         cells = [budget_sheet.cell(row=r, column=column).value

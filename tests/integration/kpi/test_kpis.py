@@ -1,6 +1,7 @@
 """DESIGN section 5 pinned on a readable data set; every expected number is worked out here.
 
-Period P = 2025-01-01..2025-06-30 (181 days); the period before it is 2024-07-04..2024-12-31.
+Period P = 2025-01-01..2025-06-30 (six whole months); the previous period is
+2024-07-01..2024-12-31.
 Jeugd allocations (person: spell, category, omvang, end reason, referrer):
 
   A1  2025-02-01..2025-05-31  45  2 uur/week         32  02    new in P, leaves in P
@@ -109,7 +110,7 @@ def test_client_flows(kpi_engine: Engine) -> None:
     assert k.inflow == 3  # A, C (after a six-month gap) and F; not B, not H (H1 ran on)
     assert k.outflow == 3  # A, F and H; D comes back within six months
     assert k.outflow_provisional == 1  # F: 2025-06-30 + 6 months lies after 2025-11-30
-    assert k.continuing == 5  # B C D E H were also active in 2024-07-04..2024-12-31
+    assert k.continuing == 5  # B C D E H were also active in 2024-07-01..2024-12-31
 
 
 def test_costs_referrers_categories(kpi_engine: Engine) -> None:
@@ -194,7 +195,8 @@ def test_top10_with_ties(engine: Engine, tmp_path: Path) -> None:
 
 def test_comparison_periods(kpi_engine: Engine) -> None:
     c = compare_periods(kpi_engine, P0, P1, "jeugd")
-    assert (c.previous.start, c.previous.end) == (date(2024, 7, 4), date(2024, 12, 31))
+    # Six whole months: the six whole months before (not 181 days, 2024-07-04..12-31).
+    assert (c.previous.start, c.previous.end) == (date(2024, 7, 1), date(2024, 12, 31))
     assert (c.year_earlier.start, c.year_earlier.end) == (date(2024, 1, 1), date(2024, 6, 30))
     # 2024-01-01..06-30: B1 C1 D1 E1 active -> 4 clients; B1 C1 E1 started before 2024.
     assert c.year_earlier.clients == 4
@@ -217,7 +219,19 @@ def test_cli_json_keys(kpi_engine: Engine, db_path: Path,
     assert data["realised_cost"] == 5050.0
     assert data["cost_by_referrer"]["02"] == 2000.0
     assert data["clients_by_category"] == {"41": 1, "43": 1, "45": 5}
-    assert data == kpis_json(compute_kpis(kpi_engine, P0, P1, "jeugd"))
+    assert data == kpis_json(compare_periods(kpi_engine, P0, P1, "jeugd"))
+    # #15: the added keys. Claims run to 2025-11-30; with the standard lag of two months
+    # September is complete by lag, October and November hold no claims against running
+    # allocations (B2 C2 D2 E1) and are provisional.
+    assert data["complete_through"] == "2025-09-30"
+    assert data["provisional"] is False  # P ends 2025-06-30
+    assert (data["previous"]["from"], data["previous"]["to"]) == ("2024-07-01", "2024-12-31")
+    assert (data["year_earlier"]["from"], data["year_earlier"]["to"]) == ("2024-01-01",
+                                                                          "2024-06-30")
+    figures = set(data) - {"from", "to", "law", "team", "complete_through", "provisional",
+                           "previous", "year_earlier"}
+    assert set(data["previous"]) == set(data["year_earlier"]) == figures | {"from", "to"}
+    assert data["previous"]["clients"] == 5 and data["year_earlier"]["clients"] == 4
 
 
 def test_period_end_before_start_is_refused(kpi_engine: Engine) -> None:

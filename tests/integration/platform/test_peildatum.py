@@ -22,3 +22,21 @@ def test_the_default_is_the_last_day_with_data(engine: Engine, tmp_path: Path) -
     warning = peildatum_warning(engine, date(2024, 3, 31))
     assert warning is not None
     assert "31-03-2024 ligt na de laatste dag met gegevens (29-02-2024)" in warning
+
+
+def test_months_after_the_data_are_never_complete(engine: Engine, tmp_path: Path) -> None:
+    """On 31 December the default lag (two months) would call March to October complete;
+    the data end on 29 February, so nothing after it is."""
+    from sdesk.services.platform.completeness import claims_completeness
+
+    assert import_sources(engine, [write_folder(tmp_path / "basis")]).ok
+    assert claims_completeness(engine, date(2024, 12, 31)).complete_through \
+        <= date(2024, 2, 29)
+
+
+def test_an_employee_file_with_only_a_header_imports(engine: Engine, tmp_path: Path) -> None:
+    """A re-import of an export whose medewerkers.csv holds no one (no teams to add)."""
+    folder = write_folder(tmp_path / "leeg", {"medewerkers": [
+        ["medewerker_id", "naam", "rol", "team", "fte", "account"]]})
+    result = import_sources(engine, [folder])
+    assert result.ok, [str(i) for i in result.issues]

@@ -288,3 +288,58 @@ def test_council_workbook_from_the_dashboard(page: DashboardPage, qtbot: QtBot,
     # The purpose is the one the user gave (the use case notes the shielding after it).
     assert export_purpose == ["asked"]
     assert purpose == "test (aantallen onder 10 afgeschermd)"
+
+
+DEMO_COMPLETE_THROUGH = date(2026, 8, 31)  # the demo's claims are complete through August 2026
+
+
+def test_provisional_months_are_visible(page: DashboardPage, qtbot: QtBot) -> None:
+    """#15: the demo's September and October 2026 claims are not all in yet."""
+    from sdesk.ui.kpi.charts import PROVISIONAL_LEGEND
+    from sdesk.ui.kpi.kpi_format import CLAIM_KEYS
+    from sdesk.ui.shell.charts import timestamp
+
+    # 2025 is complete: no tile is marked, and the comparison is with calendar 2024.
+    assert page.comparison is not None
+    assert page.comparison.complete_through == DEMO_COMPLETE_THROUGH
+    assert (page.comparison.previous.start, page.comparison.previous.end) == (
+        date(2024, 1, 1), date(2024, 12, 31))
+    assert not any(tile.is_provisional for tile in page.tiles.values())
+
+    with qtbot.waitSignal(page.kpis_loaded, timeout=WAIT):
+        page.this_year_button.click()  # 2026 up to 31-10-2026
+    assert page.comparison.provisional
+    for key, tile in page.tiles.items():
+        assert tile.is_provisional == (key in CLAIM_KEYS), key
+    marker = page.tiles["realised_cost"].provisional_label
+    assert marker.text() == "voorlopig"
+    assert "declaraties na 31-08-2026 zijn nog niet compleet" in marker.toolTip()
+    assert "declaraties na 31-08-2026" in page.tiles["realised_cost"].toolTip()
+
+    chart = page.cost_chart
+    assert chart is not None and page.trend is not None
+    assert chart.provisional_slots == [date(2026, 9, 1), date(2026, 10, 1)]
+    low, high = chart.provisional_band.getRegion()
+    assert chart.provisional_band.isVisible()
+    assert low < timestamp(date(2026, 9, 1)) and high > timestamp(date(2026, 10, 1))
+    assert low > timestamp(date(2026, 8, 1))  # August is complete: not on the band
+    for law in ("jeugd", "wmo", "participatie"):
+        dashed = chart.dashed_items[law]
+        assert dashed.opts["pen"].style() == Qt.PenStyle.DashLine
+        xs = list(dashed.getData()[0])
+        # From August's final point (so the line does not break) through the provisional months.
+        assert xs == [timestamp(date(2026, m, 1)) for m in (8, 9, 10)]
+        solid = list(chart.line_items[law].getData()[0])
+        assert solid[-1] == timestamp(date(2026, 8, 1))
+    assert chart.provisional_legend.isVisible()
+    assert PROVISIONAL_LEGEND in chart.provisional_legend.text()
+    # Per quarter: Q3 2026 ends after August, so it is provisional on the cost charts.
+    quarters = page.trend.quarters
+    late = [q.start for q, p in zip(quarters, page.trend.provisional_quarters(), strict=True)
+            if p]
+    assert late == [date(2026, 7, 1)]
+    assert page.trends_tab.cpc_chart is not None
+    assert page.trends_tab.cpc_chart.provisional_slots == [
+        quarters[-1].start + (quarters[-1].end - quarters[-1].start) / 2]
+    # The clients chart counts allocations, which declaration lag does not touch.
+    assert page.clients_chart is not None and page.clients_chart.provisional_slots == []

@@ -87,11 +87,11 @@ SPECS: dict[str, _Spec] = {
          ("period_start", "periode_begin"), ("period_end", "periode_eind"),
          ("volume", "volume"), ("amount_cents", "bedrag")), skip_missing="rejected"),
     "begroting": _Spec(
-        "SELECT year, name, law, categories, delivery_form, amount_cents, forecast_cents "
-        "FROM budget_line", ("year", "name"),
+        "SELECT year, name, law, categories, delivery_form, amount_cents, forecast_cents, "
+        "subtotal FROM budget_line", ("year", "name"),
         (("law", "wet"), ("categories", "productcategorieen"),
          ("delivery_form", "leveringsvorm"), ("amount_cents", "bedrag"),
-         ("forecast_cents", "prognose"))),
+         ("forecast_cents", "prognose"), ("subtotal", "subtotaal"))),
     "kostenkaart": _Spec(
         "SELECT name, year, unit, price_cents, payer, source FROM cost_map_item",
         ("name", "year"),

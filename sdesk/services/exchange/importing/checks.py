@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from stdnum.nl import bsn as stdnum_bsn
 
+from sdesk.services.budget import LineSelection, find_overlaps, overlap_message
 from sdesk.services.exchange.importing.existing import Known
 from sdesk.services.exchange.importing.parsing import Columns, Dates, pad_codes
 from sdesk.services.platform.bounds import (
@@ -379,12 +380,39 @@ def check_begroting(cols: Columns, known: Known) -> Rows:
             cols.report.add(cols.table.label, int(cols.table.lines[i]), "productcategorieen",
                             f"code(s) {', '.join(wrong)} staan niet in codelijst {codelist}")
         categories[i] = ",".join(codes)
+    forms = cols.choice("leveringsvorm", DELIVERY_FORMS)
+    amount = cols.cents("bedrag", required=True, limit_cents=MAX_BUDGET_CENTS,
+                        limit_text=BUDGET_LIMIT)
+    subtotal = np.array([v == "ja" for v in cols.choice("subtotaal", ("ja", "nee"))],
+                        dtype=bool)
+    _overlapping_lines(cols, year, name, laws, categories, forms, amount, subtotal)
     return {"year": year, "name": name, "law": laws, "categories": categories,
-            "delivery_form": cols.choice("leveringsvorm", DELIVERY_FORMS),
-            "amount_cents": cols.cents("bedrag", required=True, limit_cents=MAX_BUDGET_CENTS,
-                                       limit_text=BUDGET_LIMIT),
+            "delivery_form": forms, "amount_cents": amount,
             "forecast_cents": cols.cents("prognose", limit_cents=MAX_BUDGET_CENTS,
-                                         limit_text=BUDGET_LIMIT)}
+                                         limit_text=BUDGET_LIMIT),
+            "subtotal": subtotal.astype(np.int64)}
+
+
+def _overlapping_lines(cols: Columns, year: np.ndarray, name: np.ndarray, laws: np.ndarray,
+                       categories: np.ndarray, forms: np.ndarray, amount: np.ndarray,
+                       subtotal: np.ndarray) -> None:
+    """Refuse a line whose selection overlaps an earlier line of the same year (#15): the
+    same claims would count twice in the total, unless one of them is a subtotal."""
+    by_year: dict[int, list[LineSelection]] = {}
+    row_of: dict[str, int] = {}
+    for i, line in enumerate(cols.table.lines.tolist()):
+        if not np.isfinite(year[i]) or name[i] is None:
+            continue
+        where = f"{cols.table.label}:{int(line)}"
+        row_of[where] = i
+        by_year.setdefault(int(year[i]), []).append(LineSelection(
+            str(name[i]), laws[i], tuple(c for c in (categories[i] or "").split(",") if c),
+            forms[i], int(amount[i]) if np.isfinite(amount[i]) else 0, bool(subtotal[i]),
+            where))
+    for lines in by_year.values():
+        for first, second in find_overlaps(lines):
+            cols.report.add(cols.table.label, int(cols.table.lines[row_of[second.where]]),
+                            "post", overlap_message(first, second))
 
 
 def check_kostenkaart(cols: Columns, known: Known) -> Rows:

@@ -70,7 +70,9 @@ def write_personen(conn: Connection, rows: Rows) -> None:
 def write_medewerkers(conn: Connection, rows: Rows) -> None:
     """Insert or update the checked employees, making their teams."""
     teams = sorted({t for t in _objs(rows["team"]) if t})
-    conn.exec_driver_sql("INSERT OR IGNORE INTO team (name) VALUES (?)", [(t,) for t in teams])
+    if teams:  # an empty parameter list is not "no rows" to the driver but a wrong binding
+        conn.exec_driver_sql("INSERT OR IGNORE INTO team (name) VALUES (?)",
+                             [(t,) for t in teams])
     team_ids = _id_map(conn, "SELECT name, id FROM team")
     data = list(zip(_objs(rows["external_id"]), _objs(rows["name"]), _objs(rows["role"]),
                     [team_ids.get(t) for t in _objs(rows["team"])], _floats(rows["fte"]),
@@ -146,9 +148,11 @@ def write_begroting(conn: Connection, rows: Rows) -> None:
     """Insert or update the checked budget lines."""
     data = list(zip(_ints(rows["year"]), _objs(rows["name"]), _objs(rows["law"]),
                     _objs(rows["categories"]), _objs(rows["delivery_form"]),
-                    _ints(rows["amount_cents"]), _ints(rows["forecast_cents"]), strict=True))
+                    _ints(rows["amount_cents"]), _ints(rows["forecast_cents"]),
+                    _ints(rows["subtotal"]), strict=True))
     _upsert(conn, "budget_line", ("year", "name", "law", "categories", "delivery_form",
-                                  "amount_cents", "forecast_cents"), ("year", "name"), data)
+                                  "amount_cents", "forecast_cents", "subtotal"), ("year", "name"),
+            data)
 
 
 def write_kostenkaart(conn: Connection, rows: Rows) -> None:
