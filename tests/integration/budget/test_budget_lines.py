@@ -84,3 +84,25 @@ def test_the_subtotal_column_survives_export_and_reimport(engine: Engine, tmp_pa
     assert again.ok
     begroting = next(c for c in again.changes if c.name == "begroting")
     assert (begroting.new, begroting.changed, begroting.unchanged) == (0, 0, 2)
+
+
+def test_a_line_overlapping_one_already_stored_is_refused(engine: Engine, tmp_path: Path,
+                                                          db_path: Path) -> None:
+    """A second import of only begroting.csv is held against the lines already stored; a
+    stored line the file sends again is judged as the file has it."""
+    assert import_sources(engine, [write_folder(tmp_path / "a", _data([
+        ["2025", "Jeugd", "8000", "jeugd", "", "", "", ""]]))]).ok
+    before = dump(db_path)
+    result = import_sources(engine, [write_folder(tmp_path / "b", {"begroting": [
+        HEADER, ["2025", "Jeugd 45", "6000", "jeugd", "45", "zin", "", ""]]})])
+    assert [(i.file, i.line, i.reason) for i in result.issues] == [(
+        "begroting.csv", 2,
+        "begrotingspost 'Jeugd 45' (begroting.csv:2) selecteert dezelfde declaraties als "
+        "'Jeugd' (al in de database): dan tellen die declaraties twee keer mee in het totaal. "
+        "Maak de selecties (wet, productcategorieën, leveringsvorm) verschillend of markeer "
+        "één van beide als subtotaal (kolom subtotaal = ja).")]
+    assert dump(db_path) == before
+    # Sending 'Jeugd' again as a subtotal makes room for the detail line.
+    assert import_sources(engine, [write_folder(tmp_path / "c", {"begroting": [
+        HEADER, ["2025", "Jeugd", "8000", "jeugd", "", "", "", "ja"],
+        ["2025", "Jeugd 45", "6000", "jeugd", "45", "zin", "", ""]]})]).ok

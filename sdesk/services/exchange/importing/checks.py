@@ -385,7 +385,7 @@ def check_begroting(cols: Columns, known: Known) -> Rows:
                         limit_text=BUDGET_LIMIT)
     subtotal = np.array([v == "ja" for v in cols.choice("subtotaal", ("ja", "nee"))],
                         dtype=bool)
-    _overlapping_lines(cols, year, name, laws, categories, forms, amount, subtotal)
+    _overlapping_lines(cols, known, year, name, laws, categories, forms, amount, subtotal)
     return {"year": year, "name": name, "law": laws, "categories": categories,
             "delivery_form": forms, "amount_cents": amount,
             "forecast_cents": cols.cents("prognose", limit_cents=MAX_BUDGET_CENTS,
@@ -393,12 +393,20 @@ def check_begroting(cols: Columns, known: Known) -> Rows:
             "subtotal": subtotal.astype(np.int64)}
 
 
-def _overlapping_lines(cols: Columns, year: np.ndarray, name: np.ndarray, laws: np.ndarray,
-                       categories: np.ndarray, forms: np.ndarray, amount: np.ndarray,
-                       subtotal: np.ndarray) -> None:
-    """Refuse a line whose selection overlaps an earlier line of the same year (#15): the
-    same claims would count twice in the total, unless one of them is a subtotal."""
+def _overlapping_lines(cols: Columns, known: Known, year: np.ndarray, name: np.ndarray,
+                       laws: np.ndarray, categories: np.ndarray, forms: np.ndarray,
+                       amount: np.ndarray, subtotal: np.ndarray) -> None:
+    """Refuse a line whose selection overlaps another line of the same year, in the file or
+    already stored (#15): the same claims would count twice in the total, unless one of them
+    is a subtotal. A stored line the file sends again is judged as the file has it."""
+    in_file = {(int(y), str(n)) for y, n in zip(year, name, strict=True)
+               if np.isfinite(y) and n is not None}
     by_year: dict[int, list[LineSelection]] = {}
+    for stored_year, stored in known.budget_lines.items():
+        by_year[stored_year] = [
+            LineSelection(n, law, tuple(c for c in (cats or "").split(",") if c), form, cents,
+                          sub, "al in de database")
+            for n, law, cats, form, cents, sub in stored if (stored_year, n) not in in_file]
     row_of: dict[str, int] = {}
     for i, line in enumerate(cols.table.lines.tolist()):
         if not np.isfinite(year[i]) or name[i] is None:
@@ -409,8 +417,10 @@ def _overlapping_lines(cols: Columns, year: np.ndarray, name: np.ndarray, laws: 
             str(name[i]), laws[i], tuple(c for c in (categories[i] or "").split(",") if c),
             forms[i], int(amount[i]) if np.isfinite(amount[i]) else 0, bool(subtotal[i]),
             where))
-    for lines in by_year.values():
-        for first, second in find_overlaps(lines):
+    for selections in by_year.values():
+        for first, second in find_overlaps(selections):
+            if second.where not in row_of:  # two stored lines: not this import's doing
+                continue
             cols.report.add(cols.table.label, int(cols.table.lines[row_of[second.where]]),
                             "post", overlap_message(first, second))
 

@@ -20,6 +20,9 @@ class Known:
     tariffs: dict[tuple[str, str], list[tuple[str, str | None, int]]] = field(default_factory=dict)
     cost_items: set[str] = field(default_factory=set)
     codelists: dict[str, set[str]] = field(default_factory=dict)
+    # year -> the stored budget lines (name, law, categories, delivery form, cents, subtotal)
+    budget_lines: dict[int, list[tuple[str, str | None, str | None, str | None, int, bool]]] = (
+        field(default_factory=dict))
 
     def tariff_at(self, law: str, product_code: str, day: str) -> int | None:
         """The tariff in cents valid on `day` (ISO) for a product, None when there is none."""
@@ -47,4 +50,9 @@ def load_known(conn: Connection) -> Known:
     known.cost_items = {r[0] for r in conn.exec_driver_sql("SELECT name FROM cost_map_item")}
     for codelist, code in conn.exec_driver_sql("SELECT codelist, code FROM codelist_entry"):
         known.codelists.setdefault(codelist, set()).add(code)
+    for year, name, law, cats, form, cents, subtotal in conn.exec_driver_sql(
+            "SELECT year, name, law, categories, delivery_form, amount_cents, subtotal "
+            "FROM budget_line ORDER BY id"):
+        known.budget_lines.setdefault(int(year), []).append(
+            (name, law, cats, form, int(cents), bool(subtotal)))
     return known
