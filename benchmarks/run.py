@@ -189,7 +189,32 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
     return rows
 
 
+def step_worklist_share(engine: Engine, db: Path, workdir: Path) -> list[Row]:
+    """Issue 16: how much of the running care the default worklist holds, and how its
+    probability-weighted expected saving compares with the annual cost of all running
+    allocations (both lists)."""
+    from sdesk.services.afschaling import default_peildatum, worklist
+
+    at = default_peildatum(engine)
+    s = worklist(engine, SYSTEM, at).summary
+    running = max(s.running_allocations, 1)
+    cost = max(s.running_annual_cost_cents, 1)
+    return [
+        ("worklist share of running allocations",
+         f"{s.candidates / running:.1%}",
+         f"{s.candidates:,} of {s.running_allocations:,} on {at} (default list); "
+         f"{s.capacity_per_month} reviews per fte per month: "
+         f"{(s.months_of_work or 0):.1f} months for 1 fte"),
+        ("expected saving (weighted) / annual cost",
+         f"{s.expected_saving_total_cents / cost:.1%}",
+         f"EUR {s.expected_saving_total_cents / 100:,.0f} of EUR {cost / 100:,.0f} a year; "
+         f"if every step-down were done EUR {s.saving_if_done_total_cents / 100:,.0f} "
+         f"({s.saving_if_done_total_cents / cost:.1%})"),
+    ]
+
+
 STEPS: dict[str, Callable[[Engine, Path, Path], list[Row]]] = {
+    "worklist_share": step_worklist_share,
     "review": step_review,
     "dashboard": step_dashboard,
     "import": step_import,

@@ -221,6 +221,13 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
+    if args.action == "decide":
+        return _cmd_review_decide(args)
+    if args.action == "business-case":
+        return _cmd_review_business_case(args)
+    if args.number is not None:
+        raise SdeskError(f"Onverwacht argument '{args.number}': alleen 'sdesk review decide "
+                         "TOEWIJZINGNUMMER ...' neemt een toewijzingnummer.")
     from sdesk.services.afschaling import default_peildatum, worklist, worklist_json
     from sdesk.services.platform.db import open_database
 
@@ -244,6 +251,75 @@ def _cmd_review(args: argparse.Namespace) -> int:
     for c in data["candidates"][:50]:
         print(f"  {c['toewijzingnummer']:<12} {c['law']:<12} {str(c['product'])[:36]:<36} "
               f"{c['annual_cost']:>12,.2f} {c['expected_saving']:>12,.2f}  {','.join(c['rules'])}")
+    return 0
+
+
+def _cmd_review_decide(args: argparse.Namespace) -> int:
+    """`sdesk review decide NR --law L --decision D --date DATE ...`: record_decision, as the
+    decision panel does (it checks the permission and everything before it writes)."""
+    from sdesk.services.afschaling import decision_choices, decision_code, record_decision
+    from sdesk.services.platform.db import open_database
+
+    missing = [flag for flag, value in (("TOEWIJZINGNUMMER", args.number), ("--law", args.law),
+                                        ("--decision", args.decision), ("--date", args.date))
+               if value is None]
+    if missing:
+        raise SdeskError(f"Geef ook {', '.join(missing)} op: sdesk review decide "
+                         "TOEWIJZINGNUMMER --law WET --decision BESLUIT --date DATUM --user ID")
+    decision = decision_code(args.decision)
+    if decision is None:
+        raise SdeskError(f"Onbekend besluit '{args.decision}'; kies uit {decision_choices()}.")
+    engine = open_database(Path(args.db), create=False)
+    try:
+        review_id = record_decision(
+            engine, _actor(args, engine), args.number, args.law, decision, args.date,
+            [r for r in (args.rule or "").split(",") if r.strip()],
+            new_product_code=args.new_product, new_volume=args.new_volume,
+            new_end_date=args.new_end, notes=args.note)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps({"review_id": review_id, "toewijzingnummer": args.number,
+                          "law": args.law, "decision": decision,
+                          "review_date": args.date.isoformat()}, ensure_ascii=False))
+    else:
+        print(f"Beoordeling {review_id} vastgelegd: toewijzing {args.number} ({args.law}), "
+              f"{decision} op {args.date.isoformat()}.")
+    return 0
+
+
+def _business_case_inputs(args: argparse.Namespace) -> tuple[float, int]:
+    if args.fte is None or args.cost_per_fte is None:
+        raise SdeskError("Geef de capaciteit op met --fte en de loonkosten per fte per jaar "
+                         "met --cost-per-fte (in euro), bijvoorbeeld --fte 1 "
+                         "--cost-per-fte 85000.")
+    return float(args.fte), round(float(args.cost_per_fte) * 100)
+
+
+def _cmd_review_business_case(args: argparse.Namespace) -> int:
+    """`sdesk review business-case --at DATE --fte F --cost-per-fte EUR ... --json`."""
+    from sdesk.services.afschaling import business_case, business_case_json, default_peildatum
+    from sdesk.services.platform.db import open_database
+
+    fte, cost_cents = _business_case_inputs(args)
+    engine = open_database(Path(args.db), create=False)
+    try:
+        case = business_case(engine, args.at or default_peildatum(engine), fte, cost_cents,
+                             team=args.team, employee=args.employee, since=args.since,
+                             actor=_actor(args, engine))
+    finally:
+        engine.dispose()
+    data = business_case_json(case)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"Business case beoordelen {data['since']} t/m {data['at']}: {data['reviews']} "
+          f"beoordelingen, {data['executed']} uitgevoerd, {data['not_executed']} niet "
+          f"uitgevoerd")
+    print(f"  verwachte besparing per jaar {data['expected_annual_saving']:>14,.2f}")
+    print(f"  gerealiseerde besparing      {data['realised_saving']:>14,.2f}")
+    print(f"  herinstroom binnen 31 dagen {data['reentry_31d']['total']}, binnen 12 maanden "
+          f"{data['reentry_12m']['total']}")
     return 0
 
 
@@ -275,6 +351,15 @@ def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[st
             raise SdeskError("Geef het huishouden op: sdesk export household ID --out ...")
         return "household", {"household_id": args.household_id, "at": args.at or date.today(),
                              "threshold_cents": round(args.threshold * 100)}
+    if args.report == "business-case":
+        from sdesk.services.afschaling import business_case
+        from sdesk.services.afschaling import default_peildatum as review_peildatum
+
+        fte, cost_cents = _business_case_inputs(args)
+        case = business_case(engine, args.at or review_peildatum(engine), fte, cost_cents,
+                             team=args.team, employee=args.employee, since=args.start,
+                             actor=_actor(args, engine))
+        return "business_case", {"case": case}
     if args.report == "review":
         from sdesk.services.afschaling import default_peildatum
         from sdesk.services.platform.permissions import ALL_TEAMS
@@ -457,7 +542,12 @@ def build_parser() -> argparse.ArgumentParser:
     bud.add_argument("--json", action="store_true")
     bud.set_defaults(func=_cmd_budget)
 
-    rev = sub.add_parser("review", help="werklijst afschaling")
+    rev = sub.add_parser("review", help="werklijst afschaling; 'review decide' legt een besluit "
+                         "vast, 'review business-case' toont wat beoordelen opleverde")
+    rev.add_argument("action", nargs="?", choices=["decide", "business-case"],
+                     help="zonder: de werklijst")
+    rev.add_argument("number", nargs="?", metavar="TOEWIJZINGNUMMER",
+                     help="bij decide: de toewijzing")
     rev.add_argument("--db", default=argparse.SUPPRESS)
     rev.add_argument("--at", type=_date,
                      help="peildatum (standaard de laatste dag met declaraties)")
@@ -470,13 +560,26 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--apart", action="store_true",
                      help="de aparte lijst: Participatiewet-uitkeringen, jeugdreclassering en "
                      "jeugdbescherming (niet door de klantmanager af te schalen)")
+    rev.add_argument("--decision", help="bij decide: continue, scale_down, stop, "
+                     "to_general_provision, to_other_law (of het Nederlandse label)")
+    rev.add_argument("--date", type=_date, help="bij decide: de beoordelingsdatum")
+    rev.add_argument("--new-volume", type=float, help="bij decide: het nieuwe volume")
+    rev.add_argument("--new-product", help="bij decide: het lichtere product")
+    rev.add_argument("--new-end", type=_date, help="bij decide: de nieuwe einddatum")
+    rev.add_argument("--note", help="bij decide: toelichting")
+    rev.add_argument("--since", type=_date, help="bij business-case: beoordelingen vanaf "
+                     "(standaard de twaalf maanden tot de peildatum)")
+    rev.add_argument("--fte", type=float, help="bij business-case: capaciteit in fte")
+    rev.add_argument("--cost-per-fte", type=float,
+                     help="bij business-case: loonkosten per fte per jaar in euro")
     rev.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id")
     rev.add_argument("--json", action="store_true")
     rev.set_defaults(func=_cmd_review)
 
     exp = sub.add_parser("export", help="schrijf een rapport als Excel-werkmap")
     exp.add_argument("--db", default=argparse.SUPPRESS)
-    exp.add_argument("report", choices=["household", "kpi", "budget", "review"])
+    exp.add_argument("report", choices=["household", "kpi", "budget", "review",
+                                        "business-case"])
     exp.add_argument("household_id", nargs="?", help="bij household: het huishouden")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
     exp.add_argument("--at", type=_date, help="peildatum (standaard de laatste dag met "
@@ -489,6 +592,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--all-teams", action="store_true",
                      help="bij review: alle teams (een klantmanager krijgt standaard het eigen "
                           "team)")
+    exp.add_argument("--employee", help="bij business-case: alleen deze medewerker (id)")
+    exp.add_argument("--fte", type=float, help="bij business-case: capaciteit in fte")
+    exp.add_argument("--cost-per-fte", type=float,
+                     help="bij business-case: loonkosten per fte per jaar in euro")
     exp.add_argument("--year", type=int)
     exp.add_argument("--internal", action="store_true",
                      help="intern gebruik: kleine aantallen niet afschermen")

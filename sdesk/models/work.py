@@ -24,6 +24,12 @@ class Review(Base):
     # The allocation's annual run-rate when the decision was taken: the backoffice may change
     # the allocation in place afterwards. NULL for reviews recorded before sdesk kept it.
     annual_cost_before_cents: Mapped[int | None] = mapped_column(Integer)
+    # The realised basis of the business case (#16), kept at decision time: what the
+    # allocation really cost per day over the six complete months before the decision, and
+    # the end date it had then (a later stop must not move the cap). NULL for reviews recorded
+    # before sdesk kept them, and for imported ones: the business case then computes them.
+    realised_daily_cost_cents: Mapped[float | None] = mapped_column(Float)
+    planned_end_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
 
 

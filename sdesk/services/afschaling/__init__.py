@@ -27,10 +27,13 @@ if TYPE_CHECKING:
     )
     from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
+    from sdesk.services.afschaling.decisions import DECISION_ALIASES as DECISION_ALIASES
     from sdesk.services.afschaling.decisions import DECISION_LABELS as DECISION_LABELS
     from sdesk.services.afschaling.decisions import DECISIONS as DECISIONS
     from sdesk.services.afschaling.decisions import ReviewRow as ReviewRow
     from sdesk.services.afschaling.decisions import WhatIf as WhatIf
+    from sdesk.services.afschaling.decisions import decision_choices as decision_choices
+    from sdesk.services.afschaling.decisions import decision_code as decision_code
     from sdesk.services.afschaling.decisions import decision_label as decision_label
     from sdesk.services.afschaling.decisions import record_decision as record_decision
     from sdesk.services.afschaling.decisions import review_history as review_history
@@ -79,7 +82,10 @@ _LAZY = {
     "business_case_json": "results",
     "BusinessCase": "results",
     "Candidate": "candidates",
+    "decision_choices": "decisions",
+    "decision_code": "decisions",
     "decision_label": "decisions",
+    "DECISION_ALIASES": "decisions",
     "DECISION_LABELS": "decisions",
     "DECISIONS": "decisions",
     "default_ladder": "ladder",

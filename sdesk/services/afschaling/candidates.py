@@ -3,9 +3,15 @@
 `worklist(engine, actor, at, params, law=, team=, employee=, rule=)` runs the rules of
 sdesk.services.afschaling.rules over every allocation active on `at` (removed ones never) and
 returns the candidates sorted by expected annual saving, highest first (ties: law,
-toewijzingnummer). The rules and the saving per rule are defined and documented in
-review_rules; a row's expected saving is the maximum over the rules that fired, and the
-rule that gives it (ties: the most concrete step-down) proposes the step-down.
+toewijzingnummer). The rules and the saving per rule if the step-down is done are defined and
+documented in rules; the expected saving of a rule is that saving x the chance that a review
+for that reason ends in a step-down (chances: the municipality's own decisions once there are
+enough, conservative defaults until then). A row's expected saving is the maximum over the
+rules that fired, and the rule that gives it (ties: the most concrete step-down) leads and
+proposes the step-down; the row keeps its `saving_if_done_cents`, `chance` (0..1),
+`chance_source` and `chance_decisions`. The summary adds what a team can review in a month
+(`RuleParameters.reviews_per_fte_month` x `team_fte`, default 20 x 1) and the expected
+saving of that first month's work.
 
 Rules are always evaluated on the whole municipality (top-10 persons, household stacking);
 the filters only choose which candidate rows are shown. The `team` is the team of the
@@ -43,7 +49,7 @@ build only the rows they show), `Worklist.rows` all of them (small lists, tests)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -52,6 +58,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.afschaling.chances import DEFAULT_SOURCE, OWN_SOURCE, Chance, rule_chances
 from sdesk.services.afschaling.inputs import KEEP, claims_through, omvang_texts
 from sdesk.services.afschaling.inputs import inputs as gathered_inputs
 from sdesk.services.afschaling.ladder import ProductLadder
@@ -104,7 +111,7 @@ FRAME_COLUMNS = (
     "budget_cents", "annual_cost_cents", "rules", "new_rules", "expected_saving_cents",
     "lead_rule", "proposal_kind", "proposed_product_code", "proposed_volume",
     "proposed_end_date", "proposal", "utilisation", "spell_start", "last_review_date",
-    "last_decision",
+    "last_decision", "saving_if_done_cents", "chance", "chance_source", "chance_decisions",
 )
 PROPOSAL_KINDS = {"product": "Lichter product", "volume": "Lagere omvang",
                   "stop": "Beëindigen", "end": "Niet verlengen", "review": "Herbeoordelen"}
@@ -180,6 +187,15 @@ class Candidate:
     utilisation: float | None
     last_review_date: date | None
     last_decision: str | None
+    saving_if_done_cents: int = 0  # the lead rule's saving if the step-down is done
+    chance: float = 1.0  # of a step-down for the lead rule's reason (0..1)
+    chance_source: str = DEFAULT_SOURCE
+    chance_decisions: int = 0  # own decisions the chance rests on (0: a default)
+
+    @property
+    def chance_text(self) -> str:
+        """'15 % (standaard)' or '32 % (uit 41 eigen besluiten)'."""
+        return chance_label(self.chance, self.chance_source, self.chance_decisions)
 
     @property
     def explanations(self) -> tuple[str, ...]:
@@ -193,6 +209,18 @@ class WorklistSummary:
     expected_saving_total_cents: int
     annual_cost_total_cents: int
     by_rule: dict[str, int]  # every rule id, in registry order; 0 when it fired nowhere
+    # expected_saving_total_cents is probability-weighted (chance x saving if done).
+    saving_if_done_total_cents: int = 0
+    capacity_per_month: int = 0  # reviews a team does in a month (reviews/fte x fte)
+    capacity_saving_cents: int = 0  # expected saving of the first month's reviews
+    running_allocations: int = 0  # every allocation active on the peildatum, all lists
+    running_annual_cost_cents: int = 0  # their annual run-rate
+    chances: dict[str, Chance] = field(default_factory=dict)  # per rule id
+
+    @property
+    def months_of_work(self) -> float | None:
+        """How many months the team needs for the whole list at its capacity."""
+        return self.candidates / self.capacity_per_month if self.capacity_per_month else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,7 +288,17 @@ class Worklist:
                               _opt_day(r("proposed_end_date"))),
             utilisation=_opt_float(r("utilisation")),
             last_review_date=_opt_day(r("last_review_date")),
-            last_decision=_opt(r("last_decision")))
+            last_decision=_opt(r("last_decision")),
+            saving_if_done_cents=int(r("saving_if_done_cents")), chance=float(r("chance")),
+            chance_source=str(r("chance_source")),
+            chance_decisions=int(r("chance_decisions")))
+
+
+def chance_label(chance: float, source: str, decisions: int) -> str:
+    """'15 % (standaard)' or '32 % (uit 41 eigen besluiten)'."""
+    pct = f"{chance * 100:.0f} %"
+    return f"{pct} (uit {decisions} eigen besluiten)" if source == OWN_SOURCE else (
+        f"{pct} (standaard)")
 
 
 _SAVING = {rid: f"saving_{rid}" for rid in RULE_IDS}
@@ -404,15 +442,24 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     idx = np.flatnonzero(keep)
     person = (frame["person_external_id"].to_numpy(dtype=object) if actor.sees_identity
               else _pseudonyms(engine, at, params, inputs))
+    chances = rule_chances(engine, at, params)
     rows = _candidate_frame(engine, actor, at, params, frame, outcome, fired, idx,
-                            new_rules, reviews, staff, person)
+                            new_rules, reviews, staff, person, chances)
     audit.log(engine, actor, audit.VIEW,
               f"werklijst afschaling op {at} (filters: {filters.text()})", len(rows))
+    capacity = int(params.reviews_per_fte_month * params.team_fte)
     summary = WorklistSummary(
         candidates=len(rows),
         expected_saving_total_cents=int(rows["expected_saving_cents"].sum()),
         annual_cost_total_cents=int(rows["annual_cost_cents"].sum()),
-        by_rule={r: int(fired[idx, j].sum()) for j, r in enumerate(RULE_IDS)})
+        by_rule={r: int(fired[idx, j].sum()) for j, r in enumerate(RULE_IDS)},
+        saving_if_done_total_cents=int(rows["saving_if_done_cents"].sum()),
+        capacity_per_month=capacity,
+        # The list is ranked by expected saving: the first month's work is its head.
+        capacity_saving_cents=int(rows["expected_saving_cents"].to_numpy()[:capacity].sum()),
+        running_allocations=len(frame),
+        running_annual_cost_cents=int(np.rint(outcome.run_rate.sum())),
+        chances=chances)
     return Worklist(at=at, params=params, filters=filters, sees_identity=actor.sees_identity,
                     frame=rows, summary=summary,
                     explanations={r: rule_explanation(r, params) for r in RULE_IDS},
@@ -422,18 +469,27 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
 def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParameters,
                      frame: pd.DataFrame, outcome: RuleOutcome, fired: np.ndarray,
                      idx: np.ndarray, new_rules: np.ndarray, reviews: pd.DataFrame,
-                     staff: pd.DataFrame, person: np.ndarray) -> pd.DataFrame:
+                     staff: pd.DataFrame, person: np.ndarray,
+                     chances: dict[str, Chance]) -> pd.DataFrame:
     fired = fired[idx]
     n = len(idx)
     saving = {r: np.rint(np.where(outcome.fired[r][idx], outcome.savings[r][idx], 0.0))
               for r in RULE_IDS}
+    # Expected saving per rule: chance x saving if done; the highest leads (ties: the most
+    # concrete step-down, PROPOSAL_PRIORITY order).
+    chance = np.asarray([chances[r].value for r in PROPOSAL_PRIORITY])
     if n:
-        ranked = np.column_stack([np.where(outcome.fired[r][idx], saving[r], -1.0)
-                                  for r in PROPOSAL_PRIORITY])
-        lead_rule = np.asarray(PROPOSAL_PRIORITY, dtype=object)[np.argmax(ranked, axis=1)]
-        best = np.maximum(ranked.max(axis=1), 0.0)
+        done = np.column_stack([saving[r] for r in PROPOSAL_PRIORITY])
+        ranked = np.column_stack([np.where(outcome.fired[r][idx], saving[r] * chances[r].value,
+                                           -1.0) for r in PROPOSAL_PRIORITY])
+        lead = np.argmax(ranked, axis=1)
+        lead_rule = np.asarray(PROPOSAL_PRIORITY, dtype=object)[lead]
+        best = np.rint(np.maximum(ranked.max(axis=1), 0.0))
+        if_done = done[np.arange(n), lead]
+        lead_chance = chance[lead]
     else:
         lead_rule, best = np.zeros(0, dtype=object), np.zeros(0)
+        if_done, lead_chance = np.zeros(0), np.zeros(0)
 
     # "rule_a,rule_b" per row from the bit pattern of the fired rules.
     pattern = (fired * (1 << np.arange(len(RULE_IDS)))).sum(axis=1) if n else np.zeros(
@@ -473,6 +529,11 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
         "rules": rules_text, "new_rules": new_rules[idx],
         "expected_saving_cents": best.astype("int64"),
         "lead_rule": lead_rule,
+        "saving_if_done_cents": if_done.astype("int64"),
+        "chance": lead_chance.astype("float64"),
+        "chance_source": np.asarray([chances[r].source for r in lead_rule], dtype=object),
+        "chance_decisions": np.asarray([chances[r].decisions for r in lead_rule],
+                                       dtype="int64"),
         # High cost says "look here first": it raises the priority of a row other rules put
         # on the list (never the row itself).
         "priority": np.where(outcome.fired[HIGH_COST][idx], "hoog", "normaal").astype(object),
@@ -579,25 +640,45 @@ def _day_texts(days: np.ndarray) -> np.ndarray:
 
 def worklist_json(w: Worklist) -> dict[str, Any]:
     """The fixed keys of `sdesk review --json` (pinned by the tests); euros rounded to cents.
-    `product` is the product code (null for aspecifieke/budget allocations)."""
+    `product` is the product code (null for aspecifieke/budget allocations). Per candidate
+    `expected_saving` = `chance` (0..1, of a step-down for the leading rule's reason) x
+    `saving_if_done`; `chance_source` is "standaard" or "eigen besluiten" (then
+    `chance_decisions` says how many). The summary's `expected_saving_total` and
+    `expected_saving_weighted` are the same probability-weighted total; `saving_if_done_total`
+    is the unweighted one, `capacity_per_month` the reviews a team does in a month and
+    `capacity_expected_saving` what the first month's work is expected to save."""
     f = w.frame
     products = f["product_code"].astype(object).where(f["product_code"].notna(), None)
     candidates = [
         {"toewijzingnummer": nr, "law": law, "person": person, "category": category,
          "product": product, "annual_cost": cost, "rules": rules.split(",") if rules else [],
-         "expected_saving": saving, "priority": priority}
-        for nr, law, person, category, product, cost, rules, saving, priority in zip(
+         "expected_saving": saving, "priority": priority, "chance": round(chance, 4),
+         "chance_source": source, "chance_decisions": decisions, "saving_if_done": if_done}
+        for (nr, law, person, category, product, cost, rules, saving, priority, chance, source,
+             decisions, if_done) in zip(
             f["toewijzingnummer"].tolist(), f["law"].tolist(), f["person"].tolist(),
             f["category"].tolist(), products.tolist(),
             np.round(f["annual_cost_cents"].to_numpy() / 100, 2).tolist(), f["rules"].tolist(),
             np.round(f["expected_saving_cents"].to_numpy() / 100, 2).tolist(),
-            f["priority"].tolist(), strict=True)]
+            f["priority"].tolist(), f["chance"].tolist(), f["chance_source"].tolist(),
+            f["chance_decisions"].tolist(),
+            np.round(f["saving_if_done_cents"].to_numpy() / 100, 2).tolist(), strict=True)]
+    s = w.summary
     return {
         "at": w.at.isoformat(),
         "scope": {"name": w.filters.scope, "text": w.filters.scope_text},
         "candidates": candidates,
-        "summary": {"candidates": w.summary.candidates,
-                    "expected_saving_total": euros(w.summary.expected_saving_total_cents),
-                    "by_rule": dict(w.summary.by_rule)},
+        "summary": {"candidates": s.candidates,
+                    "expected_saving_total": euros(s.expected_saving_total_cents),
+                    "by_rule": dict(s.by_rule),
+                    "expected_saving_weighted": euros(s.expected_saving_total_cents),
+                    "saving_if_done_total": euros(s.saving_if_done_total_cents),
+                    "capacity_per_month": s.capacity_per_month,
+                    "capacity_expected_saving": euros(s.capacity_saving_cents),
+                    "running_allocations": s.running_allocations,
+                    "running_annual_cost": euros(s.running_annual_cost_cents),
+                    "chances": {r: {"chance": round(c.value, 4), "source": c.source,
+                                    "decisions": c.decisions}
+                                for r, c in s.chances.items()}},
     }
 

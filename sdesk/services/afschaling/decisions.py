@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -61,6 +61,7 @@ from sdesk.services.platform.cache import key as cache_key
 from sdesk.services.platform.cache import remember
 from sdesk.services.platform.costs import annual_run_rates_cents, commitments_cents
 from sdesk.services.platform.errors import NotFoundError
+from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.permissions import RECORD_DECISION, require
 from sdesk.services.platform.readers import REMOVED
 from sdesk.services.platform.text import euro, law_name, short_date
@@ -289,11 +290,85 @@ def what_if(engine: Engine, actor: Actor, toewijzingnummer: str, law: str, at: d
         return _what_if(conn, a, at, new_product_code, new_volume, new_end_date)
 
 
+# -- the realised basis -----------------------------------------------------------------------
+
+BASIS_MONTHS = 6
+
+
+def basis_window(allocation_start: date, allocation_end: date | None,
+                 review_date: date) -> tuple[date, date] | None:
+    """The six complete calendar months before the decision (a month ending on the review
+    date counts), cut to the allocation's own period; None when it ran in none of them."""
+    last = review_date if review_date == month_end(review_date.year, review_date.month) else (
+        review_date.replace(day=1) - timedelta(days=1))
+    first = add_months(last.replace(day=1), -(BASIS_MONTHS - 1))
+    lo, hi = max(first, allocation_start), min(last, allocation_end or last)
+    return (lo, hi) if lo <= hi else None
+
+
+def realised_daily_cost_cents(conn: Connection, allocation_id: int, allocation_start: date,
+                              allocation_end: date | None, review_date: date,
+                              annual_run_rate_cents: float) -> float:
+    """What the allocation really cost per day before the decision: its claims (not rejected),
+    each pro-rated by the share of its period inside the basis window, over the days of that
+    window. An allocation that ran in no complete month yet falls back to its run-rate / 365;
+    one that ran without claims costs 0 a day (stopping it saves nothing)."""
+    window = basis_window(allocation_start, allocation_end, review_date)
+    if window is None:
+        return annual_run_rate_cents / 365.0
+    lo, hi = window
+    total = 0.0
+    for start, end, amount in conn.exec_driver_sql(
+            "SELECT period_start, period_end, amount_cents FROM claim WHERE allocation_id = ? "
+            "AND rejected = 0 AND period_end >= ? AND period_start <= ?",
+            (allocation_id, lo.isoformat(), hi.isoformat())):
+        total += float(amount) * share_inside(date.fromisoformat(start),
+                                              date.fromisoformat(end), lo, hi)
+    return total / ((hi - lo).days + 1)
+
+
+def share_inside(start: date, end: date, lo: date, hi: date) -> float:
+    """The share of the days of [start, end] that fall in [lo, hi] (claims are pro-rated)."""
+    inside = (min(end, hi) - max(start, lo)).days + 1
+    return max(inside, 0) / ((end - start).days + 1) if end >= start else 0.0
+
+
 # -- decisions --------------------------------------------------------------------------------
 
 def decision_label(decision: str) -> str:
     """The Dutch label of a decision; the code itself when unknown."""
     return DECISION_LABELS.get(decision, decision)
+
+
+# Short Dutch words people write in a spreadsheet or on the command line, besides the labels.
+_DECISION_WORDS = {"voortzetten": Decision.CONTINUE.value,
+                   "beeindigen": Decision.STOP.value,
+                   "voorliggend veld": Decision.TO_GENERAL_PROVISION.value,
+                   "naar andere wet": Decision.TO_OTHER_LAW.value,
+                   "andere wet": Decision.TO_OTHER_LAW.value}
+
+
+# Lower-case Dutch labels and words -> decision code (the import's `besluit` column).
+DECISION_ALIASES: dict[str, str] = {
+    **{label.lower(): code for code, label in DECISION_LABELS.items()},
+    **{label.lower().replace("ë", "e"): code for code, label in DECISION_LABELS.items()},
+    **_DECISION_WORDS}
+
+
+def decision_code(text: str) -> str | None:
+    """The decision code for a code or Dutch label (case and accents on 'ë' ignored), e.g.
+    'stop', 'Beëindigen', 'afschalen'; None when it is none of them."""
+    word = " ".join(str(text).strip().lower().replace("ë", "e").split())
+    known = {code: code for code in DECISIONS}
+    known.update({label.lower().replace("ë", "e"): code
+                  for code, label in DECISION_LABELS.items()})
+    known.update(_DECISION_WORDS)
+    return known.get(word)
+
+
+def decision_choices() -> str:
+    """The accepted decisions for a Dutch message: 'continue (Ongewijzigd voortzetten), ...'."""
+    return ", ".join(f"{code} ({DECISION_LABELS[code]})" for code in DECISIONS)
 
 
 def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: str,
@@ -346,15 +421,18 @@ def record_decision(engine: Engine, actor: Actor, toewijzingnummer: str, law: st
             new_end_date = new_end_date or review_date
             result = _what_if(conn, a, review_date, None, None, new_end_date)
             saving = result.annual_run_rate_before_cents
+        daily = realised_daily_cost_cents(conn, a.id, a.start, a.end, review_date,
+                                          result.annual_run_rate_before_cents)
         review_id = conn.exec_driver_sql(
             "INSERT INTO review (allocation_id, review_date, employee_id, rules, decision, "
             "new_product_code, new_volume, new_end_date, expected_annual_saving_cents, "
-            "annual_cost_before_cents, notes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "annual_cost_before_cents, realised_daily_cost_cents, planned_end_date, notes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (a.id, review_date.isoformat(), actor.employee_id, ",".join(rule_ids), decision,
              new_product_code or None, new_volume,
              new_end_date.isoformat() if new_end_date else None, int(saving),
-             result.annual_run_rate_before_cents, notes or None)).scalar_one()
+             result.annual_run_rate_before_cents, daily,
+             a.end.isoformat() if a.end else None, notes or None)).scalar_one()
         audit.record(conn, actor, audit.CHANGE,
                      f"beoordeling {review_id}: toewijzing {a.toewijzingnummer} ({a.law}) "
                      f"{decision} op {review_date}")

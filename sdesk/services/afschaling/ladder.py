@@ -1,6 +1,19 @@
 """The product ladder: per law and category the products in use with their tariff, dearest
 first; a cheaper rung with the same unit is a lighter product (the rule lighter_product and
-the what-if's product picker)."""
+the what-if's product picker).
+
+A lighter product is a lighter form of the *same* help, never just a cheaper product. The
+default ladder therefore only holds the categories whose products the codelists (WMO020,
+JZ020) describe as levels of one kind of help (`LADDER_CATEGORIES`): hulp bij het huishouden,
+begeleiding (specialistisch -> regulier, individueel -> groep where the unit is the same),
+persoonlijke verzorging, dagbesteding and dagbehandeling, ambulante jeugdhulp and jeugd-ggz
+(specialistisch/WO -> regulier/HBO). Not on a ladder by default: residential care and foster
+care (a placement is where a child lives, not a level of help), crisis care, beschermd wonen
+and short stays, maatwerk budgets, aids and transport, Participatiewet income support and
+every legal measure (`MEASURES`: jeugdreclassering 47, jeugdbescherming 48, preventief
+justitieel 49) -- Voogdij (48A03) is never a lighter OTS (48A01). A rung also needs the same
+unit as the allocation (a tariff per hour is no rung for a tariff per dagdeel); a tariff alone
+never makes one. The rule refuses measures even on a ladder the user passes."""
 
 from __future__ import annotations
 
@@ -8,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -27,6 +41,30 @@ class LadderStep:
 # (law, category) -> rungs, the heaviest (dearest) first.
 ProductLadder = Mapping[tuple[str, str], Sequence[LadderStep]]
 
+# The categories whose products are levels of one kind of help (see the module docstring).
+LADDER_CATEGORIES: frozenset[tuple[str, str]] = frozenset({
+    ("wmo", "01"),  # Hulp bij het huishouden
+    ("wmo", "02"),  # Begeleiding
+    ("wmo", "03"),  # Persoonlijke verzorging
+    ("wmo", "07"),  # Dagbesteding
+    ("wmo", "09"),  # Overige groepsgerichte ondersteuning
+    ("jeugd", "40"),  # Persoonlijke verzorging
+    ("jeugd", "41"),  # Dagbehandeling
+    ("jeugd", "45"),  # Jeugdhulp ambulant
+    ("jeugd", "51"),  # Generalistische basis-ggz
+    ("jeugd", "52"),  # Specialistische ggz
+    ("jeugd", "54"),  # Jeugd-ggz
+})
+# Legal measures a court or the law imposes: never on a ladder, not even the user's.
+MEASURES: frozenset[tuple[str, str]] = frozenset({("jeugd", "47"), ("jeugd", "48"),
+                                                  ("jeugd", "49")})
+NO_LADDER_LAWS = frozenset({"participatie"})  # income support is not a level of help
+
+
+def may_have_ladder(law: str, category: str) -> bool:
+    """False for legal measures and income support: no product there is a lighter other."""
+    return law not in NO_LADDER_LAWS and (law, category) not in MEASURES
+
 
 def tariffs_on(engine: Engine, at: date) -> pd.DataFrame:
     """Tariffs valid on `at`: law, product_code, cents, unit (the latest valid_from wins)."""
@@ -41,9 +79,9 @@ def tariffs_on(engine: Engine, at: date) -> pd.DataFrame:
 
 def default_ladder(engine: Engine, at: date, used: pd.DataFrame | None = None
                    ) -> dict[tuple[str, str], tuple[LadderStep, ...]]:
-    """Per (law, category) the products used in that category with their tariff valid on
-    `at`, dearest first; products without a tariff on `at` are left out. Cheaper rungs with
-    the same unit are the lighter products.
+    """Per (law, category) of LADDER_CATEGORIES the products used in that category with their
+    tariff and unit valid on `at`, dearest first; products without a tariff or unit on `at`
+    are left out. Cheaper rungs with the same unit are the lighter products.
 
     `used` (columns law, category, product_code, label; one row per product) says which
     products are used where; by default those of every allocation that was not removed (the
@@ -57,6 +95,10 @@ def default_ladder(engine: Engine, at: date, used: pd.DataFrame | None = None
                     "GROUP BY law, category, product_code"),
             columns=["law", "category", "product_code", "label"])
     steps = used.merge(tariffs, on=["law", "product_code"], how="inner")
+    same_help = [(law, category) in LADDER_CATEGORIES
+                 for law, category in zip(steps["law"], steps["category"], strict=True)]
+    steps = steps[np.asarray(same_help, dtype=bool) & steps["unit"].notna()
+                  & (steps["unit"].astype(object) != "")]
     steps = steps.sort_values(["law", "category", "cents", "product_code"],
                               ascending=[True, True, False, True], kind="mergesort")
     ladder: dict[tuple[str, str], tuple[LadderStep, ...]] = {}

@@ -38,8 +38,10 @@ months back, so a month-end peildatum gives whole calendar months (2025-06-30 an
   with the same unit whose tariff is below the allocation's tariff: the next such rung below
   the current product (or the dearest one below the tariff when the product is not on the
   ladder). Only allocations with omvang and a tariff (not euro's, not budget). The default
-  ladder is built from the tariff table (`default_ladder`); the user may pass their own in
-  `RuleParameters.ladder` (an empty ladder switches the rule off).
+  ladder is built from the tariff table (`default_ladder`) for the categories whose products
+  are levels of one kind of help (ladder.LADDER_CATEGORIES); the user may pass their own in
+  `RuleParameters.ladder` (an empty ladder switches the rule off). Legal measures (jeugd 47,
+  48, 49) and Participatiewet never get a lighter product, not even on the user's ladder.
 
 Expected annual saving per rule (cents; the worklist takes the maximum over the rules that
 fired, never the sum) -- all from sdesk.services.platform.costs, run-rate = daily rate x 365:
@@ -64,7 +66,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdesk.services.afschaling.ladder import LadderStep, ProductLadder, lighter_step
+from sdesk.services.afschaling.ladder import (
+    LadderStep,
+    ProductLadder,
+    lighter_step,
+    may_have_ladder,
+)
 from sdesk.services.platform.costs import EURO_UNIT, annual_run_rates_cents, daily_rates
 from sdesk.services.platform.errors import SdeskError
 from sdesk.services.platform.intensity import (
@@ -101,6 +108,14 @@ PROPOSAL_PRIORITY: tuple[str, ...] = (LIGHTER_PRODUCT, HIGH_INTENSITY, NO_CLAIMS
                                       LOW_UTILISATION, ENDING_SOON, LONG_DURATION,
                                       OPEN_ENDED_UNREVIEWED, STACKING, HIGH_COST)
 SHARE_RULES = frozenset({ENDING_SOON, OPEN_ENDED_UNREVIEWED, LONG_DURATION, STACKING, HIGH_COST})
+# The chance that a review for this reason ends in a step-down, until the municipality has
+# enough decisions of its own (RuleParameters.chance_min_decisions): conservative guesses,
+# highest where the rule names a concrete step (a lighter product, a lower volume, nothing
+# used), lowest where it only says "have a look" (long duration, stacking, high cost).
+DEFAULT_CHANCES_PCT: Mapping[str, float] = {
+    ENDING_SOON: 20.0, OPEN_ENDED_UNREVIEWED: 15.0, LONG_DURATION: 10.0,
+    HIGH_INTENSITY: 25.0, LOW_UTILISATION: 25.0, NO_CLAIMS: 30.0, STACKING: 10.0,
+    HIGH_COST: 10.0, LIGHTER_PRODUCT: 30.0}
 # Rules that say "look here first": they raise a candidate's priority, never put it on the list.
 PRIORITY_RULES = frozenset({HIGH_COST})
 
@@ -155,6 +170,12 @@ class RuleParameters:
     step_down_share_pct: float = 25.0
     recent_decision_days: int = 90
     ladder: ProductLadder | None = None  # None: default_ladder() from the tariff table
+    # Expected saving = chance x saving if done (see sdesk.services.afschaling.chances).
+    default_chances_pct: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_CHANCES_PCT))
+    chance_min_decisions: int = 20
+    reviews_per_fte_month: float = 20.0
+    team_fte: float = 1.0
 
     def validate(self) -> RuleParameters:
         """Raise ReviewError (Dutch) for a value out of range; return self when all is well."""
@@ -166,12 +187,22 @@ class RuleParameters:
             ("no_claims_months", "Het venster voor 'geen declaraties' (maanden)", 1),
             ("recent_decision_days", "Het aantal dagen na een besluit", 0),
             ("high_cost_top_n", "Het aantal duurste cliënten", 0),
+            ("chance_min_decisions", "Het aantal eigen besluiten voor een kans", 1),
         )
         for name, label, minimum in whole_periods:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
                 raise ReviewError(f"{label} moet een geheel getal van minstens {minimum} zijn "
                                   f"(nu {value}).")
+        for rule, pct in self.default_chances_pct.items():
+            if rule not in RULES_BY_ID:
+                raise ReviewError(f"Onbekende regel '{rule}' bij de standaardkansen.")
+            if not 0 <= pct <= 100:
+                raise ReviewError(f"De standaardkans van '{RULES_BY_ID[rule].title}' moet "
+                                  f"tussen 0 en 100 % liggen (nu {pct}).")
+        if not 0 < self.reviews_per_fte_month <= 1000 or not 0 < self.team_fte <= 1000:
+            raise ReviewError("De capaciteit (beoordelingen per fte per maand en het aantal "
+                              "fte) moet groter dan 0 zijn.")
         for (law, category), months in self.long_duration_norms.items():
             if not isinstance(months, int) or months < 1:
                 raise ReviewError(f"De norm voor 'lange duur' van {law} categorie {category} "
@@ -611,7 +642,9 @@ def _lighter(frame: pd.DataFrame, ladder: ProductLadder
     product = frame["product_code"].to_numpy(dtype=object)
     picked: list[LadderStep | None] = []
     for i in rows[first]:
-        steps = ladder.get((law[i], category[i]))
+        # A legal measure or income support never has a lighter product, whatever the ladder.
+        steps = ladder.get((law[i], category[i])) if may_have_ladder(
+            str(law[i]), str(category[i])) else None
         picked.append(lighter_step(steps, _none(product[i]), _none(unit[i]), float(tariffs[i]))
                       if steps else None)
     lookup = np.empty(int(unique.max()) + 1, dtype=object)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sdesk.services.afschaling.candidates import Worklist
+from sdesk.services.afschaling.candidates import Worklist, chance_label
 from sdesk.services.afschaling.decisions import DECISIONS, decision_label
 from sdesk.services.afschaling.results import BusinessCase, GroupResult
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
@@ -25,7 +25,7 @@ from sdesk.services.platform.text import EXCEL_DATE as DATE_FORMAT
 from sdesk.services.platform.text import EXCEL_DATETIME as DATETIME_FORMAT
 from sdesk.services.platform.text import EXCEL_EURO as EURO_FORMAT
 from sdesk.services.platform.text import EXCEL_PERCENT as PERCENT_FORMAT
-from sdesk.services.platform.text import euros, law_name
+from sdesk.services.platform.text import euro, euros, law_name
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -175,10 +175,11 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
     names = ["Toewijzing", "Wet", "Cliënt", *(["Naam", "BSN"] if identity else []),
              "Categorie", "Product", "Aanbieder", "Medewerker", "Team", "Begin", "Einde",
              "Omvang", "Jaarkosten", "Regels", "Voorstel", "Verwachte besparing",
-             "Laatste beoordeling"]
-    money = {names.index("Jaarkosten"), names.index("Verwachte besparing")}
+             "Laatste beoordeling", "Besparing bij uitvoering", "Kans", "Herkomst kans"]
+    money = {names.index("Jaarkosten"), names.index("Verwachte besparing"),
+             names.index("Besparing bij uitvoering")}
     widths = [12, 14, 14, *([24, 11] if identity else []), 30, 28, 30, 20, 22, 11, 11, 24,
-              14, 40, 50, 20, 20]
+              14, 40, 50, 20, 20, 20, 8, 26]
     _widths(ws, widths)
     header_row = 10  # header block (6), two summary lines, a blank line, column headers
     # A write-only sheet writes its view and print settings before the first row.
@@ -189,7 +190,11 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
     ws.append([out.cell(ws, "Kandidaten", bold=True),
                out.cell(ws, worklist.summary.candidates)])
     ws.append([out.cell(ws, "Verwachte besparing per jaar", bold=True),
-               out.cell(ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT)])
+               out.cell(ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT),
+               out.cell(ws, f"kans × besparing bij uitvoering (bij uitvoering van alles "
+                            f"{euro(worklist.summary.saving_if_done_total_cents)}); "
+                            f"capaciteit {worklist.summary.capacity_per_month} beoordelingen "
+                            "per maand")])
     ws.append([])
     ws.append(out.header_row(ws, names, numeric=money))
 
@@ -208,11 +213,16 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
                 _texts(f["team"]), _dates(f["start_date"]), _dates(f["end_date"]),
                 _texts(f["omvang"]), _eur_array(f["annual_cost_cents"]),
                 _rule_titles(f["rules"]), _texts(f["proposal"]),
-                _eur_array(f["expected_saving_cents"]), _review_texts(f)]
+                _eur_array(f["expected_saving_cents"]), _review_texts(f),
+                _eur_array(f["saving_if_done_cents"]), f["chance"].round(4).tolist(),
+                [chance_label(c, s, n).split(" ", 2)[-1].strip("()") for c, s, n in zip(
+                    f["chance"].tolist(), f["chance_source"].tolist(),
+                    f["chance_decisions"].tolist(), strict=True)]]
     # One styled cell per formatted column, refilled for every row: a write-only sheet
     # writes a row when it is appended, and a new cell object per value costs ~10 %.
     styled = {i: out.cell(ws, None, EURO_FORMAT) for i in money}
     styled.update({names.index(n): out.cell(ws, None, DATE_FORMAT) for n in ("Begin", "Einde")})
+    styled[names.index("Kans")] = out.cell(ws, None, PERCENT_FORMAT)
     for values in zip(*columns, strict=True):
         row = list(values)
         for i, c in styled.items():
@@ -225,18 +235,22 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
         ws, euros(worklist.summary.annual_cost_total_cents), EURO_FORMAT, bold=True)
     total[names.index("Verwachte besparing")] = out.cell(
         ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT, bold=True)
+    total[names.index("Besparing bij uitvoering")] = out.cell(
+        ws, euros(worklist.summary.saving_if_done_total_cents), EURO_FORMAT, bold=True)
     ws.append(total)
 
     rules = guard(wb.create_sheet("Regels"))
-    _widths(rules, [24, 30, 100, 12])
+    _widths(rules, [24, 30, 100, 12, 34])
     _finish(rules, 7)
     out.header_block(rules, "Regels van de werklijst", worklist.at, user, printed_at,
                      worklist_filters_text(worklist))
-    rules.append(out.header_row(rules, ["Regel", "Titel", "Uitleg", "Kandidaten"],
-                                numeric=[3]))
+    rules.append(out.header_row(rules, ["Regel", "Titel", "Uitleg", "Kandidaten",
+                                        "Kans op afschaling"], numeric=[3]))
+    chances = worklist.summary.chances
     for rule_id in RULE_IDS:
         rules.append([rule_id, RULES_BY_ID[rule_id].title, worklist.explanations[rule_id],
-                      worklist.summary.by_rule.get(rule_id, 0)])
+                      worklist.summary.by_rule.get(rule_id, 0),
+                      chances[rule_id].text if rule_id in chances else None])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -333,20 +347,21 @@ def write_business_case_workbook(case: BusinessCase, path: Path | str, user: str
 
     ws = guard(wb.create_sheet("Beoordelingen"))
     names = ["Beoordeling", "Datum", "Toewijzing", "Wet", "Besluit", "Medewerker", "Team",
-             "Jaarkosten vooraf", "Verwachte besparing per jaar", "Dagen sinds besluit",
-             "Basislijn", "Betaald na besluit", "Gerealiseerde besparing",
-             "Gerealiseerd per jaar"]
-    _widths(ws, [12, 11, 12, 14, 24, 22, 22, 18, 22, 12, 16, 16, 20, 20])
+             "Uitgevoerd", "Jaarkosten vooraf", "Verwachte besparing per jaar",
+             "Dagen in venster", "Basislijn", "Betaald na besluit", "Vervangende zorg",
+             "Gerealiseerde besparing", "Gerealiseerd per jaar"]
+    _widths(ws, [12, 11, 12, 14, 24, 22, 22, 16, 18, 22, 12, 16, 16, 16, 20, 20])
     _finish(ws, 7)
     out.header_block(ws, "Beoordelingen", case.at, user, printed_at, _case_filters(case))
-    ws.append(out.header_row(ws, names, numeric=range(7, len(names))))
+    ws.append(out.header_row(ws, names, numeric=range(8, len(names))))
     for r in case.reviews:
         ws.append([r.review_id, out.cell(ws, r.review_date, DATE_FORMAT), r.toewijzingnummer,
-                   law_name(r.law), r.decision_label, r.employee, r.team,
+                   law_name(r.law), r.decision_label, r.employee, r.team, r.execution_label,
                    out.cell(ws, euros(r.annual_cost_before_cents), EURO_FORMAT),
                    out.cell(ws, euros(r.expected_annual_saving_cents), EURO_FORMAT),
-                   r.days_since, out.cell(ws, euros(r.baseline_cents), EURO_FORMAT),
+                   r.window_days, out.cell(ws, euros(r.baseline_cents), EURO_FORMAT),
                    out.cell(ws, euros(r.paid_after_cents), EURO_FORMAT),
+                   out.cell(ws, euros(r.replacement_cost_cents), EURO_FORMAT),
                    out.cell(ws, euros(r.realised_saving_cents), EURO_FORMAT),
                    out.cell(ws, euros(r.realised_saving_per_year_cents), EURO_FORMAT)])
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ LINE_END = "\r\n"
 
 # Columns holding euros (stored as cents) and columns holding decimal numbers.
 MONEY_COLUMNS = frozenset({"tarief", "budget", "bedrag", "prijs", "prognose"})
-NUMBER_COLUMNS = frozenset({"volume", "fte", "aantal", "percentage"})
+NUMBER_COLUMNS = frozenset({"volume", "fte", "aantal", "percentage", "nieuw_volume"})
 
 # Per file: the SQL expression of each FileSpec column (same order) and the FROM clause.
 SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -54,6 +54,13 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
          "c.claim_key", "c.volume"),
         "FROM claim c JOIN allocation a ON a.id = c.allocation_id WHERE NOT c.rejected "
         "ORDER BY c.id"),
+    "beoordelingen": (
+        ("a.toewijzingnummer", "a.law", "r.review_date", "r.decision",
+         "COALESCE(e.external_id, ae.external_id)", "r.new_volume", "r.new_end_date",
+         "r.notes", "r.new_product_code"),
+        "FROM review r JOIN allocation a ON a.id = r.allocation_id "
+        "LEFT JOIN employee e ON e.id = r.employee_id "
+        "LEFT JOIN employee ae ON ae.id = a.employee_id ORDER BY r.id"),
     "begroting": (("year", "name", "amount_cents", "law", "categories", "delivery_form",
                    "forecast_cents", "CASE WHEN subtotal THEN 'ja' ELSE 'nee' END"),
                   "FROM budget_line ORDER BY year, id"),

@@ -44,6 +44,10 @@ FILES: tuple[FileSpec, ...] = (
              free_text=("omschrijving", "aanbieder")),
     FileSpec("declaraties", ("toewijzingnummer", "wet", "periode_begin", "periode_eind", "bedrag"),
              ("declaratie_id", "volume")),
+    # Reviews (beoordelingen) kept in a spreadsheet (#16): the decision per allocation.
+    FileSpec("beoordelingen", ("toewijzingnummer", "wet", "datum", "besluit", "medewerker_id"),
+             ("nieuw_volume", "nieuwe_einddatum", "notitie", "nieuwe_productcode"),
+             free_text=("notitie",)),
     FileSpec("begroting", ("jaar", "post", "bedrag"),
              ("wet", "productcategorieen", "leveringsvorm", "prognose", "subtotaal"),
              free_text=("post",)),

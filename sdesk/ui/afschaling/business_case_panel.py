@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 DEFAULT_FTE = 1.0
 DEFAULT_COST_PER_FTE = 85_000  # euros a year
 FIGURES = (("reviews", "Beoordelingen"), ("expected", "Verwachte besparing per jaar"),
+           ("executed", "Uitgevoerd volgens de gegevens"),
            ("realised", "Gerealiseerde besparing"),
            ("realised_year", "Gerealiseerde besparing per jaar"),
+           ("replacement", "Vervangende zorg (verrekend)"),
+           ("reentry", "Herinstroom binnen 31 dagen / 12 maanden"),
            ("capacity", "Kosten van de capaciteit per jaar"),
            ("return", "Rendement op capaciteit"))
 
@@ -104,6 +107,17 @@ class BusinessCasePanel(QWidget):
             figures.addWidget(QLabel(text), i, 0)
             figures.addWidget(value, i, 1)
             self.labels[key] = value
+        self.labels["executed"].setToolTip(
+            "Een besluit telt als uitgevoerd als de gegevens het laten zien: beëindigd binnen "
+            "31 dagen zonder declaraties daarna, of binnen 31 dagen een lager volume of "
+            "tarief. Niet uitgevoerde besluiten leveren 0 op.")
+        self.labels["realised"].setToolTip(
+            "Werkelijke kosten per dag in de zes volle maanden voor het besluit × dagen tot "
+            "de peildatum, de geplande einddatum of twaalf maanden, min wat de toewijzing en "
+            "vervangende zorg daarna kostten; alleen uitgevoerde besluiten")
+        self.labels["reentry"].setToolTip(
+            "Nieuwe zorg binnen 31 dagen wordt verrekend als vervanging; nieuwe zorg later "
+            "maar binnen twaalf maanden wordt gemeld, niet verrekend")
         self.labels["return"].setToolTip(
             "Gerealiseerde besparing per jaar gedeeld door de kosten van de capaciteit")
         self.message = QLabel()
@@ -165,7 +179,11 @@ class BusinessCasePanel(QWidget):
         texts = {
             "reviews": group_thousands(case.review_count),
             "expected": euro(case.expected_annual_saving_cents),
+            "executed": (f"{group_thousands(case.executed_count)} uitgevoerd, "
+                         f"{group_thousands(case.not_executed_count)} niet"),
             "realised": euro(case.realised_saving_cents),
+            "replacement": euro(case.replacement_cost_cents),
+            "reentry": f"{case.reentry_31d} / {case.reentry_12m}",
             "realised_year": euro(case.realised_saving_per_year_cents),
             "capacity": euro(case.capacity_cost_cents),
             "return": "–" if ret is None else decimal(ret, 2),

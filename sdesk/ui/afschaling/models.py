@@ -94,12 +94,16 @@ class CandidateRows(Sequence["Candidate"]):
 
 
 class CandidateTableModel(RowTableModel["Candidate"]):
-    (COL_PERSON, COL_LAW, COL_PRODUCT, COL_PROVIDER, COL_COST, COL_RULES, COL_PROPOSAL,
-     COL_SAVING) = range(8)
-    width_caps: ClassVar[dict[int, int]] = {2: 220, 3: 220, 5: 240, 6: 320}
+    (COL_PERSON, COL_NAME, COL_LAW, COL_PRODUCT, COL_PROVIDER, COL_COST, COL_RULES,
+     COL_PROPOSAL, COL_CHANCE, COL_SAVING) = range(10)
+    width_caps: ClassVar[dict[int, int]] = {1: 200, 3: 220, 4: 220, 6: 240, 7: 320}
     columns: ClassVar[Sequence[Column[Candidate]]] = (
         Column("Cliënt", person_text, header_tooltip="BSN, of het pseudoniem voor rollen die "
                                                      "geen persoonsgegevens zien"),
+        # A klantmanager knows people by name; roles that see no identity get no name.
+        Column("Naam", lambda c: c.person_name or "",
+               header_tooltip="Naam van de cliënt (alleen voor rollen die persoonsgegevens "
+                              "zien)"),
         Column("Wet", lambda c: LAW_SHORT.get(c.law, c.law)),
         Column("Product", product_text),
         Column("Aanbieder", lambda c: c.provider or ""),
@@ -109,9 +113,14 @@ class CandidateTableModel(RowTableModel["Candidate"]):
         Column("Regels", rules_text, header_tooltip="Waarom de toewijzing op de lijst staat; "
                                                     "wijs een regel aan voor de uitleg"),
         Column("Voorgestelde afschaling", lambda c: c.proposal.text),
+        Column("Kans", lambda c: c.chance_text, lambda c: c.chance, numeric=True,
+               header_tooltip="Kans op afschaling voor de leidende regel: uit de eigen "
+                              "besluiten van de gemeente zodra er genoeg zijn, anders een "
+                              "voorzichtige standaard"),
         Column("Verwachte besparing", lambda c: euro(c.expected_saving_cents),
                lambda c: c.expected_saving_cents, numeric=True,
-               header_tooltip="Per jaar: het hoogste bedrag van de regels die gelden"),
+               header_tooltip="Per jaar: kans × besparing bij uitvoering, het hoogste "
+                              "bedrag van de regels die gelden"),
     )
 
     def set_worklist(self, wl: Worklist) -> None:
@@ -166,9 +175,13 @@ class CandidateTableModel(RowTableModel["Candidate"]):
             return f["annual_cost_cents"].tolist()
         if column == cls.COL_SAVING:
             return f["expected_saving_cents"].tolist()
+        if column == cls.COL_CHANCE:
+            return f["chance"].tolist()
         if column == cls.COL_PERSON:
             bsn = text("bsn")
             keys = np.where(bsn != "", bsn, text("person"))
+        elif column == cls.COL_NAME:
+            keys = text("person_name")
         elif column == cls.COL_LAW:
             keys = np.asarray([LAW_SHORT.get(law, law) for law in text("law")], dtype=object)
         elif column == cls.COL_PRODUCT:
@@ -193,6 +206,11 @@ class CandidateTableModel(RowTableModel["Candidate"]):
                 and index.column() == self.COL_RULES):
             c = self._rows[index.row()]
             return "\n\n".join(f"{f.title}: {f.explanation}" for f in c.fired)
+        if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
+                and index.column() == self.COL_SAVING):
+            c = self._rows[index.row()]
+            return (f"Bij uitvoering {euro(c.saving_if_done_cents)} per jaar × kans "
+                    f"{c.chance_text} = {euro(c.expected_saving_cents)}")
         return super().data(index, role)
 
     def tooltip(self, row: Candidate) -> str | None:

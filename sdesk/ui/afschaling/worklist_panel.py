@@ -38,11 +38,25 @@ def summary_text(wl: Worklist) -> str:
         f"{group_thousands(s.candidates)} kandidaten")
     per_rule = " · ".join(f"{rule_title(r)} {group_thousands(n)}"
                           for r, n in s.by_rule.items() if n)
-    text = (f"<b>{count}</b>, totale verwachte besparing "
-            f"<b>{euro(s.expected_saving_total_cents)}</b> per jaar "
-            f"(jaarkosten {euro(s.annual_cost_total_cents)})")
+    text = (f"<b>{count}</b>, verwachte besparing (gewogen naar de kans op afschaling) "
+            f"<b>{euro(s.expected_saving_total_cents)}</b> per jaar; bij uitvoering van alles "
+            f"{euro(s.saving_if_done_total_cents)} (jaarkosten "
+            f"{euro(s.annual_cost_total_cents)})")
+    if s.capacity_per_month:
+        months = s.months_of_work or 0.0
+        text += (f"<br>Capaciteit: {group_thousands(s.capacity_per_month)} beoordelingen per "
+                 f"maand; de eerste maand levert verwacht {euro(s.capacity_saving_cents)} per "
+                 f"jaar op, de hele lijst is {_months(months)} werk")
+    chances = " · ".join(f"{rule_title(r)} {c.text}" for r, c in s.chances.items()
+                         if s.by_rule.get(r))
     text = f"{text}<br>Per regel: {per_rule}" if per_rule else text
+    text = f"{text}<br>Kansen: {chances}" if chances else text
     return f"{text}<br><i>Lijst: {wl.filters.scope_text}.</i>"
+
+
+def _months(months: float) -> str:
+    shown = f"{months:.1f}".replace(".", ",")
+    return "1 maand" if shown == "1,0" else f"{shown} maanden"
 
 
 class WorklistPanel(QWidget):
@@ -177,6 +191,8 @@ class WorklistPanel(QWidget):
         self._restoring = True
         try:
             self.model.set_worklist(wl)
+            # Roles that see no identity have no names: no empty column for them.
+            self.view.setColumnHidden(CandidateTableModel.COL_NAME, not wl.sees_identity)
             found = keep is not None and self.select_candidate(keep.toewijzingnummer, keep.law)
         finally:
             self._restoring = False

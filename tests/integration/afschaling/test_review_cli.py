@@ -30,11 +30,16 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
     assert main(["review", "--db", str(db_path), "--at", AT.isoformat(), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == ["at", "scope", "candidates", "summary"]
-    assert list(data["summary"]) == ["candidates", "expected_saving_total", "by_rule"]
+    assert list(data["summary"]) == ["candidates", "expected_saving_total", "by_rule",
+                                     "expected_saving_weighted", "saving_if_done_total",
+                                     "capacity_per_month", "capacity_expected_saving",
+                                     "running_allocations", "running_annual_cost", "chances"]
     assert data == expected and data["summary"]["candidates"] > 0
     assert list(data["candidates"][0]) == ["toewijzingnummer", "law", "person", "category",
                                            "product", "annual_cost", "rules",
-                                           "expected_saving", "priority"]
+                                           "expected_saving", "priority", "chance",
+                                           "chance_source", "chance_decisions",
+                                           "saving_if_done"]
     assert all(c["toewijzingnummer"].startswith("T-") and c["person"].startswith("P-")
                for c in data["candidates"])
     savings = [c["expected_saving"] for c in data["candidates"]]

@@ -4,16 +4,20 @@ What-if on R20 (wmo 02A02, 3 uur per week x EUR 78, from 2025-01-01, open-ended)
 AT = 2025-06-30: run-rate 3 x 7800 x 52 = 1,216,800; open-ended, so the commitment runs to
 31-12-2025: 185 days (30 June .. 31 December, both included).
 
-Business case at AT, reviews since 2024-07-01 (the twelve months up to AT):
+Business case at AT, reviews since 2024-07-01 (the twelve months up to AT); realised saving
+counts only decisions the data show carried out (#16, by hand in test_realised_saving.py):
 
-  review                                  days  baseline = run-rate/365 x days, paid after
-  B1 scale_down 4 -> 2 uur on 2025-04-30    61  1,456,000/365 x 61; successor B1N claimed
-                                                May and June: 60,000 + 60,000
-  B2 stop on 2025-05-31                     30  811,200/365 x 30; a claim 1-10 June 10,000
-  B3 continue on 2025-06-15                 15  realised 0 by definition (paid: half of the
-                                                June claim 44,850 = 22,425)
-  B4 to_general_provision on 2025-05-15     46  728,000/365 x 46; May claim 60,000 pro-rated
-                                                16 of 31 days after the decision
+  review                                  window  outcome
+  B1 scale_down 4 -> 2 uur on 2025-04-30       0  executed (B1 ended, B1N with 2 uur from
+                                                  1 May), but B1 was to end on 30 April
+                                                  anyway: the window is empty, realised 0
+  B2 stop on 2025-05-31                       30  not executed (still open-ended, claimed in
+                                                  June): 0; baseline 67,600/182 x 30 (the May
+                                                  claim over December..May), paid 10,000
+  B3 continue on 2025-06-15                   15  realised 0 by definition (paid: half of the
+                                                  June claim 44,850 = 22,425)
+  B4 to_general_provision on 2025-05-15       46  not executed (still open-ended): 0; no claims
+                                                  November..April, so a daily cost of 0
   B2 continue on 2024-06-15: before the period, not counted.
 """
 
@@ -265,9 +269,7 @@ def test_unknown_rule_in_a_decision(db: Engine, db_path: Path) -> None:
 
 # -- business case ----------------------------------------------------------------------------
 
-B1_FLOAT = 4 * 7000 * 52 / 365 * 61 - 120_000
-B2_FLOAT = 2 * 7800 * 52 / 365 * 30 - 10_000
-B4_FLOAT = 2 * 7000 * 52 / 365 * 46 - 60_000 * 16 / 31
+B2_BASELINE = 67_600 / 182 * 30
 
 
 @pytest.fixture
@@ -294,34 +296,33 @@ def test_business_case_by_hand(decided: Engine) -> None:
     assert b2.expected_annual_saving_cents == 2 * 7800 * 52
     assert b3.expected_annual_saving_cents == 0
     assert b4.expected_annual_saving_cents == 2 * 7000 * 52
-    assert b1.baseline_cents == round(4 * 7000 * 52 / 365 * 61)
-    assert b1.paid_after_cents == 120_000  # B1N, the successor; B1's April claim is before
-    assert b1.realised_saving_cents == round(B1_FLOAT)
+    assert (b1.executed, b2.executed, b3.executed, b4.executed) == (True, False, None, False)
+    assert (b1.window_days, b2.window_days, b3.window_days, b4.window_days) == (0, 30, 15, 46)
+    assert b1.baseline_cents == 0 and b1.realised_saving_cents == 0
+    assert b2.baseline_cents == round(B2_BASELINE)
     assert b2.paid_after_cents == 10_000
-    assert b2.realised_saving_cents == round(B2_FLOAT)
+    assert b2.realised_saving_cents == 0  # not executed
     assert b3.paid_after_cents == round(44_850 * 15 / 30)
     assert b3.realised_saving_cents == 0  # continue
+    assert b4.baseline_cents == 0  # no claims in the six months before the decision
     assert b4.paid_after_cents == round(60_000 * 16 / 31)
-    assert b4.realised_saving_cents == round(B4_FLOAT)
-    assert b1.realised_saving_per_year_cents == round(B1_FLOAT * 365 / 61)
-    assert b4.realised_saving_per_year_cents == round(B4_FLOAT * 365 / 46)
+    assert b4.realised_saving_cents == 0
 
     shares = {o.decision: (o.count, o.share) for o in case.outcomes}
     assert shares == {"continue": (1, 0.25), "scale_down": (1, 0.25), "stop": (1, 0.25),
                       "to_general_provision": (1, 0.25), "to_other_law": (0, 0.0)}
     assert case.expected_annual_saving_cents == 728_000 + 811_200 + 0 + 728_000
-    assert case.realised_saving_cents == round(B1_FLOAT) + round(B2_FLOAT) + round(B4_FLOAT)
-    per_year = (round(B1_FLOAT * 365 / 61) + round(B2_FLOAT * 365 / 30)
-                + round(B4_FLOAT * 365 / 46))
-    assert case.realised_saving_per_year_cents == per_year
+    assert case.realised_saving_cents == 0 and case.realised_saving_per_year_cents == 0
+    assert (case.executed_count, case.not_executed_count) == (1, 2)
     assert case.capacity_cost_cents == 4_000_000
-    assert case.return_on_capacity == pytest.approx(per_year / 4_000_000)
+    assert case.return_on_capacity == 0
 
     teams = {g.name: g for g in case.by_team}
     assert set(teams) == {"Noord", "Zuid"}
     assert teams["Noord"].reviews == 3 and teams["Zuid"].reviews == 1
     assert teams["Zuid"].by_decision["stop"] == 1
-    assert teams["Zuid"].realised_saving_cents == round(B2_FLOAT)
+    assert teams["Zuid"].realised_saving_cents == 0
+    assert (teams["Zuid"].executed, teams["Zuid"].not_executed) == (0, 1)
     assert [g.name for g in case.by_employee] == ["Piet Pieters", "Sanne de Vries"]
 
 
@@ -338,8 +339,8 @@ def test_cost_before_is_kept_when_the_backoffice_changes_in_place(
     case = business_case(decided, AT, fte=0.5, cost_per_fte_cents=8_000_000)
     b4_result = next(r for r in case.reviews if r.toewijzingnummer == "B4")
     assert b4_result.annual_cost_before_cents == 2 * 7000 * 52
-    assert b4_result.baseline_cents == round(2 * 7000 * 52 / 365 * 46)
-    assert b4_result.realised_saving_cents == round(B4_FLOAT)
+    # Lowering the volume does not carry out a move to the general provision.
+    assert b4_result.executed is False and b4_result.realised_saving_cents == 0
     # A review recorded before sdesk kept the cost falls back to the allocation as stored.
     with decided.begin() as conn:
         conn.exec_driver_sql("UPDATE review SET annual_cost_before_cents = NULL")
@@ -393,6 +394,11 @@ def test_business_case_json_and_workbook(decided: Engine, tmp_path: Path) -> Non
                if r[2] in ("B1", "B2", "B3", "B4")]
     assert len(reviews) == 4
     assert sum(r[-2] for r in reviews) == pytest.approx(case.realised_saving_cents / 100)
+    # Executed or not, and the replacement care netted, per review (#16 item 6).
+    by_case = {r.toewijzingnummer: r for r in case.reviews}
+    assert {r[2]: r[7] for r in reviews} == {k: v.execution_label for k, v in by_case.items()}
+    assert {r[2]: r[-3] for r in reviews} == {
+        k: round(v.replacement_cost_cents / 100, 2) for k, v in by_case.items()}
 
 
 def test_a_decision_is_audited_with_the_change(db: Engine) -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import Engine
 
 from sdesk.services.afschaling.candidates import worklist, worklist_json
 from sdesk.services.afschaling.decisions import record_decision
-from sdesk.services.afschaling.rules import ReviewError, RuleParameters
+from sdesk.services.afschaling.rules import RULE_IDS, ReviewError, RuleParameters
 from sdesk.services.afschaling.workbook import write_worklist_workbook
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform import cache
@@ -48,7 +48,10 @@ from tests.integration.exchange_data import write_folder
 AT = date(2025, 6, 30)
 KM = Actor("Kim", "klantmanager")
 CONTROLLER = Actor("Carla", "controller")
-PARAMS = RuleParameters(high_cost_top_n=0)
+# Every chance 100 %: the expected saving is the saving if done, pinned by hand below (the
+# chances themselves are tested in tests/integration/afschaling/test_chances.py).
+CERTAIN = {r: 100.0 for r in RULE_IDS}
+PARAMS = RuleParameters(high_cost_top_n=0, default_chances_pct=CERTAIN)
 
 USED_W40 = 180_504  # cents claimed in the window; the commitment is 728,000 x 181 / 365
 W40_SAVING = round(2 * 7000 * 52 * (1 - USED_W40 / (2 * 7000 * 52 * 181 / 365)))
@@ -142,7 +145,7 @@ def test_sorted_by_expected_saving_computed_by_hand(wl_db: Engine) -> None:
 def test_the_maximum_over_rules_not_the_sum(wl_db: Engine) -> None:
     # With the top 10 back, every row also fires high_cost (25 %); W10 and J10 now have two
     # rules of 25 % each and still save 25 %, W30 keeps its larger intensity saving.
-    w = worklist(wl_db, KM, AT, RuleParameters())
+    w = worklist(wl_db, KM, AT, RuleParameters(default_chances_pct=CERTAIN))
     rows = {c.toewijzingnummer: c for c in w.rows}
     assert rows["W10"].rules == ("ending_soon", "high_cost")
     assert rows["W10"].expected_saving_cents == round(3 * 3450 * 52 * 0.25)
@@ -243,18 +246,27 @@ def test_json_keys_and_euros(wl_db: Engine) -> None:
     assert "zonder Participatiewet-uitkeringen" in data["scope"]["text"]
     first = data["candidates"][0]
     assert set(first) == {"toewijzingnummer", "law", "person", "category", "product",
-                          "annual_cost", "rules", "expected_saving", "priority"}
+                          "annual_cost", "rules", "expected_saving", "priority", "chance",
+                          "chance_source", "chance_decisions", "saving_if_done"}
     assert first == {"toewijzingnummer": "W30", "law": "wmo", "person": "PC", "category": "07",
                      "product": "07A01", "annual_cost": 14508.0, "rules": ["high_intensity"],
-                     "expected_saving": 4836.0, "priority": "normaal"}
+                     "expected_saving": 4836.0, "priority": "normaal", "chance": 1.0,
+                     "chance_source": "standaard", "chance_decisions": 0,
+                     "saving_if_done": 4836.0}
     assert data["candidates"][1]["expected_saving"] == round(W40_SAVING / 100, 2)
+    total = round((483_600 + W40_SAVING + 134_550 + 124_800 + 101_400) / 100, 2)
     assert data["summary"] == {
         "candidates": 5,
-        "expected_saving_total": round((483_600 + W40_SAVING + 134_550 + 124_800 + 101_400)
-                                       / 100, 2),
+        "expected_saving_total": total,
         "by_rule": {"ending_soon": 2, "open_ended_unreviewed": 0, "long_duration": 0,
                     "high_intensity": 1, "low_utilisation": 1, "no_claims": 0, "stacking": 0,
-                    "high_cost": 0, "lighter_product": 1}}
+                    "high_cost": 0, "lighter_product": 1},
+        "expected_saving_weighted": total, "saving_if_done_total": total,
+        "capacity_per_month": 20, "capacity_expected_saving": total,
+        "running_allocations": 5,
+        "running_annual_cost": (1_450_800 + 728_000 + 538_200 + 1_216_800 + 405_600) / 100,
+        "chances": {r: {"chance": 1.0, "source": "standaard", "decisions": 0}
+                    for r in RULE_IDS}}
     json.dumps(data)  # plain JSON types only
 
 

@@ -121,8 +121,8 @@ def test_full_refresh_compares_only_the_files_in_the_set(loaded: Engine, tmp_pat
         ("huishoudens", 1, ("H2",))]
     assert result.warnings == [
         "volledige verversing: niet vergeleken omdat ze niet in de bestanden staan: personen, "
-        "medewerkers, tarieven, toewijzingen, declaraties, begroting, kostenkaart, "
-        "interventies, inwoners, prijsindex"]
+        "medewerkers, tarieven, toewijzingen, declaraties, beoordelingen, begroting, "
+        "kostenkaart, interventies, inwoners, prijsindex"]
     assert _count(loaded, "SELECT count(*) FROM household WHERE external_id = 'H2'") == 1
 
 

@@ -86,6 +86,17 @@ SPECS: dict[str, _Spec] = {
         (("law", "wet"), ("toewijzingnummer", "toewijzingnummer"),
          ("period_start", "periode_begin"), ("period_end", "periode_eind"),
          ("volume", "volume"), ("amount_cents", "bedrag")), skip_missing="rejected"),
+    "beoordelingen": _Spec(
+        "SELECT a.law, a.toewijzingnummer, r.review_date, r.decision, "
+        "COALESCE(e.external_id, ae.external_id) AS employee, r.new_volume, "
+        "r.new_product_code, r.new_end_date, r.notes FROM review r "
+        "JOIN allocation a ON a.id = r.allocation_id "
+        "LEFT JOIN employee e ON e.id = r.employee_id "
+        "LEFT JOIN employee ae ON ae.id = a.employee_id",
+        ("law", "toewijzingnummer", "review_date", "decision"),
+        (("employee", "medewerker_id"), ("new_volume", "nieuw_volume"),
+         ("new_product_code", "nieuwe_productcode"), ("new_end_date", "nieuwe_einddatum"),
+         ("notes", "notitie"))),
     "begroting": _Spec(
         "SELECT year, name, law, categories, delivery_form, amount_cents, forecast_cents, "
         "subtotal FROM budget_line", ("year", "name"),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from stdnum.nl import bsn as stdnum_bsn
 
+from sdesk.models.enums import Decision
 from sdesk.services.budget import LineSelection, find_overlaps, overlap_message
 from sdesk.services.exchange.importing.existing import Known
 from sdesk.services.exchange.importing.parsing import Columns, Dates, pad_codes
@@ -355,6 +356,66 @@ def check_declaraties(cols: Columns, known: Known) -> Rows:
             "volume": volume, "amount_cents": amount}
 
 
+def check_beoordelingen(cols: Columns, known: Known) -> Rows:
+    """Check beoordelingen (reviews kept in a spreadsheet) against their allocations and
+    employees, as `record_decision` would; returns its columns."""
+    from sdesk.services.afschaling import DECISION_ALIASES, DECISIONS
+
+    numbers = cols.text("toewijzingnummer", required=True)
+    laws = _laws(cols)
+    day = cols.dates("datum", required=True)
+    decision = cols.choice("besluit", DECISIONS, required=True, aliases=DECISION_ALIASES)
+    employees = cols.text("medewerker_id", required=True)
+    _references(cols, employees, known.employees, "medewerker_id", "medewerker")
+    volume = _volume(cols, "nieuw_volume")
+    cols.bad(np.isfinite(volume) & (volume <= 0), "nieuw_volume", "moet groter dan 0 zijn")
+    product = cols.text("nieuwe_productcode")
+    end_iso = cols.dates("nieuwe_einddatum").iso
+    notes = cols.text("notitie")
+    day_iso = day.iso
+    # One reason per row and column, reported at once (a row-by-row report is quadratic).
+    reasons: dict[str, list[str | None]] = {c: [None] * cols.n for c in (
+        "toewijzingnummer", "nieuw_volume", "nieuwe_einddatum")}
+    scale_down = Decision.SCALE_DOWN.value
+    for i, (law, nr, when, what) in enumerate(zip(laws, numbers, day_iso, decision,
+                                                  strict=True)):
+        span = known.allocations.get((law, nr)) if law and nr else None
+        if law and nr and span is None:
+            reasons["toewijzingnummer"][i] = f"onbekende toewijzing {law} {nr}"
+        elif span is not None and when and not span[0] <= when <= (span[1] or when):
+            # A warning, not a refusal: the backoffice may end an allocation with an earlier
+            # date after the review (and an export of sdesk's own reviews must come back).
+            cols.report.warnings.append(
+                f"{cols.table.label}:{int(cols.table.lines[i])}: datum: beoordelingsdatum "
+                f"{when} valt buiten toewijzing {law} {nr} ({span[0]}..{span[1] or 'open'}); "
+                "de beoordeling is ingelezen, controleer de datum")
+        changes = bool(np.isfinite(volume[i])) or product[i] is not None
+        if what == scale_down and not changes:
+            reasons["nieuw_volume"][i] = ("afschalen vraagt een nieuw_volume (lager dan nu) "
+                                          "of een nieuwe_productcode")
+        elif what is not None and what != scale_down and changes:
+            reasons["nieuw_volume"][i] = (f"bij besluit '{what}' horen geen nieuw_volume en "
+                                          "geen nieuwe_productcode")
+        if end_iso[i] is not None and when and end_iso[i] < when:
+            reasons["nieuwe_einddatum"][i] = "nieuwe einddatum ligt vóór de beoordelingsdatum"
+    for column, texts in reasons.items():
+        mask = np.array([t is not None for t in texts], dtype=bool)
+        if mask.any():
+            cols.bad(mask, column, [t or "" for t in texts])
+    # As record_decision: an ending decision without an end date ends on the review date.
+    ending = np.array([w is not None and w not in (Decision.CONTINUE.value, scale_down)
+                       for w in decision], dtype=bool)
+    end_iso = np.where(ending & np.array([e is None for e in end_iso], dtype=bool), day_iso,
+                       end_iso)
+    keys = pd.Series([f"{law}:{nr}:{when}:{what}" if law and nr and when and what else None
+                      for law, nr, when, what in zip(laws, numbers, day_iso, decision,
+                                                     strict=True)], dtype=object)
+    _duplicates(cols, keys, "toewijzingnummer")
+    return {"law": laws, "toewijzingnummer": numbers, "review_date": day_iso,
+            "decision": decision, "employee": employees, "new_volume": volume,
+            "new_product_code": product, "new_end_date": end_iso, "notes": notes}
+
+
 def check_begroting(cols: Columns, known: Known) -> Rows:
     """Check begroting (year, law, categories); returns its columns."""
     year = cols.years("jaar", required=True)
@@ -502,7 +563,8 @@ CHECKS = {
     "huishoudens": check_huishoudens, "personen": check_personen,
     "medewerkers": check_medewerkers, "tarieven": check_tarieven,
     "toewijzingen": check_toewijzingen, "declaraties": check_declaraties,
-    "begroting": check_begroting, "kostenkaart": check_kostenkaart,
+    "beoordelingen": check_beoordelingen, "begroting": check_begroting,
+    "kostenkaart": check_kostenkaart,
     "interventies": check_interventies, "inwoners": check_inwoners,
     "prijsindex": check_prijsindex,
 }

@@ -144,6 +144,59 @@ def write_declaraties(conn: Connection, rows: Rows,
         index.create(conn)
 
 
+def write_beoordelingen(conn: Connection, rows: Rows) -> None:
+    """Insert the checked reviews, or update the one with the same allocation, date and
+    decision (a spreadsheet imported twice adds nothing). The expected saving is computed as
+    `record_decision` does from the allocation as stored: a scale-down the run-rate at the
+    lower volume or the new product's tariff, an ending decision the whole run-rate, continue
+    0. The realised basis is left to the business case (it computes it from the claims)."""
+    import pandas as pd
+
+    from sdesk.services.platform.costs import annual_run_rates_cents
+
+    employees = _id_map(conn, "SELECT external_id, id FROM employee")
+    columns = ("start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
+               "budget_cents")
+    for law, nr, day, decision, employee, volume, product, new_end, notes in zip(
+            _objs(rows["law"]), _objs(rows["toewijzingnummer"]), _objs(rows["review_date"]),
+            _objs(rows["decision"]), _objs(rows["employee"]), _floats(rows["new_volume"]),
+            _objs(rows["new_product_code"]), _objs(rows["new_end_date"]), _objs(rows["notes"]),
+            strict=True):
+        found = conn.exec_driver_sql(
+            f"SELECT id, {', '.join(columns)}, product_code FROM allocation "
+            "WHERE law = ? AND toewijzingnummer = ?", (law, nr)).one()
+        before = pd.DataFrame([found[1:8]], columns=list(columns))
+        after = before.copy()
+        if volume is not None:
+            after["volume"] = volume
+        if product and product != found[8]:
+            tariff = conn.exec_driver_sql(
+                "SELECT cents FROM tariff WHERE law = ? AND product_code = ? AND valid_from "
+                "<= ? ORDER BY valid_from DESC LIMIT 1", (law, product, day)).scalar()
+            if tariff is not None:
+                after["tariff_cents"] = tariff
+        run_rate = round(float(annual_run_rates_cents(before)[0]))
+        expected = {"continue": 0, "scale_down": max(
+            run_rate - round(float(annual_run_rates_cents(after)[0])), 0)}.get(
+            decision, run_rate)
+        values = (employees.get(employee), volume, product or None, new_end, expected,
+                  run_rate, notes)
+        existing = conn.exec_driver_sql(
+            "SELECT id FROM review WHERE allocation_id = ? AND review_date = ? AND decision = ? "
+            "ORDER BY id LIMIT 1", (found[0], day, decision)).scalar()
+        if existing is None:
+            conn.exec_driver_sql(
+                "INSERT INTO review (allocation_id, review_date, decision, employee_id, "
+                "new_volume, new_product_code, new_end_date, expected_annual_saving_cents, "
+                "annual_cost_before_cents, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (found[0], day, decision, *values))
+        else:
+            conn.exec_driver_sql(
+                "UPDATE review SET employee_id = ?, new_volume = ?, new_product_code = ?, "
+                "new_end_date = ?, expected_annual_saving_cents = ?, "
+                "annual_cost_before_cents = ?, notes = ? WHERE id = ?", (*values, existing))
+
+
 def write_begroting(conn: Connection, rows: Rows) -> None:
     """Insert or update the checked budget lines."""
     data = list(zip(_ints(rows["year"]), _objs(rows["name"]), _objs(rows["law"]),
@@ -209,6 +262,7 @@ WRITERS: dict[str, Callable[..., None]] = {
     "huishoudens": write_huishoudens, "personen": write_personen,
     "medewerkers": write_medewerkers, "tarieven": write_tarieven,
     "toewijzingen": write_toewijzingen, "declaraties": write_declaraties,
+    "beoordelingen": write_beoordelingen,
     "begroting": write_begroting, "kostenkaart": write_kostenkaart,
     "interventies": write_interventies, "inwoners": write_inwoners,
     "prijsindex": write_prijsindex,
