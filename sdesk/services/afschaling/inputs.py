@@ -61,12 +61,25 @@ log = logging.getLogger(__name__)
 KEEP = 2
 
 
+THROUGH_KIND = "claims_through"
+
+
 def claims_through(engine: Engine, at: date) -> date:
     """The last day of the claim windows on `at`: the end of the last complete claim month
     (platform.completeness), so a peildatum on the 1st or months not yet declared never make
     a well-used allocation look unused. Kept per data version and peildatum."""
+    stored_key = repr((cache_key(engine), at))
+
     def build() -> date:
-        return min(at, claims_completeness(engine, at).complete_through)
+        # Kept in the database too: a new process (every CLI call, every window) reads the
+        # date back instead of judging the months again (a second at the medium preset).
+        found = stored_frames.load(engine, THROUGH_KIND, stored_key)
+        if found is not None and isinstance(found[1], dict) and "through" in found[1]:
+            return date.fromisoformat(found[1]["through"])
+        through = min(at, claims_completeness(engine, at).complete_through)
+        stored_frames.save(engine, THROUGH_KIND, stored_key, pd.DataFrame(),
+                           {"through": through.isoformat()}, keep=KEEP)
+        return through
     return remember("claims_through", engine, (cache_key(engine), at), build, keep=KEEP)
 
 

@@ -13,6 +13,7 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from sdesk.services.afschaling import RuleParameters, worklist
@@ -85,3 +86,21 @@ def test_an_allocation_really_used_less_is_still_flagged(engine: Engine,
         conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents / 2 "
                              "WHERE period_start >= '2025-01-01'")
     assert "low_utilisation" in _rules_on(db, date(2025, 6, 30))
+
+
+def test_a_new_process_reads_the_judged_months_back(engine: Engine, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end of the claim windows is stored with the worklist's inputs, so a new process
+    (every CLI call) does not judge the months again."""
+    from sdesk.services.afschaling import inputs
+    from sdesk.services.platform.cache import forget
+
+    db = _database(engine, tmp_path / "d", (2025, 4))
+    assert inputs.claims_through(db, date(2025, 6, 30)) == date(2025, 4, 30)
+    forget(db, stored=False)  # as a fresh process: nothing in memory
+
+    def judged_again(*_args: object) -> None:
+        raise AssertionError("the months were judged again")
+
+    monkeypatch.setattr(inputs, "claims_completeness", judged_again)
+    assert inputs.claims_through(db, date(2025, 6, 30)) == date(2025, 4, 30)
