@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING
 from sdesk.services.platform.face import lazy_face
 
 if TYPE_CHECKING:
-    from sdesk.services.afschaling.candidates import (
-        Candidate as Candidate,
-    )
-    from sdesk.services.afschaling.candidates import (
-        Worklist as Worklist,
-    )
-    from sdesk.services.afschaling.candidates import (
-        worklist as worklist,
-    )
-    from sdesk.services.afschaling.candidates import (
-        worklist_json as worklist_json,
-    )
+    from sdesk.services.afschaling.candidates import worklist as worklist
+    from sdesk.services.afschaling.candidates import worklist_json as worklist_json
+    from sdesk.services.afschaling.catalogue import rule_catalogue as rule_catalogue
+    from sdesk.services.afschaling.catalogue import rule_explanation as rule_explanation
     from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
     from sdesk.services.afschaling.decisions import DECISION_ALIASES as DECISION_ALIASES
@@ -46,6 +38,8 @@ if TYPE_CHECKING:
     )
     from sdesk.services.afschaling.ladder import LadderStep as LadderStep
     from sdesk.services.afschaling.ladder import default_ladder as default_ladder
+    from sdesk.services.afschaling.listing import Candidate as Candidate
+    from sdesk.services.afschaling.listing import Worklist as Worklist
     from sdesk.services.afschaling.results import (
         BusinessCase as BusinessCase,
     )
@@ -66,8 +60,6 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.rules import RULES_BY_ID as RULES_BY_ID
     from sdesk.services.afschaling.rules import ReviewError as ReviewError
     from sdesk.services.afschaling.rules import RuleParameters as RuleParameters
-    from sdesk.services.afschaling.rules import rule_catalogue as rule_catalogue
-    from sdesk.services.afschaling.rules import rule_explanation as rule_explanation
     from sdesk.services.afschaling.workbook import (
         write_business_case_workbook as write_business_case_workbook,
     )
@@ -81,7 +73,7 @@ _LAZY = {
     "business_case": "results",
     "business_case_json": "results",
     "BusinessCase": "results",
-    "Candidate": "candidates",
+    "Candidate": "listing",
     "decision_choices": "decisions",
     "decision_code": "decisions",
     "decision_label": "decisions",
@@ -98,8 +90,8 @@ _LAZY = {
     "review_history": "decisions",
     "ReviewRow": "decisions",
     "ReviewError": "rules",
-    "rule_catalogue": "rules",
-    "rule_explanation": "rules",
+    "rule_catalogue": "catalogue",
+    "rule_explanation": "catalogue",
     "RULE_IDS": "rules",
     "RuleParameters": "rules",
     "RULES": "rules",
@@ -107,7 +99,7 @@ _LAZY = {
     "what_if": "decisions",
     "WhatIf": "decisions",
     "worklist": "candidates",
-    "Worklist": "candidates",
+    "Worklist": "listing",
     "worklist_json": "candidates",
     "write_business_case_workbook": "workbook",
     "write_worklist_workbook": "workbook",

@@ -48,7 +48,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from sdesk.models.enums import Decision
-from sdesk.services.afschaling.rules import ReviewError, check_rule_ids
+from sdesk.services.afschaling.catalogue import check_rule_ids
+from sdesk.services.afschaling.rules import ReviewError
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, allocation_pseudonym, is_pseudonym
 from sdesk.services.platform.bounds import (

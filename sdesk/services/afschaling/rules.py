@@ -58,7 +58,7 @@ fired, never the sum) -- all from sdesk.services.platform.costs, run-rate = dail
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -84,7 +84,6 @@ from sdesk.services.platform.intensity import (
     weekly_units,
 )
 from sdesk.services.platform.periods import add_months
-from sdesk.services.platform.text import euro
 
 
 class ReviewError(SdeskError):
@@ -116,38 +115,29 @@ DEFAULT_CHANCES_PCT: Mapping[str, float] = {
     ENDING_SOON: 20.0, OPEN_ENDED_UNREVIEWED: 15.0, LONG_DURATION: 10.0,
     HIGH_INTENSITY: 25.0, LOW_UTILISATION: 25.0, NO_CLAIMS: 30.0, STACKING: 10.0,
     HIGH_COST: 10.0, LIGHTER_PRODUCT: 30.0}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(ENDING_SOON, "Einddatum nadert"),
+    Rule(OPEN_ENDED_UNREVIEWED, "Geen einddatum, niet beoordeeld"),
+    Rule(LONG_DURATION, "Lange duur"),
+    Rule(HIGH_INTENSITY, "Hoge intensiteit"),
+    Rule(LOW_UTILISATION, "Lage uitnutting"),
+    Rule(NO_CLAIMS, "Geen declaraties"),
+    Rule(STACKING, "Stapeling"),
+    Rule(HIGH_COST, "Hoge kosten"),
+    Rule(LIGHTER_PRODUCT, "Lichter product"),
+)
+RULES_BY_ID = {r.id: r for r in RULES}
+
 # Rules that say "look here first": they raise a candidate's priority, never put it on the list.
 PRIORITY_RULES = frozenset({HIGH_COST})
-
-# What a klantmanager cannot step down on their own: Participatiewet income support and the
-# youth measures a court orders (JZ020 47 jeugdreclassering, 48 jeugdbescherming). They are
-# off the default worklist and make up a list of their own (scope SEPARATE).
-STANDARD_SCOPE = "standaard"
-SEPARATE_SCOPE = "apart"
-SCOPES = (STANDARD_SCOPE, SEPARATE_SCOPE)
-SEPARATE_LAWS = frozenset({"participatie"})
-COURT_ORDERED = frozenset({("jeugd", "47"), ("jeugd", "48")})
-SCOPE_TEXTS = {
-    STANDARD_SCOPE: "toewijzingen waarover de klantmanager beslist; zonder "
-                    "Participatiewet-uitkeringen, jeugdreclassering (47) en jeugdbescherming "
-                    "(48)",
-    SEPARATE_SCOPE: "alleen Participatiewet-uitkeringen, jeugdreclassering (47) en "
-                    "jeugdbescherming (48): apart te beoordelen, niet door de klantmanager "
-                    "af te schalen",
-}
-
-
-def separate_review(law: np.ndarray, category: np.ndarray) -> np.ndarray:
-    """True for allocations that belong on the separate list, not the klantmanager's."""
-    laws = law.astype(object)
-    cats = category.astype(object)
-    court = np.zeros(len(laws), dtype=bool)
-    for c_law, c_cat in COURT_ORDERED:
-        court |= (laws == c_law) & (cats == c_cat)
-    return np.isin(laws, list(SEPARATE_LAWS)) | court
-
-
-
 
 
 @dataclass(frozen=True)
@@ -251,103 +241,6 @@ def _validate_ladder(ladder: ProductLadder) -> None:
             if not isinstance(step.tariff_cents, int) or step.tariff_cents < 0:
                 raise ReviewError(f"Het tarief van {step.product_code} op de productladder moet "
                                   f"0 of meer zijn (nu {step.tariff_cents}).")
-
-
-# -- registry ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
-
-
-RULES: tuple[Rule, ...] = (
-    Rule(ENDING_SOON, "Einddatum nadert"),
-    Rule(OPEN_ENDED_UNREVIEWED, "Geen einddatum, niet beoordeeld"),
-    Rule(LONG_DURATION, "Lange duur"),
-    Rule(HIGH_INTENSITY, "Hoge intensiteit"),
-    Rule(LOW_UTILISATION, "Lage uitnutting"),
-    Rule(NO_CLAIMS, "Geen declaraties"),
-    Rule(STACKING, "Stapeling"),
-    Rule(HIGH_COST, "Hoge kosten"),
-    Rule(LIGHTER_PRODUCT, "Lichter product"),
-)
-RULES_BY_ID = {r.id: r for r in RULES}
-
-
-def _num(value: float) -> str:
-    """5.0 -> "5", 4.5 -> "4,5" (Dutch decimal comma)."""
-    return f"{value:g}".replace(".", ",")
-
-
-
-
-def rule_explanation(rule_id: str, params: RuleParameters | None = None) -> str:
-    """The Dutch explanation of a rule with the parameter values filled in."""
-    p = params or RuleParameters()
-    share = f"Verwachte besparing: {_num(p.step_down_share_pct)} % van de jaarkosten."
-    if rule_id == ENDING_SOON:
-        return (f"De einddatum valt binnen {p.ending_soon_weeks} weken na de peildatum: er is "
-                f"een besluit over verlengen nodig. {share}")
-    if rule_id == OPEN_ENDED_UNREVIEWED:
-        return (f"De toewijzing heeft geen einddatum en is in de laatste {p.open_ended_months} "
-                f"maanden niet beoordeeld (gerekend vanaf de ingangsdatum of de laatste "
-                f"beoordeling). {share}")
-    if rule_id == LONG_DURATION:
-        extra = "".join(f"; {law} {cat}: {m} maanden"
-                        for (law, cat), m in sorted(p.long_duration_norms.items()))
-        return (f"De cliënt krijgt aaneengesloten (overlappend of aansluitend) ondersteuning in "
-                f"dezelfde categorie, langer dan de norm van {p.long_duration_months} maanden"
-                f"{extra}. {share}")
-    if rule_id == HIGH_INTENSITY:
-        return (f"De omvang ligt boven de intensiteitsnorm: groepsondersteuning vanaf "
-                f"{_num(p.group_norm_dagdelen)} dagdelen per week, individuele ondersteuning "
-                f"vanaf {_num(p.individual_norm_hours)} uur per week, hulp bij het huishouden "
-                f"meer dan {_num(p.household_help_max_hours)} uur per week. Verwachte "
-                f"besparing: de jaarkosten boven de norm.")
-    if rule_id == LOW_UTILISATION:
-        return (f"Over de laatste {p.utilisation_months} maanden is minder dan "
-                f"{_num(p.utilisation_min_pct)} % van de verplichting gedeclareerd. Verwachte "
-                f"besparing: het ongebruikte deel van de jaarkosten.")
-    if rule_id == NO_CLAIMS:
-        return (f"De toewijzing loopt al langer dan {p.no_claims_months} maanden, maar in de "
-                f"laatste {p.no_claims_months} maanden is er niets gedeclareerd. Verwachte "
-                f"besparing: de hele jaarkosten.")
-    if rule_id == STACKING:
-        return (f"De cliënt heeft twee of meer lopende toewijzingen in dezelfde categorie bij "
-                f"verschillende aanbieders, of het huishouden krijgt ondersteuning onder "
-                f"{p.stacking_laws} wetten. {share}")
-    if rule_id == HIGH_COST:
-        return (f"De cliënt hoort bij de {p.high_cost_top_n} duurste cliënten van de wet naar "
-                f"jaarkosten, of de jaarkosten van de cliënt binnen de wet zijn hoger dan "
-                f"{euro(p.high_cost_threshold_cents, drop_zero_cents=True)}. {share}")
-    if rule_id == LIGHTER_PRODUCT:
-        source = "de eigen productladder" if p.ladder is not None else (
-            "de productladder uit de tarieventabel")
-        return (f"Op {source} staat in dezelfde categorie een goedkoper product met dezelfde "
-                f"eenheid. Verwachte besparing: het verschil in jaarkosten.")
-    raise ReviewError(f"Onbekende regel '{rule_id}'.")
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    id: str
-    title: str
-    explanation: str
-
-
-def rule_catalogue(params: RuleParameters | None = None) -> list[RuleInfo]:
-    """Every rule with its title and its explanation for these parameters (for pickers)."""
-    return [RuleInfo(r.id, r.title, rule_explanation(r.id, params)) for r in RULES]
-
-
-def check_rule_ids(rule_ids: Sequence[str]) -> tuple[str, ...]:
-    """The rule ids without duplicates; ReviewError names any unknown id."""
-    unknown = [r for r in rule_ids if r not in RULES_BY_ID]
-    if unknown:
-        raise ReviewError(f"Onbekende regel(s): {', '.join(unknown)}; kies uit "
-                          f"{', '.join(RULE_IDS)}.")
-    return tuple(dict.fromkeys(rule_ids))
 
 
 # -- evaluation -------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sdesk.services.afschaling.candidates import Worklist, chance_label
 from sdesk.services.afschaling.decisions import DECISIONS, decision_label
+from sdesk.services.afschaling.listing import Worklist, chance_label
 from sdesk.services.afschaling.results import BusinessCase, GroupResult
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
 from sdesk.services.platform.spreadsheet import guard

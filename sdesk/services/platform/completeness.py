@@ -28,8 +28,8 @@ from sqlalchemy import Engine
 from sdesk.services.platform.costs import commitments_cents
 from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.readers import (
-    REMOVED,
     allocations_frame,
+    claims_per_month,
     fetch_rows,
     last_day_with_data,
 )
@@ -229,17 +229,3 @@ def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Com
             until.replace(day=1) - timedelta(days=1))
         state = dataclasses.replace(state, complete_through=min(state.complete_through, last))
     return state
-
-
-def claims_per_month(engine: Engine, first: date, last: date,
-                     law: str | None = None) -> dict[str, int]:
-    """Non-rejected claims per month of period_start ("YYYY-MM" -> cents) of live
-    allocations (of one law, or all)."""
-    sql = ("SELECT substr(c.period_start, 1, 7), SUM(c.amount_cents) FROM claim c "
-           "JOIN allocation a ON a.id = c.allocation_id WHERE c.rejected = 0 "
-           f"AND c.period_start BETWEEN ? AND ? AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
-    params: list[object] = [first.isoformat(), last.isoformat()]
-    if law:
-        sql += " AND a.law = ?"
-        params.append(law)
-    return {str(m): int(v) for m, v in fetch_rows(engine, sql + " GROUP BY 1", tuple(params))}

@@ -104,21 +104,37 @@ def claims_by_allocation(engine: Engine, start: date, end: date,
                                      columns=["allocation_id", "amount_cents"])
 
 
-def claims_by_month(engine: Engine, start: date, end: date,
-                    law: str | None = None) -> pd.DataFrame:
-    """Realisation per allocation per calendar month of period_start (for trends and
-    utilisation). Columns: allocation_id, month ("YYYY-MM"), amount_cents."""
-    sql = ("SELECT c.allocation_id, substr(c.period_start, 1, 7), SUM(c.amount_cents) "
-           "FROM claim c JOIN allocation a ON a.id = c.allocation_id "
+def _live_claims(start: date, end: date, law: str | None) -> tuple[str, list[object]]:
+    """FROM/WHERE of the non-rejected claims of live allocations whose period starts in
+    [start, end] (of one law, or all), with its parameters."""
+    sql = ("FROM claim c JOIN allocation a ON a.id = c.allocation_id "
            "WHERE c.rejected = 0 AND c.period_start BETWEEN ? AND ? "
            f"AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
     params: list[object] = [start.isoformat(), end.isoformat()]
     if law:
         sql += " AND a.law = ?"
         params.append(law)
-    sql += " GROUP BY c.allocation_id, substr(c.period_start, 1, 7)"
+    return sql, params
+
+
+def claims_by_month(engine: Engine, start: date, end: date,
+                    law: str | None = None) -> pd.DataFrame:
+    """Realisation per allocation per calendar month of period_start (for trends and
+    utilisation). Columns: allocation_id, month ("YYYY-MM"), amount_cents."""
+    where, params = _live_claims(start, end, law)
+    sql = (f"SELECT c.allocation_id, substr(c.period_start, 1, 7), SUM(c.amount_cents) {where} "
+           "GROUP BY c.allocation_id, substr(c.period_start, 1, 7)")
     return pd.DataFrame.from_records(fetch_rows(engine, sql, tuple(params)),
                                      columns=["allocation_id", "month", "amount_cents"])
+
+
+def claims_per_month(engine: Engine, first: date, last: date,
+                     law: str | None = None) -> dict[str, int]:
+    """The same claims summed per month of period_start ("YYYY-MM" -> cents), all allocations
+    together (completeness needs only the totals)."""
+    where, params = _live_claims(first, last, law)
+    sql = f"SELECT substr(c.period_start, 1, 7), SUM(c.amount_cents) {where} GROUP BY 1"
+    return {str(m): int(v) for m, v in fetch_rows(engine, sql, tuple(params))}
 
 
 # -- the worklist's reads ---------------------------------------------------------------------

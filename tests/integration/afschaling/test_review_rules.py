@@ -17,15 +17,10 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.services.afschaling.candidates import worklist
+from sdesk.services.afschaling.catalogue import rule_catalogue, rule_explanation
 from sdesk.services.afschaling.decisions import record_decision
 from sdesk.services.afschaling.ladder import LadderStep, default_ladder
-from sdesk.services.afschaling.rules import (
-    RULE_IDS,
-    ReviewError,
-    RuleParameters,
-    rule_catalogue,
-    rule_explanation,
-)
+from sdesk.services.afschaling.rules import RULE_IDS, ReviewError, RuleParameters
 from sdesk.services.exchange.importer import import_sources
 from sdesk.services.platform.actor import Actor
 from tests.integration.exchange_data import dump, write_folder

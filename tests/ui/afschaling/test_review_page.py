@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from sdesk.services.afschaling.candidates import Candidate, worklist
+from sdesk.services.afschaling.candidates import worklist
 from sdesk.services.afschaling.decisions import what_if
+from sdesk.services.afschaling.listing import Candidate
 from sdesk.services.afschaling.results import business_case
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor
