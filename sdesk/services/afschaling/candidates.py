@@ -43,9 +43,8 @@ rule parameters skips the SQL. `platform.cache.forget(engine)` drops what is kep
 Every call is written to the audit log as a view (DESIGN 8) with the number of rows shown.
 
 `Worklist.frame` (listing.py) holds one row per candidate (columns in FRAME_COLUMNS plus
-`saving_<rule>`
-per rule, cents); `Worklist.candidate(i)` turns one row into a frozen `Candidate` (tables
-build only the rows they show), `Worklist.rows` all of them (small lists, tests).
+`saving_<rule>` per rule, cents); `Worklist.candidate(i)` turns one row into a frozen
+`Candidate` (tables build only the rows they show), `Worklist.rows` all of them.
 """
 
 from __future__ import annotations
