@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.platform.costs import commitments_cents
+from sdesk.services.platform.costs import daily_rates, overlap_days
 from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.readers import (
     allocations_frame,
@@ -117,11 +117,13 @@ def assess_totals(allocations: pd.DataFrame, per_month: Mapping[str, int], at: d
     def claimed(month: date) -> int:
         return int(per_month.get(month.strftime("%Y-%m"), 0))
 
+    rates = daily_rates(allocations) if len(allocations) else None  # once, not per month
+
     def committed(month: date) -> float:
-        if not len(allocations):
+        if rates is None:
             return 0.0
-        return float(commitments_cents(allocations, month,
-                                       month_end(month.year, month.month)).sum())
+        days = overlap_days(allocations, month, month_end(month.year, month.month))
+        return float((rates * days).sum())
 
     history = month_starts(add_months(horizon_end, -HISTORY_MONTHS) + timedelta(days=1),
                            horizon_end)
