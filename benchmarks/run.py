@@ -202,14 +202,17 @@ def step_worklist_share(engine: Engine, db: Path, workdir: Path) -> list[Row]:
     return [
         ("worklist share of running allocations",
          f"{s.candidates / running:.1%}",
-         f"{s.candidates:,} of {s.running_allocations:,} on {at} (default list); "
-         f"{s.capacity_per_month} reviews per fte per month: "
-         f"{(s.months_of_work or 0):.1f} months for 1 fte"),
+         f"{s.candidates:,} of {s.running_allocations:,} on {at} (default list: a month's "
+         f"work, {s.capacity_per_month:,} reviews at {s.team_fte:.2f} fte); every candidate "
+         f"{s.qualifying:,} ({s.qualifying / running:.1%}, "
+         f"{(s.months_of_work or 0):.1f} months of work)"),
         ("expected saving (weighted) / annual cost",
          f"{s.expected_saving_total_cents / cost:.1%}",
          f"EUR {s.expected_saving_total_cents / 100:,.0f} of EUR {cost / 100:,.0f} a year; "
-         f"if every step-down were done EUR {s.saving_if_done_total_cents / 100:,.0f} "
-         f"({s.saving_if_done_total_cents / cost:.1%})"),
+         f"if every step-down on the list were done EUR "
+         f"{s.saving_if_done_total_cents / 100:,.0f} ({s.saving_if_done_total_cents / cost:.1%});"
+         f" every candidate EUR {s.qualifying_expected_saving_cents / 100:,.0f} "
+         f"({s.qualifying_expected_saving_cents / cost:.1%})"),
     ]
 
 

@@ -238,7 +238,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         work = worklist(engine, _actor(args, engine), args.at or default_peildatum(engine),
                         law=args.law, team=ALL_TEAMS if args.all_teams else args.team,
                         employee=args.employee, rule=args.rule,
-                        scope="apart" if args.apart else "standaard")
+                        scope="apart" if args.apart else "standaard",
+                        everything=args.all_candidates)
     finally:
         engine.dispose()
     data = worklist_json(work)
@@ -248,6 +249,12 @@ def _cmd_review(args: argparse.Namespace) -> int:
     print(f"Werklijst afschaling op {data['at']}: {data['summary']['candidates']} kandidaten, "
           f"verwachte besparing {data['summary']['expected_saving_total']:,.2f} per jaar")
     print(f"Lijst: {data['scope']['text']}")
+    summary = data["summary"]
+    if summary["beyond_capacity"]:
+        print(f"Het werk van {summary['capacity_months']} maand(en) bij "
+              f"{summary['capacity_per_month']} beoordelingen per maand; nog "
+              f"{summary['beyond_capacity']} kandidaten met een lagere verwachte besparing "
+              "(--all-candidates toont ze)")
     for c in data["candidates"][:50]:
         print(f"  {c['toewijzingnummer']:<12} {c['law']:<12} {str(c['product'])[:36]:<36} "
               f"{c['annual_cost']:>12,.2f} {c['expected_saving']:>12,.2f}  {','.join(c['rules'])}")
@@ -365,7 +372,8 @@ def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[st
         from sdesk.services.platform.permissions import ALL_TEAMS
 
         return "worklist", {"at": args.at or default_peildatum(engine), "law": args.law,
-                            "team": ALL_TEAMS if args.all_teams else args.team}
+                            "team": ALL_TEAMS if args.all_teams else args.team,
+                            "everything": args.all_candidates}
     from sdesk.services.council import CouncilRequest
 
     if args.report == "kpi" and (args.start is None or args.end is None):
@@ -560,6 +568,9 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--apart", action="store_true",
                      help="de aparte lijst: Participatiewet-uitkeringen, jeugdreclassering en "
                      "jeugdbescherming (niet door de klantmanager af te schalen)")
+    rev.add_argument("--all-candidates", action="store_true",
+                     help="alle kandidaten, niet alleen wat het team in een maand kan "
+                     "beoordelen")
     rev.add_argument("--decision", help="bij decide: continue, scale_down, stop, "
                      "to_general_provision, to_other_law (of het Nederlandse label)")
     rev.add_argument("--date", type=_date, help="bij decide: de beoordelingsdatum")
@@ -592,6 +603,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--all-teams", action="store_true",
                      help="bij review: alle teams (een klantmanager krijgt standaard het eigen "
                           "team)")
+    exp.add_argument("--all-candidates", action="store_true",
+                     help="bij review: alle kandidaten, niet alleen het werk van een maand")
     exp.add_argument("--employee", help="bij business-case: alleen deze medewerker (id)")
     exp.add_argument("--fte", type=float, help="bij business-case: capaciteit in fte")
     exp.add_argument("--cost-per-fte", type=float,

@@ -5,7 +5,15 @@ from sdesk.models.cache import StoredFrame
 from sdesk.models.care import Allocation, Claim, RealisationMonth
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
-from sdesk.models.reference import CodelistEntry, Inhabitants, Meta, PriceIndex, Tariff
+from sdesk.models.reference import (
+    CodelistEntry,
+    Inhabitants,
+    Meta,
+    PriceIndex,
+    ProductLadder,
+    ProductLadderRung,
+    Tariff,
+)
 from sdesk.models.work import AuditEvent, CoordinationCase, CoordinationSnapshot, Review
 
 __all__ = [
@@ -25,6 +33,8 @@ __all__ = [
     "Meta",
     "Person",
     "PriceIndex",
+    "ProductLadder",
+    "ProductLadderRung",
     "RealisationMonth",
     "Review",
     "StoredFrame",

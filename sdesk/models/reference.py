@@ -1,8 +1,19 @@
-"""Reference tables: codelists, tariffs, inhabitants and the price index."""
+"""Reference tables: codelists, tariffs, inhabitants, the price index and the product ladders
+the municipality confirms."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sdesk.models.base import Base
@@ -57,3 +68,34 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class ProductLadder(Base):
+    """A product ladder a functioneel beheerder keeps for one law and category (#16): status
+    "eigen" (the rungs below replace the default ladder of the category) or "uit" (no ladder,
+    so no lighter product, in this category). No row: the default ladder counts."""
+
+    __tablename__ = "product_ladder"
+    __table_args__ = (
+        UniqueConstraint("law", "category"),
+        CheckConstraint("status IN ('eigen', 'uit')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    law: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(8))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)  # local time of the save
+
+
+class ProductLadderRung(Base):
+    """One rung of a kept ladder: position 0 is the heaviest product."""
+
+    __tablename__ = "product_ladder_rung"
+    __table_args__ = (UniqueConstraint("ladder_id", "product_code"),)
+
+    ladder_id: Mapped[int] = mapped_column(
+        ForeignKey("product_ladder.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(40))

@@ -154,7 +154,8 @@ def _household(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Pa
 def _worklist(engine: Engine, actor: Actor, params: Mapping[str, Any], path: Path) -> Written:
     from sdesk.services.afschaling import worklist, write_worklist_workbook
     work = params["worklist"] if "worklist" in params else worklist(
-        engine, actor, params["at"], law=params.get("law"), team=params.get("team"))
+        engine, actor, params["at"], law=params.get("law"), team=params.get("team"),
+        everything=bool(params.get("everything", False)))
     write_worklist_workbook(work, path, actor.signature)
     return Written(len(work), f"werklijst afschaling op {work.at}")
 

@@ -38,6 +38,18 @@ if TYPE_CHECKING:
     )
     from sdesk.services.afschaling.ladder import LadderStep as LadderStep
     from sdesk.services.afschaling.ladder import default_ladder as default_ladder
+    from sdesk.services.afschaling.ladders import (
+        LADDER_SOURCE_LABELS as LADDER_SOURCE_LABELS,
+    )
+    from sdesk.services.afschaling.ladders import LadderProduct as LadderProduct
+    from sdesk.services.afschaling.ladders import LadderRow as LadderRow
+    from sdesk.services.afschaling.ladders import LadderRung as LadderRung
+    from sdesk.services.afschaling.ladders import confirmed_ladder as confirmed_ladder
+    from sdesk.services.afschaling.ladders import ladder_overview as ladder_overview
+    from sdesk.services.afschaling.ladders import ladder_products as ladder_products
+    from sdesk.services.afschaling.ladders import reset_ladder as reset_ladder
+    from sdesk.services.afschaling.ladders import save_ladder as save_ladder
+    from sdesk.services.afschaling.ladders import switch_off_ladder as switch_off_ladder
     from sdesk.services.afschaling.listing import Candidate as Candidate
     from sdesk.services.afschaling.listing import Worklist as Worklist
     from sdesk.services.afschaling.results import (
@@ -70,6 +82,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "credited_reviews": "credit",
     "CREDITED_EMPLOYEE": "credit",
+    "confirmed_ladder": "ladders",
     "business_case": "results",
     "business_case_json": "results",
     "BusinessCase": "results",
@@ -83,10 +96,17 @@ _LAZY = {
     "default_ladder": "ladder",
     "default_peildatum": "inputs",
     "GroupResult": "results",
+    "LADDER_SOURCE_LABELS": "ladders",
+    "ladder_overview": "ladders",
+    "ladder_products": "ladders",
+    "LadderProduct": "ladders",
+    "LadderRow": "ladders",
+    "LadderRung": "ladders",
     "LadderStep": "ladder",
     "OutcomeCount": "results",
     "prepare_default_inputs": "inputs",
     "record_decision": "decisions",
+    "reset_ladder": "ladders",
     "review_history": "decisions",
     "ReviewRow": "decisions",
     "ReviewError": "rules",
@@ -96,6 +116,8 @@ _LAZY = {
     "RuleParameters": "rules",
     "RULES": "rules",
     "RULES_BY_ID": "rules",
+    "save_ladder": "ladders",
+    "switch_off_ladder": "ladders",
     "what_if": "decisions",
     "WhatIf": "decisions",
     "worklist": "candidates",

@@ -6,12 +6,18 @@ returns the candidates sorted by expected annual saving, highest first (ties: la
 toewijzingnummer). The rules and the saving per rule if the step-down is done are defined and
 documented in rules; the expected saving of a rule is that saving x the chance that a review
 for that reason ends in a step-down (chances: the municipality's own decisions once there are
-enough, conservative defaults until then). A row's expected saving is the maximum over the
-rules that fired, and the rule that gives it (ties: the most concrete step-down) leads and
-proposes the step-down; the row keeps its `saving_if_done_cents`, `chance` (0..1),
-`chance_source` and `chance_decisions`. The summary adds what a team can review in a month
-(`RuleParameters.reviews_per_fte_month` x `team_fte`, default 20 x 1) and the expected
-saving of that first month's work.
+enough, conservative defaults until then). Only a reason puts a row on the list; a signal
+(rules.PRIORITY_RULES: high cost, long duration, stacking) raises its `priority` (asked for
+by name with `rule`, a signal lists what it fires on). A row's expected saving is the maximum
+over the reasons that fired, and the rule that gives it (ties: the most concrete step-down)
+leads and proposes the step-down; the row keeps its `saving_if_done_cents`, `chance` (0..1),
+`chance_source` and `chance_decisions`.
+
+Capacity: a team reviews `RuleParameters.reviews_per_fte_month` (20) x its fte a month: the
+fte of the klantmanagers the list is for (the employee's; the team's; every team's), or
+`RuleParameters.team_fte` when set. The list holds the head a team reviews in
+`capacity_months` (1) -- what it can work, ranked by expected saving -- and the summary counts
+every candidate (`qualifying`) and what lies beyond; `everything=True` shows them all.
 
 Rules are always evaluated on the whole municipality (top-10 persons, household stacking);
 the filters only choose which candidate rows are shown. The `team` is the team of the
@@ -60,11 +66,13 @@ from sdesk.services.afschaling.catalogue import check_rule_ids, rule_explanation
 from sdesk.services.afschaling.chances import Chance, rule_chances
 from sdesk.services.afschaling.inputs import KEEP, claims_through, omvang_texts
 from sdesk.services.afschaling.inputs import inputs as gathered_inputs
+from sdesk.services.afschaling.ladders import confirmed_ladder
 from sdesk.services.afschaling.listing import Worklist, WorklistFilters, WorklistSummary
 from sdesk.services.afschaling.rules import (
     ENDING_SOON,
     HIGH_COST,
     HIGH_INTENSITY,
+    HIGH_PRIORITY_RULES,
     LIGHTER_PRODUCT,
     LONG_DURATION,
     LOW_UTILISATION,
@@ -91,7 +99,7 @@ from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, allocation_pseudonym, pseudonym
 from sdesk.services.platform.cache import key as cache_key
 from sdesk.services.platform.cache import remember
-from sdesk.services.platform.permissions import team_scope
+from sdesk.services.platform.permissions import ALL_TEAMS, team_scope
 from sdesk.services.platform.readers import (
     fetch_rows,
 )
@@ -172,14 +180,18 @@ def _check_filters(filters: WorklistFilters) -> None:
 
 def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | None = None,
              law: str | None = None, team: str | None = None, employee: str | None = None,
-             rule: str | None = None, scope: str = STANDARD_SCOPE) -> Worklist:
-    """The candidates for afschaling on `at` (see the module docstring)."""
+             rule: str | None = None, scope: str = STANDARD_SCOPE,
+             everything: bool = False) -> Worklist:
+    """The candidates for afschaling on `at` (see the module docstring); the head the team
+    can review in `params.capacity_months`, or with `everything` every candidate."""
     params = (params or RuleParameters()).validate()
     team = team_scope(actor, team)
-    filters = WorklistFilters(law, team, employee, rule, scope)
+    filters = WorklistFilters(law, team, employee, rule, scope, everything)
     _check_filters(filters)
     inputs, default = gathered_inputs(engine, at, params)
-    ladder = params.ladder if params.ladder is not None else default
+    # The user's ladder, or the default one with the ladders the municipality keeps.
+    ladder = params.ladder if params.ladder is not None else confirmed_ladder(engine, at,
+                                                                              default)
     ids = inputs["id"].to_numpy()
     reviews = _reviews(engine, at).reindex(ids)
     frame = inputs.assign(last_review=reviews["last_review"].to_numpy(dtype="datetime64[ns]"))
@@ -187,9 +199,11 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     outcome = evaluate_rules(frame, at, params, ladder, claims_through(engine, at))
     fired = np.column_stack([outcome.fired[r] for r in RULE_IDS]) if len(frame) else np.zeros(
         (0, len(RULE_IDS)), dtype=bool)
-    # A rule that only says "look here first" (high cost) never puts a row on the list alone.
-    signals = [j for j, r in enumerate(RULE_IDS) if r not in PRIORITY_RULES]
-    keep = np.asarray(fired[:, signals].any(axis=1))
+    # A rule that only says "look here first" never puts a row on the list alone -- unless
+    # the user asks for that rule by name.
+    reasons = [j for j, r in enumerate(RULE_IDS) if r not in PRIORITY_RULES]
+    keep = (outcome.fired[rule].copy() if rule in PRIORITY_RULES
+            else np.asarray(fired[:, reasons].any(axis=1)))
     separate = separate_review(frame["law"].to_numpy(dtype=object),
                                frame["category"].to_numpy(dtype=object))
     keep &= separate if scope == SEPARATE_SCOPE else ~separate
@@ -224,25 +238,57 @@ def worklist(engine: Engine, actor: Actor, at: date, params: RuleParameters | No
     chances = rule_chances(engine, at, params)
     rows = _candidate_frame(engine, actor, at, params, frame, outcome, fired, idx,
                             new_rules, reviews, staff, person, chances)
+    fte = params.team_fte if params.team_fte is not None else team_fte(engine, team, employee)
+    capacity = max(1, int(params.reviews_per_fte_month * fte))  # whole reviews, at least one
+    qualifying = len(rows)
+    qualifying_saving = int(rows["expected_saving_cents"].sum())
+    # The list is ranked by expected saving: what the team reviews in the months asked for
+    # is its head.
+    first_month = int(rows["expected_saving_cents"].to_numpy()[:capacity].sum())
+    if not everything:
+        rows = rows.head(capacity * params.capacity_months)
     audit.log(engine, actor, audit.VIEW,
               f"werklijst afschaling op {at} (filters: {filters.text()})", len(rows))
-    capacity = int(params.reviews_per_fte_month * params.team_fte)
     summary = WorklistSummary(
         candidates=len(rows),
         expected_saving_total_cents=int(rows["expected_saving_cents"].sum()),
         annual_cost_total_cents=int(rows["annual_cost_cents"].sum()),
-        by_rule={r: int(fired[idx, j].sum()) for j, r in enumerate(RULE_IDS)},
+        by_rule=_by_rule(rows),
         saving_if_done_total_cents=int(rows["saving_if_done_cents"].sum()),
         capacity_per_month=capacity,
-        # The list is ranked by expected saving: the first month's work is its head.
-        capacity_saving_cents=int(rows["expected_saving_cents"].to_numpy()[:capacity].sum()),
+        capacity_saving_cents=first_month,
         running_allocations=len(frame),
         running_annual_cost_cents=int(np.rint(outcome.run_rate.sum())),
-        chances=chances)
+        chances=chances, qualifying=qualifying,
+        qualifying_expected_saving_cents=qualifying_saving, team_fte=fte,
+        capacity_months=params.capacity_months)
     return Worklist(at=at, params=params, filters=filters, sees_identity=actor.sees_identity,
                     frame=rows, summary=summary,
                     explanations={r: rule_explanation(r, params) for r in RULE_IDS},
                     ladder=ladder)
+
+
+def team_fte(engine: Engine, team: str | None, employee: str | None) -> float:
+    """The reviewing capacity a list is for, in fte: the employee's, or the klantmanagers' of
+    the team (of every team when `team` is None or ALL_TEAMS); an unknown fte counts as 1.
+    A list no klantmanager is known for shows a month's work for one fte."""
+    if employee:
+        rows = fetch_rows(engine, "SELECT COALESCE(fte, 1.0) FROM employee WHERE external_id = ?",
+                          (employee,))
+    else:
+        sql = ("SELECT COALESCE(e.fte, 1.0) FROM employee e LEFT JOIN team t ON t.id = e.team_id "
+               "WHERE e.role = 'klantmanager'")
+        one_team = team is not None and team != ALL_TEAMS
+        rows = fetch_rows(engine, sql + (" AND t.name = ?" if one_team else ""),
+                          (team,) if one_team else ())
+    total = float(sum(float(fte) for (fte,) in rows))
+    return total if total > 0 else 1.0
+
+
+def _by_rule(rows: pd.DataFrame) -> dict[str, int]:
+    """Per rule id (registry order) on how many rows of the list it fired."""
+    counts = rows["rules"].astype(object).str.split(",").explode().value_counts()
+    return {r: int(counts.get(r, 0)) for r in RULE_IDS}
 
 
 def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParameters,
@@ -261,6 +307,10 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
         done = np.column_stack([saving[r] for r in PROPOSAL_PRIORITY])
         ranked = np.column_stack([np.where(outcome.fired[r][idx], saving[r] * chances[r].value,
                                            -1.0) for r in PROPOSAL_PRIORITY])
+        # A signal leads only where no reason fired (a row asked for by the signal's name).
+        signal = np.asarray([r in PRIORITY_RULES for r in PROPOSAL_PRIORITY])
+        has_reason = (ranked[:, ~signal] >= 0).any(axis=1)
+        ranked[np.ix_(has_reason, signal)] = -1.0
         lead = np.argmax(ranked, axis=1)
         lead_rule = np.asarray(PROPOSAL_PRIORITY, dtype=object)[lead]
         best = np.rint(np.maximum(ranked.max(axis=1), 0.0))
@@ -315,7 +365,7 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
                                        dtype="int64"),
         # High cost says "look here first": it raises the priority of a row other rules put
         # on the list (never the row itself).
-        "priority": np.where(outcome.fired[HIGH_COST][idx], "hoog", "normaal").astype(object),
+        "priority": _priority(outcome, idx),
         "utilisation": outcome.utilisation[idx],
         "spell_start": outcome.spell_start[idx],
         "last_review_date": col("last_review", "datetime64[ns]"),
@@ -327,6 +377,18 @@ def _candidate_frame(engine: Engine, actor: Actor, at: date, params: RuleParamet
     # The frame comes sorted by law and toewijzingnummer: a stable sort keeps that for ties.
     order = np.argsort(-out["expected_saving_cents"].to_numpy(), kind="stable")
     return out.take(order).reset_index(drop=True)
+
+
+def _priority(outcome: RuleOutcome, idx: np.ndarray) -> np.ndarray:
+    """"hoog" where high cost fired, "verhoogd" where another signal did, else "normaal"."""
+    high = np.zeros(len(idx), dtype=bool)
+    raised = np.zeros(len(idx), dtype=bool)
+    for r in PRIORITY_RULES:
+        if r in HIGH_PRIORITY_RULES:
+            high |= outcome.fired[r][idx]
+        else:
+            raised |= outcome.fired[r][idx]
+    return np.where(high, "hoog", np.where(raised, "verhoogd", "normaal")).astype(object)
 
 
 def _proposals(out: pd.DataFrame, frame: pd.DataFrame, idx: np.ndarray, at: date,
@@ -425,7 +487,10 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
     `chance_decisions` says how many). The summary's `expected_saving_total` and
     `expected_saving_weighted` are the same probability-weighted total; `saving_if_done_total`
     is the unweighted one, `capacity_per_month` the reviews a team does in a month and
-    `capacity_expected_saving` what the first month's work is expected to save."""
+    `capacity_expected_saving` what the first month's work is expected to save. The list
+    holds what the team (`team_fte`) reviews in `capacity_months`; `qualifying` counts every
+    candidate (`qualifying_expected_saving` their weighted total), `beyond_capacity` those
+    left off (all of them come with `--all-candidates`)."""
     f = w.frame
     products = f["product_code"].astype(object).where(f["product_code"].notna(), None)
     candidates = [
@@ -458,6 +523,11 @@ def worklist_json(w: Worklist) -> dict[str, Any]:
                     "running_annual_cost": euros(s.running_annual_cost_cents),
                     "chances": {r: {"chance": round(c.value, 4), "source": c.source,
                                     "decisions": c.decisions}
-                                for r, c in s.chances.items()}},
+                                for r, c in s.chances.items()},
+                    "team_fte": round(s.team_fte, 2),
+                    "capacity_months": s.capacity_months,
+                    "qualifying": s.qualifying,
+                    "qualifying_expected_saving": euros(s.qualifying_expected_saving_cents),
+                    "beyond_capacity": s.beyond_capacity},
     }
 

@@ -13,7 +13,10 @@ and short stays, maatwerk budgets, aids and transport, Participatiewet income su
 every legal measure (`MEASURES`: jeugdreclassering 47, jeugdbescherming 48, preventief
 justitieel 49) -- Voogdij (48A03) is never a lighter OTS (48A01). A rung also needs the same
 unit as the allocation (a tariff per hour is no rung for a tariff per dagdeel); a tariff alone
-never makes one. The rule refuses measures even on a ladder the user passes."""
+never makes one. The rule refuses measures even on a ladder the user passes.
+
+This is the default; a functioneel beheerder confirms, reorders or switches off the ladder of
+a category on the ladder screen, and `ladders.confirmed_ladder` applies what they kept."""
 
 from __future__ import annotations
 

@@ -40,13 +40,15 @@ class WorklistFilters:
     employee: str | None = None
     rule: str | None = None
     scope: str = STANDARD_SCOPE
+    everything: bool = False  # every candidate, not only what the team reviews at capacity
 
     def text(self) -> str:
         """The filters as one line for a header, 'geen' when there are none."""
         parts = [f"{label} {value}" for label, value in (
             ("wet", self.law), ("team", self.team), ("medewerker", self.employee),
             ("regel", self.rule),
-            ("lijst", self.scope if self.scope != STANDARD_SCOPE else None)) if value]
+            ("lijst", self.scope if self.scope != STANDARD_SCOPE else None),
+            ("omvang", "alle kandidaten" if self.everything else None)) if value]
         return "; ".join(parts) or "geen"
 
     @property
@@ -132,11 +134,21 @@ class WorklistSummary:
     running_allocations: int = 0  # every allocation active on the peildatum, all lists
     running_annual_cost_cents: int = 0  # their annual run-rate
     chances: dict[str, Chance] = field(default_factory=dict)  # per rule id
+    # Every candidate before the list was cut to the team's capacity, and their saving.
+    qualifying: int = 0
+    qualifying_expected_saving_cents: int = 0
+    team_fte: float = 1.0  # the capacity's fte (the klantmanagers the list is for)
+    capacity_months: int = 1  # the list holds this many months of the team's work
 
     @property
     def months_of_work(self) -> float | None:
-        """How many months the team needs for the whole list at its capacity."""
-        return self.candidates / self.capacity_per_month if self.capacity_per_month else None
+        """How many months the team needs for every candidate at its capacity."""
+        return self.qualifying / self.capacity_per_month if self.capacity_per_month else None
+
+    @property
+    def beyond_capacity(self) -> int:
+        """Candidates not on the list because the team cannot review them in time."""
+        return max(0, self.qualifying - self.candidates)
 
 
 @dataclass(frozen=True, eq=False)

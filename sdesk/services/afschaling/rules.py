@@ -43,6 +43,11 @@ months back, so a month-end peildatum gives whole calendar months (2025-06-30 an
   `RuleParameters.ladder` (an empty ladder switches the rule off). Legal measures (jeugd 47,
   48, 49) and Participatiewet never get a lighter product, not even on the user's ladder.
 
+Signals and reasons: high_cost, long_duration and stacking say "look here first" and name no
+step-down of their own (PRIORITY_RULES). They raise a candidate's priority ("hoog" for high
+cost, "verhoogd" for the others) but never put an allocation on the default list alone; the
+other rules are reasons that do.
+
 Expected annual saving per rule (cents; the worklist takes the maximum over the rules that
 fired, never the sum) -- all from sdesk.services.platform.costs, run-rate = daily rate x 365:
 
@@ -136,8 +141,13 @@ RULES: tuple[Rule, ...] = (
 )
 RULES_BY_ID = {r.id: r for r in RULES}
 
-# Rules that say "look here first": they raise a candidate's priority, never put it on the list.
-PRIORITY_RULES = frozenset({HIGH_COST})
+# Rules that say "look here first" and name no step-down of their own (high cost, support
+# longer than the norm, stacking): they raise a candidate's priority but never put it on the
+# list alone, and never lead its proposal while a rule with a reason fired. Asked for by name
+# (the rule filter), they list what they fire on.
+PRIORITY_RULES = frozenset({HIGH_COST, LONG_DURATION, STACKING})
+# Priority of a candidate: "hoog" when high cost fired, "verhoogd" for the other signals.
+HIGH_PRIORITY_RULES = frozenset({HIGH_COST})
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,10 @@ class RuleParameters:
         default_factory=lambda: dict(DEFAULT_CHANCES_PCT))
     chance_min_decisions: int = 20
     reviews_per_fte_month: float = 20.0
-    team_fte: float = 1.0
+    # None: the fte of the klantmanagers the list is for (the team, the employee or all).
+    team_fte: float | None = None
+    # The default list holds what the team reviews in this many months at its capacity.
+    capacity_months: int = 1
 
     def validate(self) -> RuleParameters:
         """Raise ReviewError (Dutch) for a value out of range; return self when all is well."""
@@ -178,6 +191,7 @@ class RuleParameters:
             ("recent_decision_days", "Het aantal dagen na een besluit", 0),
             ("high_cost_top_n", "Het aantal duurste cliënten", 0),
             ("chance_min_decisions", "Het aantal eigen besluiten voor een kans", 1),
+            ("capacity_months", "Het aantal maanden werk op de werklijst", 1),
         )
         for name, label, minimum in whole_periods:
             value = getattr(self, name)
@@ -190,7 +204,8 @@ class RuleParameters:
             if not 0 <= pct <= 100:
                 raise ReviewError(f"De standaardkans van '{RULES_BY_ID[rule].title}' moet "
                                   f"tussen 0 en 100 % liggen (nu {pct}).")
-        if not 0 < self.reviews_per_fte_month <= 1000 or not 0 < self.team_fte <= 1000:
+        if not 0 < self.reviews_per_fte_month <= 1000 or (
+                self.team_fte is not None and not 0 < self.team_fte <= 1000):
             raise ReviewError("De capaciteit (beoordelingen per fte per maand en het aantal "
                               "fte) moet groter dan 0 zijn.")
         for (law, category), months in self.long_duration_norms.items():

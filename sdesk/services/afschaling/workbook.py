@@ -187,8 +187,14 @@ def write_worklist_workbook(worklist: Worklist, path: Path | str, user: str,
     ws.auto_filter.ref = f"A{header_row}:{_column(len(names))}{header_row + len(f)}"
     out.header_block(ws, "Werklijst afschaling", worklist.at, user, printed_at,
                      worklist_filters_text(worklist))
-    ws.append([out.cell(ws, "Kandidaten", bold=True),
-               out.cell(ws, worklist.summary.candidates)])
+    s = worklist.summary
+    reach = (f"alle kandidaten ({s.qualifying / s.capacity_per_month:.1f} maanden werk bij "
+             f"{s.capacity_per_month} beoordelingen per maand)".replace(".", ",")
+             if worklist.filters.everything or not s.beyond_capacity else
+             f"het werk van {s.capacity_months} maand(en) bij {s.capacity_per_month} "
+             f"beoordelingen per maand, van {s.qualifying} kandidaten")
+    ws.append([out.cell(ws, "Kandidaten", bold=True), out.cell(ws, s.candidates),
+               out.cell(ws, reach)])
     ws.append([out.cell(ws, "Verwachte besparing per jaar", bold=True),
                out.cell(ws, euros(worklist.summary.expected_saving_total_cents), EURO_FORMAT),
                out.cell(ws, f"kans × besparing bij uitvoering (bij uitvoering van alles "

@@ -55,19 +55,23 @@ EXPORT = Permission("export", "te exporteren (een export wordt op naam vastgeleg
                     "auditlog)", "niet exporteren")
 EXPORT_PERSONS = Permission("export_personen", "gegevens per persoon of huishouden te "
                             "exporteren", "geen gegevens per persoon of huishouden exporteren")
+EDIT_LADDER = Permission("productladder", "de productladders te beheren",
+                         "de productladders niet beheren")
 
 PERMISSIONS = (SEE_IDENTITY, RECORD_DECISION, EDIT_BUDGET, EDIT_COST_MAP, CHANGE_CASES,
-               READ_AUDIT, EXPORT, EXPORT_PERSONS)
+               READ_AUDIT, EXPORT, EXPORT_PERSONS, EDIT_LADDER)
 
 # Who may what. The procescoördinator and the teamleider also keep the cost map, the budget
-# prognoses and read the audit log (functional management); the controller reads and
-# exports aggregates; without a known user sdesk only shows pseudonymised data.
+# prognoses and the product ladders and read the audit log (functional management); the
+# controller reads and exports aggregates; without a known user sdesk only shows
+# pseudonymised data.
 TABLE: dict[str, frozenset[Permission]] = {
     "klantmanager": frozenset({SEE_IDENTITY, RECORD_DECISION, EXPORT, EXPORT_PERSONS}),
     "procescoordinator": frozenset({SEE_IDENTITY, RECORD_DECISION, EDIT_BUDGET, EDIT_COST_MAP,
-                                    CHANGE_CASES, READ_AUDIT, EXPORT, EXPORT_PERSONS}),
+                                    CHANGE_CASES, READ_AUDIT, EXPORT, EXPORT_PERSONS,
+                                    EDIT_LADDER}),
     "teamleider": frozenset({SEE_IDENTITY, RECORD_DECISION, EDIT_BUDGET, EDIT_COST_MAP,
-                             CHANGE_CASES, READ_AUDIT, EXPORT, EXPORT_PERSONS}),
+                             CHANGE_CASES, READ_AUDIT, EXPORT, EXPORT_PERSONS, EDIT_LADDER}),
     "controller": frozenset({EXPORT}),
     ANONYMOUS_ROLE: frozenset(),
 }

@@ -42,7 +42,7 @@ def start_op(engine: Engine) -> Callable[[TaskState], Start]:
 
 
 def worklist_op(engine: Engine, actor: Actor, at: date, params: RuleParameters | None,
-                filters: dict[str, str | None]) -> Callable[[TaskState], Worklist]:
+                filters: dict[str, Any]) -> Callable[[TaskState], Worklist]:
     def op(_state: TaskState) -> Worklist:
         from sdesk.services.afschaling import worklist
 

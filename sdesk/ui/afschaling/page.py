@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         Worklist,
     )
     from sdesk.ui.afschaling.charts import OutcomeChart
+    from sdesk.ui.afschaling.ladder_dialog import LadderDialog
     from sdesk.ui.afschaling.rules_dialog import RuleParametersDialog
 
 TAB_WORKLIST, TAB_CASE = range(2)
@@ -102,6 +103,7 @@ class ReviewPage(QWidget):
         self.last_what_if: WhatIf | None = None
         self.case: BusinessCase | None = None
         self.rules_dialog: RuleParametersDialog | None = None
+        self.ladder_dialog: LadderDialog | None = None
         self._debounce = _timer(self, 300)
         self._what_if_timer = _timer(self, 250)
         self._case_timer = _timer(self, 300)
@@ -129,6 +131,11 @@ class ReviewPage(QWidget):
         top.addWidget(self.status_label, 1)
         top.addWidget(at_label)
         top.addWidget(self.at_edit)
+        self.ladders_button = QPushButton("Produ&ctladders…")
+        self.ladders_button.setToolTip("Welke producten lichtere vormen van dezelfde hulp zijn: "
+                                       "de ladders bekijken en (functioneel beheer) bijhouden")
+        top.addSpacing(12)
+        top.addWidget(self.ladders_button)
 
         self.worklist_panel = WorklistPanel()
         self.case_panel = BusinessCasePanel()
@@ -189,6 +196,7 @@ class ReviewPage(QWidget):
         self.worklist_panel.filters_changed.connect(self._debounce.start)
         self._debounce.timeout.connect(self.load_worklist)
         self.rules_button.clicked.connect(self.edit_rules)
+        self.ladders_button.clicked.connect(self.edit_ladders)
         self.worklist_export_button.clicked.connect(self.export_worklist)
         self.worklist_panel.candidate_selected.connect(self._show_candidate)
         self.what_if_box.changed.connect(self._on_what_if_input)
@@ -274,7 +282,7 @@ class ReviewPage(QWidget):
         self.load_worklist()
 
 
-    def filters(self) -> dict[str, str | None]:
+    def filters(self) -> dict[str, Any]:
         return self.worklist_panel.filters()
 
     def load_worklist(self, after: Any = None) -> None:
@@ -357,6 +365,19 @@ class ReviewPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_parameters(dialog.parameters))
         self.rules_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def edit_ladders(self) -> LadderDialog | None:
+        """The product ladders on the peildatum; a change recomputes the worklist."""
+        if self._engine is None:
+            return None
+        from sdesk.ui.afschaling.ladder_dialog import LadderDialog
+
+        dialog = LadderDialog(self._engine, self._actor, self.at(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.load_worklist())
+        self.ladder_dialog = dialog
         dialog.open()
         return dialog
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -44,9 +45,15 @@ def summary_text(wl: Worklist) -> str:
             f"{euro(s.annual_cost_total_cents)})")
     if s.capacity_per_month:
         months = s.months_of_work or 0.0
+        fte = f"{s.team_fte:.2f}".rstrip("0").rstrip(".").replace(".", ",")
         text += (f"<br>Capaciteit: {group_thousands(s.capacity_per_month)} beoordelingen per "
-                 f"maand; de eerste maand levert verwacht {euro(s.capacity_saving_cents)} per "
-                 f"jaar op, de hele lijst is {_months(months)} werk")
+                 f"maand ({fte} fte); de eerste maand levert verwacht "
+                 f"{euro(s.capacity_saving_cents)} per jaar op. Alle "
+                 f"{group_thousands(s.qualifying)} kandidaten zijn {_months(months)} werk")
+        if s.beyond_capacity:
+            text += (f"; de lijst toont het werk van {_months(float(s.capacity_months))}, "
+                     f"{group_thousands(s.beyond_capacity)} met een lagere verwachte besparing "
+                     f"staan onder 'Alle kandidaten'")
     chances = " · ".join(f"{rule_title(r)} {c.text}" for r, c in s.chances.items()
                          if s.by_rule.get(r))
     text = f"{text}<br>Per regel: {per_rule}" if per_rule else text
@@ -107,6 +114,7 @@ class WorklistPanel(QWidget):
         for combo in (self.team_combo, self.employee_combo, self.law_combo, self.rule_combo,
                       self.scope_combo):
             combo.currentIndexChanged.connect(lambda _i: self.filters_changed.emit())
+        self.everything_check.toggled.connect(lambda _on: self.filters_changed.emit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def _build_filters(self) -> QHBoxLayout:
@@ -137,6 +145,11 @@ class WorklistPanel(QWidget):
         self.scope_combo.setToolTip("Participatiewet-uitkeringen, jeugdreclassering (47) en "
                                     "jeugdbescherming (48) schaalt een klantmanager niet zelf "
                                     "af: ze staan op een aparte lijst")
+        # By default the list holds what the team reviews in a month (its capacity).
+        self.everything_check = QCheckBox("&Alle kandidaten")
+        self.everything_check.setToolTip("Ook de kandidaten voorbij wat het team deze maand "
+                                         "kan beoordelen (met een lagere verwachte besparing)")
+        self.everything_check.setAccessibleName("Alle kandidaten tonen")
         self.rules_button = QPushButton("Regels &instellen…")
         self.rules_button.setToolTip("De drempels en vensters van de regels aanpassen")
         self.export_button = QPushButton("E&xcel…")
@@ -152,6 +165,7 @@ class WorklistPanel(QWidget):
             filters.addWidget(label)
             filters.addWidget(combo)
             filters.addSpacing(6)
+        filters.addWidget(self.everything_check)
         filters.addStretch(1)
         filters.addWidget(self.rules_button)
         filters.addWidget(self.export_button)
@@ -159,10 +173,11 @@ class WorklistPanel(QWidget):
 
     # -- filters ----------------------------------------------------------------------------
 
-    def filters(self) -> dict[str, str | None]:
+    def filters(self) -> dict[str, Any]:
         return {"law": self.law_combo.currentData(), "team": self.team_combo.currentData(),
                 "employee": self.employee_combo.currentData(),
-                "rule": self.rule_combo.currentData(), "scope": self.scope_combo.currentData()}
+                "rule": self.rule_combo.currentData(), "scope": self.scope_combo.currentData(),
+                "everything": self.everything_check.isChecked()}
 
     def fill_staff(self, employees: list[EmployeeRow], teams: list[str],
                    own_team: str | None = None) -> None:

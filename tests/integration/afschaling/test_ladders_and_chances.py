@@ -150,7 +150,7 @@ def test_chances_from_twenty_own_decisions(db: Engine) -> None:
 
 def test_capacity_and_the_weighted_total(db: Engine) -> None:
     w = worklist(db, KM, AT, dataclasses.replace(QUIET, reviews_per_fte_month=1.0,
-                                                 team_fte=1.0))
+                                                 team_fte=1.0), everything=True)
     s = w.summary
     assert s.capacity_per_month == 1
     assert s.capacity_saving_cents == w.rows[0].expected_saving_cents
@@ -159,6 +159,41 @@ def test_capacity_and_the_weighted_total(db: Engine) -> None:
     assert s.expected_saving_total_cents < s.saving_if_done_total_cents
     savings = [c.expected_saving_cents for c in w.rows]
     assert savings == sorted(savings, reverse=True)
+
+
+def test_the_list_holds_what_the_team_can_review(db: Engine) -> None:
+    """#16 item 4: by default the list is the team's work at its capacity, ranked by expected
+    saving; the rest is counted and shown on request."""
+    everything = worklist(db, KM, AT, QUIET, everything=True)
+    # Ranked by expected saving (chance x saving if done):
+    #   GH  ending soon   20 % x 25 % x 7 x 16,359 x 52 = 297,734
+    #   OLD no claims     30 % x 2 x 3,450 x 52          = 107,640
+    #   PZ  ending soon   20 % x 25 % x 7 x 4,500 x 52   =  81,900
+    #   BEG ending soon   20 % x 25 % x 1,216,800 = 60,840 (the lighter product: 30 % x
+    #       124,800 = 37,440)
+    #   BR  ending soon   20 % x 25 % x 1 x 7,000 x 52   =  18,200
+    # OTS and VG are on the separate list.
+    assert [(c.toewijzingnummer, c.expected_saving_cents) for c in everything.rows] == [
+        ("GH", 297_734), ("OLD", 107_640), ("PZ", 81_900), ("BEG", 60_840), ("BR", 18_200)]
+    # The team: M1, klantmanager at 0.8 fte. 1.25 reviews per fte a month: 1 a month.
+    one = dataclasses.replace(QUIET, reviews_per_fte_month=1.25)
+    w = worklist(db, KM, AT, one)
+    s = w.summary
+    assert (s.team_fte, s.capacity_per_month, s.capacity_months) == (0.8, 1, 1)
+    assert [c.toewijzingnummer for c in w.rows] == ["GH"]
+    assert (s.candidates, s.qualifying, s.beyond_capacity) == (1, 5, 4)
+    assert s.expected_saving_total_cents == 297_734
+    assert s.qualifying_expected_saving_cents == 297_734 + 107_640 + 81_900 + 60_840 + 18_200
+    assert s.months_of_work == 5.0
+    two = worklist(db, KM, AT, dataclasses.replace(one, capacity_months=2))
+    assert [c.toewijzingnummer for c in two.rows] == ["GH", "OLD"]
+    assert (two.summary.by_rule["ending_soon"], two.summary.by_rule["no_claims"]) == (1, 1)
+    assert two.summary.by_rule["lighter_product"] == 0  # BEG is beyond the capacity
+    # 20 a month per fte (the default) for 0.8 fte: 16, room for all five.
+    assert worklist(db, KM, AT, QUIET).summary.capacity_per_month == 16
+    data = worklist_json(w)
+    assert (data["summary"]["qualifying"], data["summary"]["beyond_capacity"],
+            data["summary"]["team_fte"]) == (5, 4, 0.8)
 
 
 def test_a_chance_out_of_range_is_refused(db: Engine) -> None:

@@ -33,7 +33,9 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
     assert list(data["summary"]) == ["candidates", "expected_saving_total", "by_rule",
                                      "expected_saving_weighted", "saving_if_done_total",
                                      "capacity_per_month", "capacity_expected_saving",
-                                     "running_allocations", "running_annual_cost", "chances"]
+                                     "running_allocations", "running_annual_cost", "chances",
+                                     "team_fte", "capacity_months", "qualifying",
+                                     "qualifying_expected_saving", "beyond_capacity"]
     assert data == expected and data["summary"]["candidates"] > 0
     assert list(data["candidates"][0]) == ["toewijzingnummer", "law", "person", "category",
                                            "product", "annual_cost", "rules",
@@ -44,6 +46,13 @@ def test_review_json_and_export(engine: Engine, db_path: Path, tmp_path: Path,
                for c in data["candidates"])
     savings = [c["expected_saving"] for c in data["candidates"]]
     assert savings == sorted(savings, reverse=True)
+    # --all-candidates: every candidate, beyond the team's month of work too.
+    assert main(["review", "--db", str(db_path), "--at", AT.isoformat(), "--json",
+                 "--all-candidates"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert len(every["candidates"]) == every["summary"]["qualifying"] == (
+        data["summary"]["qualifying"])
+    assert every["candidates"][:len(data["candidates"])] == data["candidates"]
     out = tmp_path / "werklijst.xlsx"
     assert main(["export", "--db", str(db_path), "review", "--at", AT.isoformat(), "--out",
                  str(out), "--purpose", "werkoverleg", "--user", str(coordinator)]) == 0

@@ -168,24 +168,31 @@ def rules_db(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def fired(engine: Engine, rule: str, **params: object) -> set[str]:
-    """Toewijzingnummers on which `rule` fires with QUIET plus `params`."""
-    w = worklist(engine, KM, AT, dataclasses.replace(QUIET, **params))
-    return {c.toewijzingnummer for c in w.rows if rule in c.rules}
+    """Toewijzingnummers on which `rule` fires with QUIET plus `params` (asked for by name,
+    so a signal lists what it fires on; every candidate, not a month's work)."""
+    w = worklist(engine, KM, AT, dataclasses.replace(QUIET, **params), rule=rule,
+                 everything=True)
+    assert all(rule in c.rules for c in w.rows)
+    return {c.toewijzingnummer for c in w.rows}
 
 
 def saving(engine: Engine, nr: str, rule: str, **params: object) -> int:
-    w = worklist(engine, KM, AT, dataclasses.replace(QUIET, **params))
+    w = worklist(engine, KM, AT, dataclasses.replace(QUIET, **params), rule=rule,
+                 everything=True)
     row = next(c for c in w.rows if c.toewijzingnummer == nr)
     return next(f.saving_cents for f in row.fired if f.id == rule)
 
 
 def test_quiet_parameters_fire_only_the_stacking_cases(rules_db: Engine) -> None:
-    # Stacking has no "off" value: two providers in one category always count. S3p is the
-    # household's bijstand: on the separate list, not the klantmanager's (#16 item 1).
-    w = worklist(rules_db, KM, AT, QUIET)
+    # Stacking has no "off" value: two providers in one category always count. It is a
+    # signal, not a reason: on its own it lists nobody, asked for by name it shows where it
+    # fires. S3p is the household's bijstand: on the separate list (#16 item 1).
+    assert worklist(rules_db, KM, AT, QUIET).rows == ()
+    w = worklist(rules_db, KM, AT, QUIET, rule="stacking")
     assert {c.toewijzingnummer: c.rules for c in w.rows} == dict.fromkeys(
         ["S1a", "S1b", "S3j", "S3w"], ("stacking",))
-    separate = worklist(rules_db, KM, AT, QUIET, scope="apart")
+    assert set(w.frame["priority"]) == {"verhoogd"}
+    separate = worklist(rules_db, KM, AT, QUIET, rule="stacking", scope="apart")
     assert {c.toewijzingnummer: c.rules for c in separate.rows} == {"S3p": ("stacking",)}
 
 
@@ -269,11 +276,19 @@ def test_stacking_providers_and_laws(rules_db: Engine) -> None:
 def test_high_cost_alone_puts_nobody_on_the_list(rules_db: Engine) -> None:
     """High cost says "look here first" (#16 item 2): on its own it lists nobody."""
     # Every allocation costs more than EUR 0.01 a year: high cost fires on all of them, and
-    # the list is still the four stacking cases, now with high priority.
-    w = worklist(rules_db, KM, AT, dataclasses.replace(QUIET, high_cost_threshold_cents=1))
-    assert {c.toewijzingnummer: c.rules for c in w.rows} == dict.fromkeys(
+    # with the stacking signal beside it the default list is still empty.
+    costly = dataclasses.replace(QUIET, high_cost_threshold_cents=1)
+    assert worklist(rules_db, KM, AT, costly).rows == ()
+    stacked = worklist(rules_db, KM, AT, costly, rule="stacking")
+    assert {c.toewijzingnummer: c.rules for c in stacked.rows} == dict.fromkeys(
         ["S1a", "S1b", "S3j", "S3w"], ("stacking", "high_cost"))
-    assert set(w.frame["priority"]) == {"hoog"}
+    assert set(stacked.frame["priority"]) == {"hoog"}
+    # A reason (ending within 27 weeks) lists E1; high cost raises its priority.
+    soon = worklist(rules_db, KM, AT, dataclasses.replace(costly, ending_soon_weeks=27),
+                    everything=True)
+    e1 = next(c for c in soon.rows if c.toewijzingnummer == "E1")
+    assert e1.rules == ("ending_soon", "high_cost") and e1.lead_rule == "ending_soon"
+    assert soon.frame.loc[soon.find("E1"), "priority"] == "hoog"
 
 
 # Every allocation ending by 2026-01-05 is "ending soon" with 27 weeks: a reason to list it,

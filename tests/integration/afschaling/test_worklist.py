@@ -151,9 +151,13 @@ def test_the_maximum_over_rules_not_the_sum(wl_db: Engine) -> None:
     assert rows["W10"].expected_saving_cents == round(3 * 3450 * 52 * 0.25)
     assert rows["W30"].expected_saving_cents == 2 * 4650 * 52
     assert rows["W30"].lead_rule == "high_intensity"
-    # W20: lighter product 124,800 < 25 % of 1,216,800 = 304,200, so high_cost leads.
-    assert rows["W20"].expected_saving_cents == 304_200
-    assert rows["W20"].lead_rule == "high_cost" and rows["W20"].proposal.kind == "review"
+    # W20: 25 % of 1,216,800 = 304,200 for high cost is more than the lighter product's
+    # 124,800, but high cost is a signal: the reason (the lighter product) leads and proposes,
+    # high cost raises the priority.
+    assert rows["W20"].expected_saving_cents == 124_800
+    assert rows["W20"].lead_rule == "lighter_product"
+    assert rows["W20"].proposal.kind == "product"
+    assert w.frame.loc[w.find("W20"), "priority"] == "hoog"
 
 
 def test_summary(wl_db: Engine) -> None:
@@ -262,11 +266,14 @@ def test_json_keys_and_euros(wl_db: Engine) -> None:
                     "high_intensity": 1, "low_utilisation": 1, "no_claims": 0, "stacking": 0,
                     "high_cost": 0, "lighter_product": 1},
         "expected_saving_weighted": total, "saving_if_done_total": total,
-        "capacity_per_month": 20, "capacity_expected_saving": total,
+        # Two klantmanagers without a known fte: 2 x 20 reviews a month.
+        "capacity_per_month": 40, "capacity_expected_saving": total,
         "running_allocations": 5,
         "running_annual_cost": (1_450_800 + 728_000 + 538_200 + 1_216_800 + 405_600) / 100,
         "chances": {r: {"chance": 1.0, "source": "standaard", "decisions": 0}
-                    for r in RULE_IDS}}
+                    for r in RULE_IDS},
+        "team_fte": 2.0, "capacity_months": 1, "qualifying": 5,
+        "qualifying_expected_saving": total, "beyond_capacity": 0}
     json.dumps(data)  # plain JSON types only
 
 

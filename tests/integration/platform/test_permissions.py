@@ -24,7 +24,12 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
-from sdesk.services.afschaling import business_case, record_decision
+from sdesk.services.afschaling import (
+    business_case,
+    record_decision,
+    reset_ladder,
+    switch_off_ladder,
+)
 from sdesk.services.budget import set_explanation, set_manual_forecast
 from sdesk.services.exports import Written, export
 from sdesk.services.household import (
@@ -86,6 +91,8 @@ SERVICES: dict[str, Callable[[World, Actor], object]] = {
     "traject starten": lambda w, a: start_case(w.engine, a, "H002", AT),
     "traject evalueren": lambda w, a: evaluate_case(w.engine, a, w.case_id, date(2025, 12, 31)),
     "traject wijzigen": lambda w, a: update_case(w.engine, a, w.case_id, attribution=0.5),
+    "productladder uitzetten": lambda w, a: switch_off_ladder(w.engine, a, "wmo", "02"),
+    "productladder terugzetten": lambda w, a: reset_ladder(w.engine, a, "wmo", "02"),
     "auditlog lezen": lambda w, a: audit.list_events(w.engine, a),
     "auditlog controleren": lambda w, a: audit.check_chain(w.engine, a),
     "export huishouden": _export("household", lambda w: {"household_id": "H001", "at": AT}),
@@ -121,6 +128,8 @@ REFUSED = {
     "traject starten": "geen trajecten procescoördinatie starten, evalueren of wijzigen.",
     "traject evalueren": "geen trajecten procescoördinatie starten, evalueren of wijzigen.",
     "traject wijzigen": "geen trajecten procescoördinatie starten, evalueren of wijzigen.",
+    "productladder uitzetten": "de productladders niet beheren.",
+    "productladder terugzetten": "de productladders niet beheren.",
     "auditlog lezen": "de auditlog niet inzien.",
     "export auditlog": "de auditlog niet inzien.",
     **{s: "geen gegevens per persoon of huishouden exporteren." for s in _PERSON_EXPORTS},
@@ -135,6 +144,8 @@ ANONYMOUS_REFUSED = {
     "traject starten": "trajecten procescoördinatie te starten",
     "traject evalueren": "trajecten procescoördinatie te starten",
     "traject wijzigen": "trajecten procescoördinatie te starten",
+    "productladder uitzetten": "de productladders te beheren",
+    "productladder terugzetten": "de productladders te beheren",
     "auditlog lezen": "de auditlog in te zien",
     **{s: "te exporteren" for s in SERVICES if s.startswith("export")},
 }

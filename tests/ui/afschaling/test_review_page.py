@@ -329,15 +329,15 @@ def test_peildatum_follows_new_data_until_the_user_picks_one(
 
 
 def test_rows_are_built_only_when_shown(page: ReviewPage) -> None:
-    """A long worklist (the demo's, ten times over) builds Candidates only for the rows the
+    """A long worklist (the demo's, thirty times over) builds Candidates only for the rows the
     table shows and the 200 its column widths measure."""
     import dataclasses
 
     wl = page.worklist
     assert wl is not None
-    long = dataclasses.replace(wl, frame=pd.concat([wl.frame] * 10, ignore_index=True))
+    long = dataclasses.replace(wl, frame=pd.concat([wl.frame] * 30, ignore_index=True))
     page._show_worklist(long)
-    assert page.model.rowCount() == len(long) == 10 * len(wl)
+    assert page.model.rowCount() == len(long) == 30 * len(wl)
     built = page.model._rows._built  # type: ignore[attr-defined]
     assert 0 < len(built) <= 250 < len(long)
     assert page.model.row_at(len(long) - 1) == long.candidate(len(long) - 1)

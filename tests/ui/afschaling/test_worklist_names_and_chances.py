@@ -41,7 +41,9 @@ def test_the_klantmanager_sees_names_and_chances(qtbot: QtBot, demo_engine: Engi
     text = panel.summary_label.text()
     assert euro(wl.summary.expected_saving_total_cents) in text
     assert euro(wl.summary.saving_if_done_total_cents) in text
-    assert "Capaciteit: 20 beoordelingen per maand" in text
+    s = wl.summary
+    assert s.capacity_per_month == round(20 * s.team_fte)
+    assert f"Capaciteit: {s.capacity_per_month} beoordelingen per maand" in text
     assert "Kansen:" in text and "(standaard)" in text
 
 
@@ -54,3 +56,31 @@ def test_the_controller_gets_no_names(qtbot: QtBot, demo_engine: Engine) -> None
     assert panel.view.isColumnHidden(M.COL_NAME)
     assert all(_cell(panel, i, M.COL_NAME) == "" for i in range(min(len(wl), 50)))
     assert _cell(panel, 0, M.COL_PERSON).startswith("P-")
+
+
+def test_the_list_is_a_month_of_work_and_the_rest_on_request(qtbot: QtBot,
+                                                              demo_engine: Engine) -> None:
+    """#16 item 4 on screen: the summary says how much of the list the team reviews in a
+    month and that the rest is under 'Alle kandidaten'; the check box asks for it."""
+    from sdesk.services.afschaling import RuleParameters
+
+    km = Actor("Kim Klantmanager", "klantmanager")
+    slow = RuleParameters(reviews_per_fte_month=0.5)
+    wl = worklist(demo_engine, km, AT, slow)
+    s = wl.summary
+    assert 0 < s.candidates == s.capacity_per_month == int(0.5 * s.team_fte) < s.qualifying
+    panel = WorklistPanel()
+    qtbot.addWidget(panel)
+    panel.show_worklist(wl, None)
+    text = panel.summary_label.text()
+    assert f"Alle {s.qualifying} kandidaten zijn" in text
+    assert f"{s.beyond_capacity} met een lagere verwachte besparing staan onder " \
+           "'Alle kandidaten'" in text
+    assert panel.filters()["everything"] is False
+    with qtbot.waitSignal(panel.filters_changed, timeout=1000):
+        panel.everything_check.setChecked(True)
+    assert panel.filters()["everything"] is True
+    every = worklist(demo_engine, km, AT, slow, everything=True)
+    assert len(every) == s.qualifying
+    panel.show_worklist(every, None)
+    assert "staan onder 'Alle kandidaten'" not in panel.summary_label.text()
