@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.results import (
         business_case_json as business_case_json,
     )
+    from sdesk.services.afschaling.rules import PRIORITY_RULES as PRIORITY_RULES
     from sdesk.services.afschaling.rules import RULE_IDS as RULE_IDS
     from sdesk.services.afschaling.rules import RULES as RULES
     from sdesk.services.afschaling.rules import RULES_BY_ID as RULES_BY_ID
@@ -116,6 +117,7 @@ _LAZY = {
     "RuleParameters": "rules",
     "RULES": "rules",
     "RULES_BY_ID": "rules",
+    "PRIORITY_RULES": "rules",
     "save_ladder": "ladders",
     "switch_off_ladder": "ladders",
     "what_if": "decisions",

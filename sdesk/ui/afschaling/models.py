@@ -44,7 +44,19 @@ def product_text(c: Candidate) -> str:
 
 
 def rules_text(c: Candidate) -> str:
-    return ", ".join(rule_title(r) for r in c.rules)
+    return rules_label(c.rules)
+
+
+def rules_label(rules: Sequence[str]) -> str:
+    """The reasons, then the signals that raise the priority ("Lage uitnutting; signaal:
+    Hoge kosten")."""
+    from sdesk.services.afschaling import PRIORITY_RULES
+
+    reasons = ", ".join(rule_title(r) for r in rules if r not in PRIORITY_RULES)
+    signals = ", ".join(rule_title(r) for r in rules if r in PRIORITY_RULES)
+    if not signals:
+        return reasons
+    return f"{reasons}; signaal: {signals}" if reasons else f"signaal: {signals}"
 
 
 def lighter_products(wl: Worklist | None, c: Candidate) -> list[LadderStep]:
@@ -194,7 +206,7 @@ class CandidateTableModel(RowTableModel["Candidate"]):
             keys = text("provider")
         elif column == cls.COL_RULES:
             rules = text("rules")
-            titles = {r: ", ".join(rule_title(x) for x in r.split(",") if x)
+            titles = {r: rules_label([x for x in r.split(",") if x])
                       for r in set(rules.tolist())}
             keys = np.asarray([titles[r] for r in rules], dtype=object)
         else:  # COL_PROPOSAL

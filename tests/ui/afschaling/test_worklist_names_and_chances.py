@@ -84,3 +84,30 @@ def test_the_list_is_a_month_of_work_and_the_rest_on_request(qtbot: QtBot,
     assert len(every) == s.qualifying
     panel.show_worklist(every, None)
     assert "staan onder 'Alle kandidaten'" not in panel.summary_label.text()
+
+
+def test_signals_are_shown_apart_from_the_reasons(qtbot: QtBot, demo_engine: Engine) -> None:
+    """#16 item 2 on screen: the Regels column names the reasons, then the signals that only
+    raise the priority."""
+    km = Actor("Kim Klantmanager", "klantmanager")
+    wl = worklist(demo_engine, km, AT, everything=True)
+    panel = WorklistPanel()
+    qtbot.addWidget(panel)
+    panel.show_worklist(wl, None)
+    signalled = [n for n, c in enumerate(wl.rows)
+                 if {"high_cost", "long_duration", "stacking"} & set(c.rules)]
+    assert signalled, "the demo has candidates with a signal"
+    n = signalled[0]
+    c = wl.rows[n]
+    titles = {"high_cost": "Hoge kosten", "long_duration": "Lange duur",
+              "stacking": "Stapeling", "ending_soon": "Einddatum nadert",
+              "open_ended_unreviewed": "Geen einddatum, niet beoordeeld",
+              "high_intensity": "Hoge intensiteit", "low_utilisation": "Lage uitnutting",
+              "no_claims": "Geen declaraties", "lighter_product": "Lichter product"}
+    reasons = [titles[r] for r in c.rules if r not in {"high_cost", "long_duration",
+                                                        "stacking"}]
+    signals = [titles[r] for r in c.rules if r in {"high_cost", "long_duration", "stacking"}]
+    assert reasons  # nothing is on the list for a signal alone
+    assert _cell(panel, n, M.COL_RULES) == (f"{', '.join(reasons)}; signaal: "
+                                            f"{', '.join(signals)}")
+    assert wl.frame.loc[n, "priority"] == ("hoog" if "high_cost" in c.rules else "verhoogd")
