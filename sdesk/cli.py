@@ -393,6 +393,20 @@ def _export_request(args: argparse.Namespace, engine: Any) -> tuple[str, dict[st
     return "council", {"request": request, "sheets": sheets, "include_persons": args.persons}
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """`sdesk check`: every page of the file (opening reads only the schema)."""
+    from sdesk.services.platform.db import check_database, open_database
+
+    path = Path(args.db)
+    engine = open_database(path, create=False)
+    try:
+        check_database(engine, path)
+    finally:
+        engine.dispose()
+    print(f"De database {path} is in orde: elke pagina is gelezen en gecontroleerd.")
+    return 0
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from sdesk.services.platform import audit
     from sdesk.services.platform.db import open_database
@@ -618,6 +632,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--user", default=argparse.SUPPRESS, help="medewerker-id van wie exporteert")
     exp.set_defaults(func=_cmd_export)
 
+    chk = sub.add_parser("check", help="controleer de hele database op beschadiging (het "
+                         "openen leest alleen het schema)")
+    chk.add_argument("--db", default=argparse.SUPPRESS)
+    chk.set_defaults(func=_cmd_check)
+
     aud = sub.add_parser("audit", help="auditlog controleren of bekijken")
     aud.add_argument("--db", default=argparse.SUPPRESS)
     aud.add_argument("--user", default=argparse.SUPPRESS)
@@ -672,8 +691,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except Exception as exc:  # last line of defence: a message and a log, never a traceback
-        from sdesk.services.platform.sqlite import explain
+        from sdesk.services.platform.sqlite import explain, is_damaged
 
+        if is_damaged(exc) and getattr(args, "db", None):
+            from sdesk.services.platform.db import damage_report
+
+            # Opening reads the schema, not every page: a damaged page shows up here.
+            print(f"fout: {damage_report(Path(args.db), exc)}", file=sys.stderr)
+            return 2
         explained = explain(exc)
         if explained:  # another process's lock, a full disk: the user can act on it
             print(f"fout: {explained}", file=sys.stderr)

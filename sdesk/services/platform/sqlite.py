@@ -47,12 +47,25 @@ def is_storage_full(exc: BaseException) -> bool:
     return "database or disk is full" in text or "disk i/o error" in text
 
 
+DAMAGED_MESSAGE = ("De database is beschadigd: SQLite kan een deel van het bestand niet lezen. "
+                   "Controleer hem met 'sdesk check' en zet zo nodig de nieuwste back-up terug "
+                   "met 'sdesk restore'.")
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether an error means the file is damaged (a page that cannot be read)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "malformed" in text or "file is not a database" in text
+
+
 def explain(exc: BaseException) -> str | None:
     """The Dutch message for a database error the user can act on; None for the rest."""
     if is_busy(exc):
         return BUSY_MESSAGE
     if is_storage_full(exc):
         return STORAGE_MESSAGE
+    if is_damaged(exc):
+        return DAMAGED_MESSAGE
     return None
 
 
