@@ -44,7 +44,6 @@ from sdesk.services.platform.permissions import team_scope
 from sdesk.services.platform.vocabulary import CATEGORY_CODELIST
 
 UNIT_CODELIST = "WJ756"
-EURO_UNIT = "83"  # WJ756 "Euro's", as in platform.costs (not imported: pandas)
 # Short Dutch phrases for WMO757; the official label of code 6 is too long for a table cell.
 FREQUENCY_TEXT = {"1": "per dag", "2": "per week", "4": "per maand", "6": "in totaal"}
 
@@ -273,6 +272,8 @@ def omvang_text(volume: float | None, unit: str | None, unit_label: str | None,
             frequency: str | None, budget_cents: int | None) -> str:
     """The extent of an allocation as people read it: '3 × uur per week', or 'Budget'."""
     if volume is not None:
+        from sdesk.services.platform.costs import EURO_UNIT  # numpy: not at start-up
+
         if unit == EURO_UNIT:  # "450,33 × Euro's" reads badly; the volume is an amount
             parts = [_format_euro_volume(volume)]
         else:
@@ -286,10 +287,7 @@ def omvang_text(volume: float | None, unit: str | None, unit_label: str | None,
 def person_allocations(engine: Engine, actor: Actor, person_id: int) -> list[AllocationRow]:
     """The person's allocations, newest first, labelled and with their annual run-rate;
     allocation pseudonyms for an actor who may not see source numbers. Logged as a view."""
-    # pandas comes with the cost arithmetic; importing it here keeps application start fast.
-    import pandas as pd
-
-    from sdesk.services.platform.costs import annual_run_rates_cents
+    from sdesk.services.platform.costs import EURO_UNIT, annual_run_rates_cents
 
     category = aliased(CodelistEntry)
     unit = aliased(CodelistEntry)
@@ -318,8 +316,7 @@ def person_allocations(engine: Engine, actor: Actor, person_id: int) -> list[All
         return []
     cost_columns = ("start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
                     "budget_cents")
-    frame = pd.DataFrame({c: [m[c] for m in records] for c in cost_columns})
-    run_rates = annual_run_rates_cents(frame)
+    run_rates = annual_run_rates_cents({c: [m[c] for m in records] for c in cost_columns})
     out: list[AllocationRow] = []
     for m, rate in zip(records, run_rates, strict=True):
         # Without tariff or budget the arithmetic yields 0; "unknown" is the honest answer.

@@ -195,8 +195,6 @@ def _members(conn: Connection, actor: Actor, hid: int) -> tuple[list[MemberLine]
 
 def _allocations(conn: Connection, person_ids: dict[int, str], at: date,
                  identity: bool = True) -> list[AllocationLine]:
-    import pandas as pd  # with the cost arithmetic; kept out of application start-up
-
     from sdesk.services.platform.costs import annual_run_rates_cents
 
     if not person_ids:
@@ -223,11 +221,11 @@ def _allocations(conn: Connection, person_ids: dict[int, str], at: date,
         f"SELECT allocation_id, SUM(amount_cents) FROM claim WHERE allocation_id IN "
         f"({','.join('?' for _ in ids)}) AND rejected = 0 AND period_start BETWEEN ? AND ? "
         f"GROUP BY allocation_id", (*ids, window_start.isoformat(), at.isoformat())).all())
-    frame = pd.DataFrame(
-        [(r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in rows],
-        columns=["start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
-                 "budget_cents"])
-    rates = annual_run_rates_cents(frame)
+    # Columns for the cost arithmetic (numpy only: no pandas for a few allocations).
+    columns = ("start_date", "end_date", "volume", "unit", "frequency", "tariff_cents",
+               "budget_cents")
+    rates = annual_run_rates_cents({name: [r[9 + i] for r in rows]
+                                    for i, name in enumerate(columns)})
     lines = []
     for r, rate in zip(rows, rates, strict=True):
         start = date.fromisoformat(r[9])
