@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.candidates import worklist_json as worklist_json
     from sdesk.services.afschaling.catalogue import rule_catalogue as rule_catalogue
     from sdesk.services.afschaling.catalogue import rule_explanation as rule_explanation
+    from sdesk.services.afschaling.catalogue import rules_label as rules_label
     from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
     from sdesk.services.afschaling.decisions import DECISION_ALIASES as DECISION_ALIASES
@@ -117,6 +118,7 @@ _LAZY = {
     "RuleParameters": "rules",
     "RULES": "rules",
     "RULES_BY_ID": "rules",
+    "rules_label": "catalogue",
     "PRIORITY_RULES": "rules",
     "save_ladder": "ladders",
     "switch_off_ladder": "ladders",

@@ -15,6 +15,7 @@ from sdesk.services.afschaling.rules import (
     LOW_UTILISATION,
     NO_CLAIMS,
     OPEN_ENDED_UNREVIEWED,
+    PRIORITY_RULES,
     RULE_IDS,
     RULES,
     RULES_BY_ID,
@@ -23,6 +24,19 @@ from sdesk.services.afschaling.rules import (
     RuleParameters,
 )
 from sdesk.services.platform.text import euro
+
+
+def rules_label(rule_ids: Sequence[str], separator: str = ", ") -> str:
+    """The reasons, then the signals that only raise the priority: "Lage uitnutting;
+    signaal: Hoge kosten" (screen, workbook)."""
+    def title(r: str) -> str:
+        return RULES_BY_ID[r].title if r in RULES_BY_ID else r
+
+    reasons = separator.join(title(r) for r in rule_ids if r not in PRIORITY_RULES)
+    signals = separator.join(title(r) for r in rule_ids if r in PRIORITY_RULES)
+    if not signals:
+        return reasons
+    return f"{reasons}; signaal: {signals}" if reasons else f"signaal: {signals}"
 
 
 def _num(value: float) -> str:

@@ -44,19 +44,9 @@ def product_text(c: Candidate) -> str:
 
 
 def rules_text(c: Candidate) -> str:
+    from sdesk.services.afschaling import rules_label
+
     return rules_label(c.rules)
-
-
-def rules_label(rules: Sequence[str]) -> str:
-    """The reasons, then the signals that raise the priority ("Lage uitnutting; signaal:
-    Hoge kosten")."""
-    from sdesk.services.afschaling import PRIORITY_RULES
-
-    reasons = ", ".join(rule_title(r) for r in rules if r not in PRIORITY_RULES)
-    signals = ", ".join(rule_title(r) for r in rules if r in PRIORITY_RULES)
-    if not signals:
-        return reasons
-    return f"{reasons}; signaal: {signals}" if reasons else f"signaal: {signals}"
 
 
 def lighter_products(wl: Worklist | None, c: Candidate) -> list[LadderStep]:
@@ -206,6 +196,8 @@ class CandidateTableModel(RowTableModel["Candidate"]):
             keys = text("provider")
         elif column == cls.COL_RULES:
             rules = text("rules")
+            from sdesk.services.afschaling import rules_label
+
             titles = {r: rules_label([x for x in r.split(",") if x])
                       for r in set(rules.tolist())}
             keys = np.asarray([titles[r] for r in rules], dtype=object)
