@@ -204,12 +204,12 @@ def lag_profile(engine: Engine, at: date, law: str | None = None) -> LagProfile:
     # The last LAG_HISTORY_MONTHS care months tell the present lag; older ones only cost time.
     sql = ("SELECT substr(c.period_start, 1, 7), substr(c.first_seen, 1, 7), "
            "SUM(c.amount_cents) FROM claim c JOIN allocation a ON a.id = c.allocation_id "
-           "WHERE c.rejected = 0 AND c.period_start >= ? AND c.first_seen IS NOT NULL "
-           "AND c.first_seen <= ?")
+           "WHERE c.rejected = 0 AND c.period_start BETWEEN ? AND ? "
+           "AND c.first_seen IS NOT NULL AND c.first_seen <= ?")
     params: list[object] = [add_months(at.replace(day=1), -LAG_HISTORY_MONTHS).isoformat(),
-                            at.isoformat()]
+                            at.isoformat(), at.isoformat()]
     if law:
-        sql += " AND a.law = ?"
+        sql += " AND +a.law = ?"  # claims by period first (readers._LAW_LAST)
         params.append(law)
     sql += " GROUP BY 1, 2"
     rows = [(str(c), str(s), int(v)) for c, s, v in fetch_rows(engine, sql, tuple(params))]

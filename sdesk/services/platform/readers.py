@@ -87,6 +87,12 @@ def allocations_frame(engine: Engine, law: str | None = None, team: str | None =
     return frame
 
 
+# _LAW_LAST: with "a.law = ?" SQLite starts from every allocation of the law ever and looks up
+# its claims, so the cost grows with the history; "+a.law" (no index on the law) makes it read
+# the claims of the period by ix_claim_period and look each allocation up by its key: the
+# cost of the question (0.71 against 0.87 s for a year of jeugd at the large preset).
+
+
 def claims_by_allocation(engine: Engine, start: date, end: date,
                          law: str | None = None) -> pd.DataFrame:
     """Realisation (DESIGN 4): non-rejected claim amounts whose period starts in [start, end],
@@ -97,7 +103,7 @@ def claims_by_allocation(engine: Engine, start: date, end: date,
            f"AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
     params: list[object] = [start.isoformat(), end.isoformat()]
     if law:
-        sql += " AND a.law = ?"
+        sql += " AND +a.law = ?"  # claims by period first: see _LAW_LAST
         params.append(law)
     sql += " GROUP BY c.allocation_id"
     return pd.DataFrame.from_records(fetch_rows(engine, sql, tuple(params)),
@@ -112,7 +118,7 @@ def _live_claims(start: date, end: date, law: str | None) -> tuple[str, list[obj
            f"AND COALESCE(a.change_reason, '') <> '{REMOVED}'")
     params: list[object] = [start.isoformat(), end.isoformat()]
     if law:
-        sql += " AND a.law = ?"
+        sql += " AND +a.law = ?"  # claims by period first: see _LAW_LAST
         params.append(law)
     return sql, params
 
