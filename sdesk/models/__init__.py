@@ -2,7 +2,7 @@
 
 from sdesk.models.base import Base
 from sdesk.models.cache import StoredFrame
-from sdesk.models.care import Allocation, Claim, RealisationMonth
+from sdesk.models.care import Allocation, Claim, ClaimArrival, RealisationMonth
 from sdesk.models.finance import BudgetLine, CostMapItem, Intervention
 from sdesk.models.people import Employee, Household, Person, Team
 from sdesk.models.reference import (
@@ -22,6 +22,7 @@ __all__ = [
     "Base",
     "BudgetLine",
     "Claim",
+    "ClaimArrival",
     "CodelistEntry",
     "CoordinationCase",
     "CoordinationSnapshot",

@@ -59,7 +59,8 @@ class Claim(Base):
         CheckConstraint("period_end >= period_start", name="period_order"),
         Index("ix_claim_allocation_period", "allocation_id", "period_start"),
         # Covering: sums of claims over a date window read the index only (worklist, KPIs).
-        Index("ix_claim_period", "period_start", "allocation_id", "amount_cents", "rejected"),
+        Index("ix_claim_period", "period_start", "allocation_id", "amount_cents", "rejected",
+              "first_seen"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,4 +94,19 @@ class RealisationMonth(Base):
     team_id: Mapped[int | None] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(40))
     referrer: Mapped[str | None] = mapped_column(String(2))
+    delivery_form: Mapped[str | None] = mapped_column(String(3))  # budget lines select on it
+    amount_cents: Mapped[int] = mapped_column(Integer)
+
+
+class ClaimArrival(Base):
+    """Summary: claims per law, care month and the month sdesk first saw them (the
+    declaration lag, platform.completeness). Derived, rebuilt with realisation_month."""
+
+    __tablename__ = "claim_arrival"
+    __table_args__ = (Index("ix_claim_arrival_law_month", "law", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    law: Mapped[str] = mapped_column(String(12))
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM of the claim period's start
+    seen: Mapped[int] = mapped_column(Integer)  # YYYYMM of first_seen
     amount_cents: Mapped[int] = mapped_column(Integer)

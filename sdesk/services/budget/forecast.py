@@ -12,6 +12,7 @@ declared: `lag_estimate`, shown per line so nobody has to take it on trust.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,15 +44,21 @@ def _committed(allocations: pd.DataFrame, start: date, end: date) -> float:
     return float(commitments_cents(allocations, start, end).sum())
 
 
-def lag_aware_forecast(allocations: pd.DataFrame, monthly_claims: pd.DataFrame, year: int,
+def lag_aware_forecast(allocations: pd.DataFrame,
+                       monthly_claims: pd.DataFrame | Mapping[str, int], year: int,
                        at: date, complete_through: date) -> Forecast:
     """The forecast of the allocations given (one budget line's selection) for `year` on `at`.
 
     `monthly_claims`: allocation_id, month ("YYYY-MM"), amount_cents, covering the twelve
-    complete months before complete_through and the year up to `at`."""
-    ids = set(allocations["id"]) if len(allocations) else set()
-    claims = monthly_claims[monthly_claims["allocation_id"].isin(ids)]
-    per_month = claims.groupby("month")["amount_cents"].sum()
+    complete months before complete_through and the year up to `at`; or the line's claims
+    already summed per month ("YYYY-MM" -> cents)."""
+    if isinstance(monthly_claims, pd.DataFrame):
+        ids = set(allocations["id"]) if len(allocations) else set()
+        claims = monthly_claims[monthly_claims["allocation_id"].isin(ids)]
+        per_month: Mapping[str, int] = {
+            str(k): int(v) for k, v in claims.groupby("month")["amount_cents"].sum().items()}
+    else:
+        per_month = monthly_claims
 
     def claimed(month: date) -> int:
         return int(per_month.get(month.strftime("%Y-%m"), 0))

@@ -46,7 +46,7 @@ from sdesk.services.platform.completeness import (
     HISTORY_MONTHS,
     MAX_LAG_MONTHS,
     LagProfile,
-    assess,
+    assess_totals,
     claims_completeness,
     lag_profile,
 )
@@ -59,8 +59,10 @@ from sdesk.services.platform.readers import (
     allocations_frame,
     claims_by_allocation,
     claims_by_month,
+    fetch_rows,
     last_day_with_data,
 )
+from sdesk.services.platform.summaries import ensure_summaries
 from sdesk.services.platform.text import euro, euros, short_date
 
 DEFAULT_EXPLAIN_PCT = 5.0
@@ -201,12 +203,17 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
     # Far enough back for the twelve complete months before the longest lag horizon.
     first = add_months(at.replace(day=1), -(HISTORY_MONTHS + MAX_LAG_MONTHS + 1))
     frame = allocations_frame(engine, active_from=min(first, year_start), active_to=year_end)
-    monthly = claims_by_month(engine, first, max(at, first))
-    ytd = claims_by_allocation(engine, year_start, at) if at >= year_start else None
+    # A peildatum at a month's end (the default) reads the lines' claims per month from the
+    # realisation_month summary; another day needs the claims themselves.
+    groups = _claim_groups(engine, first, at) if _summarised(at) else None
+    monthly = claims_by_month(engine, first, max(at, first)) if groups is None else None
+    ytd = claims_by_allocation(engine, year_start, at) if (
+        at >= year_start and groups is None) else None
     realised_ytd = (frame["id"].map(ytd.set_index("allocation_id")["amount_cents"])
                     .fillna(0).to_numpy() if ytd is not None and len(ytd)
                     else np.zeros(len(frame)))
-    claimed_ids = set(monthly["allocation_id"]) if len(monthly) else set()
+    claimed_ids = set(monthly["allocation_id"]) if monthly is not None and len(monthly) else (
+        set())
     committed_year = commitments_cents(frame, year_start, year_end) if len(frame) else (
         np.zeros(0))
     profiles: dict[str | None, LagProfile] = {}
@@ -220,8 +227,15 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
         categories = parse_categories(cats)
         mask = selects(frame, law, categories, form)
         chosen = frame[mask]
-        takes_claims = amount >= 0 and bool(
-            chosen["id"].isin(claimed_ids).any() or committed_year[mask].sum() > 0)
+        if groups is not None:
+            per_month = _per_month(groups[selects(groups, law, categories, form)])
+            claimed = bool(per_month)
+        else:
+            ids = set(chosen["id"])
+            assert monthly is not None
+            per_month = _per_month(monthly[monthly["allocation_id"].isin(ids)])
+            claimed = bool(chosen["id"].isin(claimed_ids).any())
+        takes_claims = amount >= 0 and (claimed or committed_year[mask].sum() > 0)
         if not takes_claims:  # income or nothing selected: the manual forecast or the budget
             computed = int(amount)
             rows.append(BudgetRow(
@@ -236,14 +250,16 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
         if law not in profiles:
             profiles[law] = lag_profile(engine, at, law)
         profile = profiles[law]
-        state = assess(chosen, monthly, at, profile.months, profile.source)
+        state = assess_totals(chosen, per_month, at, profile.months, profile.source)
         complete_through = min(state.complete_through, data_end)
-        forecast = lag_aware_forecast(chosen, monthly, year, at, complete_through)
+        forecast = lag_aware_forecast(chosen, per_month, year, at, complete_through)
         computed = forecast.prognose_cents
+        realised = (sum(v for m, v in per_month.items() if m >= f"{year:04d}-01")
+                    if groups is not None else round(float(realised_ytd[mask].sum())))
         rows.append(BudgetRow(
             post=name, law=law, categories=categories, delivery_form=form,
             begroting_cents=int(amount),
-            realisatie_cents=round(float(realised_ytd[mask].sum())),
+            realisatie_cents=realised,
             prognose_cents=int(manual) if manual is not None else computed,
             prognose_source="manual" if manual is not None else "computed",
             computed_prognose_cents=computed, uitnutting=forecast.uitnutting,
@@ -253,6 +269,33 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
     complete = min(ends) if ends else min(claims_completeness(engine, at).complete_through,
                                           data_end, at)
     return BudgetReport(year, at, rows, complete)
+
+
+def _summarised(at: date) -> bool:
+    """Whether the summary holds the claims up to `at` exactly: whole months."""
+    return at == month_end(at.year, at.month)
+
+
+def _claim_groups(engine: Engine, first: date, at: date) -> pd.DataFrame:
+    """Non-rejected claims of live allocations from `first` through the month of `at`, per
+    law, category, delivery form and month ("YYYY-MM"), from the realisation_month summary:
+    columns law, category, delivery_form, month, amount_cents."""
+    ensure_summaries(engine)
+    rows = fetch_rows(engine, (
+        "SELECT law, category, delivery_form, month, SUM(amount_cents) FROM realisation_month "
+        "WHERE month BETWEEN ? AND ? GROUP BY 1, 2, 3, 4"),
+        (first.year * 100 + first.month, at.year * 100 + at.month))
+    frame = pd.DataFrame.from_records(rows, columns=["law", "category", "delivery_form",
+                                                     "month", "amount_cents"])
+    frame["month"] = [f"{m // 100:04d}-{m % 100:02d}" for m in frame["month"].tolist()]
+    return frame
+
+
+def _per_month(claims: pd.DataFrame) -> dict[str, int]:
+    """Claims ("month", "amount_cents" columns) summed per month: "YYYY-MM" -> cents."""
+    if not len(claims):
+        return {}
+    return {str(k): int(v) for k, v in claims.groupby("month")["amount_cents"].sum().items()}
 
 
 def cumulative_realisation(engine: Engine, year: int) -> pd.DataFrame:

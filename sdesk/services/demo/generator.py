@@ -299,6 +299,10 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
     except DBAPIError as exc:  # e.g. a team or employee id the user already has
         raise SdeskError(f"De demo kon niet worden opgeslagen: {exc.orig}") from exc
+    _report(progress, 1.0, "Overzichten bijwerken")
+    from sdesk.services.platform.summaries import prepare_summaries
+
+    prepare_summaries(engine)
     _report(progress, 1.0, "Werklijst afschaling voorbereiden")
     from sdesk.services.afschaling import prepare_default_inputs
 

@@ -53,6 +53,11 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
     # After the commit a cancel cannot undo the import; it skips the preparation.
     if result.ok and not (cancelled is not None and cancelled()):
         if progress is not None:
+            progress(1.0, "Overzichten bijwerken")
+        from sdesk.services.platform.summaries import prepare_summaries
+
+        prepare_summaries(engine)
+        if progress is not None:
             progress(1.0, "Werklijst afschaling voorbereiden")
         from sdesk.services.afschaling import prepare_default_inputs
 

@@ -202,12 +202,27 @@ def estimate_lag(rows: Sequence[tuple[str, str, int]], at: date,
 def lag_profile(engine: Engine, at: date, law: str | None = None) -> LagProfile:
     """The lag of one law (or all) as sdesk observed it up to `at`."""
     # The last LAG_HISTORY_MONTHS care months tell the present lag; older ones only cost time.
+    first = add_months(at.replace(day=1), -LAG_HISTORY_MONTHS)
+    if _summarised(at):
+        # Whole months: the claim_arrival summary holds exactly these sums.
+        from sdesk.services.platform.summaries import ensure_summaries
+
+        ensure_summaries(engine)
+        sql = ("SELECT month, seen, SUM(amount_cents) FROM claim_arrival "
+               "WHERE month BETWEEN ? AND ? AND seen <= ?")
+        last = at.year * 100 + at.month
+        params: list[object] = [first.year * 100 + first.month, last, last]
+        if law:
+            sql += " AND law = ?"
+            params.append(law)
+        rows = [(_month_text(c), _month_text(s), int(v)) for c, s, v in fetch_rows(
+            engine, sql + " GROUP BY 1, 2", tuple(params))]
+        return estimate_lag(rows, at)
     sql = ("SELECT substr(c.period_start, 1, 7), substr(c.first_seen, 1, 7), "
            "SUM(c.amount_cents) FROM claim c JOIN allocation a ON a.id = c.allocation_id "
            "WHERE c.rejected = 0 AND c.period_start BETWEEN ? AND ? "
            "AND c.first_seen IS NOT NULL AND c.first_seen <= ?")
-    params: list[object] = [add_months(at.replace(day=1), -LAG_HISTORY_MONTHS).isoformat(),
-                            at.isoformat(), at.isoformat()]
+    params = [first.isoformat(), at.isoformat(), at.isoformat()]
     if law:
         sql += " AND +a.law = ?"  # claims by period first (readers._LAW_LAST)
         params.append(law)
@@ -216,13 +231,28 @@ def lag_profile(engine: Engine, at: date, law: str | None = None) -> LagProfile:
     return estimate_lag(rows, at)
 
 
+def _summarised(at: date) -> bool:
+    """Whether the claim_arrival summary holds the lag up to `at` exactly: whole months."""
+    return at == month_end(at.year, at.month)
+
+
+def _month_text(month: int) -> str:
+    """202506 -> "2025-06"."""
+    return f"{int(month) // 100:04d}-{int(month) % 100:02d}"
+
+
 def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Completeness:
     """Completeness of one law's claims (or all) on `at`."""
     profile = lag_profile(engine, at, law)
     first = add_months(lag_horizon(at, profile.months), -HISTORY_MONTHS).replace(day=1)
     frame = allocations_frame(engine, law=law, active_from=first, active_to=at)
-    state = assess_totals(frame, claims_per_month(engine, first, at, law), at, profile.months,
-                          profile.source)
+    if _summarised(at):
+        from sdesk.services.platform.summaries import realised_per_month
+
+        per_month = realised_per_month(engine, first, at, law)
+    else:
+        per_month = claims_per_month(engine, first, at, law)
+    state = assess_totals(frame, per_month, at, profile.months, profile.source)
     # Months after the data are never complete, however far back the lag says they lie (a
     # peildatum chosen long after the last claims).
     until = last_day_with_data(engine)

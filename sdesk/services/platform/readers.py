@@ -124,14 +124,18 @@ def _live_claims(start: date, end: date, law: str | None) -> tuple[str, list[obj
 
 
 def claims_by_month(engine: Engine, start: date, end: date,
-                    law: str | None = None) -> pd.DataFrame:
+                    law: str | None = None, numbered: bool = False) -> pd.DataFrame:
     """Realisation per allocation per calendar month of period_start (for trends and
-    utilisation). Columns: allocation_id, month ("YYYY-MM"), amount_cents."""
+    utilisation). Columns: allocation_id, month ("YYYY-MM"; with `numbered` the integer
+    YYYYMM, int64 like the other columns), amount_cents."""
     where, params = _live_claims(start, end, law)
-    sql = (f"SELECT c.allocation_id, substr(c.period_start, 1, 7), SUM(c.amount_cents) {where} "
-           "GROUP BY c.allocation_id, substr(c.period_start, 1, 7)")
-    return pd.DataFrame.from_records(fetch_rows(engine, sql, tuple(params)),
-                                     columns=["allocation_id", "month", "amount_cents"])
+    month = ("CAST(substr(c.period_start, 1, 4) || substr(c.period_start, 6, 2) AS INTEGER)"
+             if numbered else "substr(c.period_start, 1, 7)")
+    sql = (f"SELECT c.allocation_id, {month}, SUM(c.amount_cents) {where} "
+           f"GROUP BY c.allocation_id, {month}")
+    frame = pd.DataFrame.from_records(fetch_rows(engine, sql, tuple(params)),
+                                      columns=["allocation_id", "month", "amount_cents"])
+    return frame.astype("int64") if numbered else frame
 
 
 def claims_per_month(engine: Engine, first: date, last: date,

@@ -74,7 +74,7 @@ def test_a_half_applied_migration_is_finished_on_open(tmp_path: Path,
     engine = open_database(path)
     assert current_revision(engine) == head_revision()
     assert _claim_period_columns(engine) == ["period_start", "allocation_id", "amount_cents",
-                                             "rejected"]
+                                             "rejected", "first_seen"]  # 0006, then 0015
     assert _households(engine) == ["H-oud"]
     with engine.connect() as conn:
         review = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info('review')")}

@@ -1,0 +1,47 @@
+"""#17: the KPI working set (allocations, a year of claims per law) is kept in the database
+file, so a new process reads it back; what it reads back gives the same figures as gathering
+it again, and a change to the data is never answered from the old one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from sdesk.services.demo.generator import generate_demo
+from sdesk.services.kpi import compare_periods, kpis_json
+from sdesk.services.platform import cache
+
+
+def _stored_kinds(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return dict(conn.exec_driver_sql(
+            "SELECT kind, COUNT(*) FROM stored_frame WHERE kind LIKE 'kpi_%' GROUP BY kind"
+        ).all())
+
+
+def _figures(engine: Engine, law: str | None) -> dict[str, object]:
+    return kpis_json(compare_periods(engine, date(2025, 1, 1), date(2025, 12, 31), law))
+
+
+def test_a_new_process_reads_the_same_figures_back(engine: Engine) -> None:
+    generate_demo(engine, size="tiny", seed=1)
+    cache.forget(engine)
+    gathered = {law: _figures(engine, law) for law in (None, "jeugd", "wmo")}
+    kinds = _stored_kinds(engine)
+    # The allocations once; 2025 and 2024 (previous period and a year earlier) per law.
+    assert kinds["kpi_allocations"] == 1 and kinds["kpi_claims"] >= 6
+    cache.forget(engine, stored=False)  # as a new process: nothing in memory
+    assert {law: _figures(engine, law) for law in (None, "jeugd", "wmo")} == gathered
+
+    with engine.begin() as conn:  # a change: the stored working set is not used for it
+        conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 100000 WHERE id = "
+                             "(SELECT MIN(c.id) FROM claim c JOIN allocation a ON "
+                             "a.id = c.allocation_id WHERE a.law = 'wmo' AND "
+                             "c.period_start BETWEEN '2025-03-01' AND '2025-03-31' "
+                             "AND c.rejected = 0)")
+    cache.forget(engine, stored=False)
+    changed = _figures(engine, "wmo")
+    assert changed["realised_cost"] == gathered["wmo"]["realised_cost"] + 1000  # type: ignore[operator]
+    cache.forget(engine)  # gathered from scratch
+    assert _figures(engine, "wmo") == changed
