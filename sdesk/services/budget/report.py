@@ -301,16 +301,15 @@ def _per_month(claims: pd.DataFrame) -> dict[str, int]:
 def cumulative_realisation(engine: Engine, year: int) -> pd.DataFrame:
     """Realisation per month of the year, cumulative, over all budget lines' selections:
     columns month (1..12), realised_cents, cumulative_cents."""
-    claims = claims_by_month(engine, date(year, 1, 1), date(year, 12, 31))
-    lines = _lines(engine, year)
-    frame = allocations_frame(engine, active_from=date(year, 1, 1), active_to=date(year, 12, 31))
-    selected = np.zeros(len(frame), dtype=bool)
-    for _name, law, cats, form, *_ in lines:
+    # Whole months of the year: the lines' claims per month from the realisation_month
+    # summary (what budget_report reads at a month's end), selected as the lines select.
+    claims = _claim_groups(engine, date(year, 1, 1), date(year, 12, 31))
+    selected = np.zeros(len(claims), dtype=bool)
+    for _name, law, cats, form, *_ in _lines(engine, year):
         categories = parse_categories(cats)
         if law or categories or form:
-            selected |= selects(frame, law, categories, form)
-    ids = set(frame.loc[selected, "id"])
-    claims = claims[claims["allocation_id"].isin(ids)]
+            selected |= selects(claims, law, categories, form)
+    claims = claims[selected]
     months = claims.assign(month=claims["month"].str.slice(5, 7).astype(int)).groupby(
         "month")["amount_cents"].sum().reindex(range(1, 13), fill_value=0)
     return pd.DataFrame({"month": months.index, "realised_cents": months.to_numpy(),
