@@ -303,6 +303,9 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
     from sdesk.services.platform.summaries import prepare_summaries
 
     prepare_summaries(engine)
+    from sdesk.services.kpi import prepare_working_set
+
+    prepare_working_set(engine)
     _report(progress, 1.0, "Werklijst afschaling voorbereiden")
     from sdesk.services.afschaling import prepare_default_inputs
 

@@ -57,6 +57,9 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
         from sdesk.services.platform.summaries import prepare_summaries
 
         prepare_summaries(engine)
+        from sdesk.services.kpi import prepare_working_set
+
+        prepare_working_set(engine)
         if progress is not None:
             progress(1.0, "Werklijst afschaling voorbereiden")
         from sdesk.services.afschaling import prepare_default_inputs

@@ -82,8 +82,12 @@ if TYPE_CHECKING:
         quarters as quarters,
     )
     from sdesk.services.kpi.trends import trend_window as trend_window
+    from sdesk.services.kpi.working_set import (
+        prepare_working_set as prepare_working_set,
+    )
 
 _LAZY = {
+    "prepare_working_set": "working_set",
     "category_text": "drilldown_workbook",
     "compare_periods": "definitions",
     "compute_kpis": "definitions",

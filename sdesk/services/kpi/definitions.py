@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.lag import kpi_completeness
+from sdesk.services.kpi.lag import kpi_complete_through
 from sdesk.services.kpi.working_set import KpiData, kpi_data
 from sdesk.services.platform.intensity import heavy_mask
 from sdesk.services.platform.periods import add_months, previous_period, year_earlier
@@ -305,7 +305,7 @@ def compare_periods(engine: Engine, start: date, end: date, law: str | None = No
     previous = compute_kpis(engine, *previous_period(start, end), law, team, base)
     earlier = compute_kpis(engine, *year_earlier(start, end), law, team, base)
     return KpiComparison(current, previous, earlier,
-                         kpi_completeness(engine, law).complete_through)
+                         kpi_complete_through(engine, law))
 
 
 def _ratio(value: float | None, digits: int = 4) -> float | None:

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.platform import stored_frames
 from sdesk.services.platform.cache import key, remember
 from sdesk.services.platform.completeness import Completeness, claims_completeness
 from sdesk.services.platform.peildatum import default_peildatum
@@ -28,6 +30,27 @@ def kpi_completeness(engine: Engine, law: str | None = None) -> Completeness:
     version = key(engine)
     return remember(f"kpi_completeness:{law or ''}", engine, version,
                     lambda: claims_completeness(engine, default_peildatum(engine), law))
+
+
+THROUGH_KIND = "kpi_complete_through"
+
+
+def kpi_complete_through(engine: Engine, law: str | None = None) -> date:
+    """`kpi_completeness(...).complete_through`, also kept in the database file per data
+    version and law (stored_frames), so a new process reads the date back instead of judging
+    the months again (a second per law at the large preset)."""
+    version = key(engine)
+    stored_key = repr((version, law))
+
+    def build() -> date:
+        found = stored_frames.load(engine, THROUGH_KIND, stored_key)
+        if found is not None:
+            return date.fromisoformat(found[1]["through"])
+        through = kpi_completeness(engine, law).complete_through
+        stored_frames.save(engine, THROUGH_KIND, stored_key, pd.DataFrame(),
+                           {"through": through.isoformat()}, keep=8)
+        return through
+    return remember(f"kpi_complete_through:{law or ''}", engine, version, build)
 
 
 def provisional_spans(spans: Sequence[tuple[date, date]], complete_through: date) -> list[bool]:

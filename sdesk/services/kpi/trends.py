@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.kpi.definitions import Kpis, compute_kpis, deflators
-from sdesk.services.kpi.lag import kpi_completeness
+from sdesk.services.kpi.lag import kpi_complete_through
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform.completeness import provisional_flags
 from sdesk.services.platform.periods import add_months
@@ -89,7 +89,7 @@ def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None
                          int(pd.unique(persons[mask]).size)))
     frame = pd.DataFrame(rows, columns=["month", "law", "realised_cents", "constant_cents",
                                         "clients"])
-    complete_through = kpi_completeness(engine, law).complete_through
+    complete_through = kpi_complete_through(engine, law)
     frame["provisional"] = provisional_flags(list(frame["month"]), complete_through)
     return MonthlyTrend(frame, base, complete_through)
 

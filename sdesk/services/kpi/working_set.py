@@ -156,3 +156,24 @@ def kpi_data(engine: Engine) -> KpiData:
     """The working set for this database, reloaded when the cache key has moved on."""
     version = key(engine)
     return remember("kpi", engine, version, lambda: _load(engine, version[0]))
+
+
+def prepare_working_set(engine: Engine) -> None:
+    """After an import or the demo: gather and store the working set the dashboard opens on
+    (the allocations; per law the claims of the year the data end in and the year before:
+    the last full year, its previous period and the running year), so the first figures
+    read them back. A cache: any failure leaves them to the first reader and never fails the
+    import that has committed."""
+    try:
+        until = last_day_with_data(engine)
+        if until is None:
+            return
+        data = kpi_data(engine)
+        for year in (until.year - 1, until.year):
+            data.claims(engine, date(year, 1, 1), date(year, 12, 31), None)
+        from sdesk.services.kpi.lag import kpi_complete_through
+
+        for law in (None, *sorted(data.allocations["law"].unique().tolist())):
+            kpi_complete_through(engine, law)
+    except Exception:  # noqa: BLE001 (a cache: the import stands, the reader gathers)
+        return

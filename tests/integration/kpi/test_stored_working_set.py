@@ -4,6 +4,7 @@ it again, and a change to the data is never answered from the old one."""
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 
 from sqlalchemy import Engine
@@ -45,3 +46,31 @@ def test_a_new_process_reads_the_same_figures_back(engine: Engine) -> None:
     assert changed["realised_cost"] == gathered["wmo"]["realised_cost"] + 1000  # type: ignore[operator]
     cache.forget(engine)  # gathered from scratch
     assert _figures(engine, "wmo") == changed
+
+
+def test_the_demo_prepares_what_the_dashboard_opens_on(engine: Engine) -> None:
+    """The last full year and the running one per law, and the allocations: stored by the
+    demo (as by every import), read back by the first figures of a new process."""
+    generate_demo(engine, size="tiny", seed=1)  # claims through 2026-10-31
+    with engine.connect() as conn:
+        keys = [k for (k,) in conn.exec_driver_sql(
+            "SELECT key FROM stored_frame WHERE kind = 'kpi_claims'").all()]
+    laws_years = {tuple(ast.literal_eval(k)[2:]) for k in keys}
+    assert laws_years == {(law, year) for law in ("jeugd", "participatie", "wmo")
+                          for year in (2025, 2026)}
+    assert _stored_kinds(engine)["kpi_allocations"] == 1
+
+
+def test_the_complete_months_are_kept_per_law(engine: Engine) -> None:
+    from sdesk.services.kpi import kpi_completeness
+    from sdesk.services.kpi.lag import kpi_complete_through
+
+    generate_demo(engine, size="tiny", seed=1)
+    assert _stored_kinds(engine)["kpi_complete_through"] == 4  # all laws, and each law
+    for law in (None, "jeugd", "wmo", "participatie"):
+        cache.forget(engine, stored=False)
+        stored = kpi_complete_through(engine, law)
+        cache.forget(engine)
+        assert stored == kpi_completeness(engine, law).complete_through
+    # The demo's claims run to 2026-10-31 and arrive up to months late: not all complete.
+    assert kpi_complete_through(engine, None) < date(2026, 10, 31)
