@@ -56,7 +56,7 @@ from sdesk.services.platform.peildatum import default_peildatum
 from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.permissions import EDIT_BUDGET, require
 from sdesk.services.platform.readers import (
-    allocations_frame,
+    allocation_costs_frame,
     claims_by_allocation,
     claims_by_month,
     fetch_rows,
@@ -202,7 +202,7 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
         raise NotFoundError(f"Er is geen begroting voor {year}.")
     # Far enough back for the twelve complete months before the longest lag horizon.
     first = add_months(at.replace(day=1), -(HISTORY_MONTHS + MAX_LAG_MONTHS + 1))
-    frame = allocations_frame(engine, active_from=min(first, year_start), active_to=year_end)
+    frame = allocation_costs_frame(engine, min(first, year_start), year_end)
     # A peildatum at a month's end (the default) reads the lines' claims per month from the
     # realisation_month summary; another day needs the claims themselves.
     groups = _claim_groups(engine, first, at) if _summarised(at) else None

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sdesk.services.platform.costs import daily_rates, overlap_days
 from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.readers import (
-    allocations_frame,
+    allocation_costs_frame,
     claims_per_month,
     fetch_rows,
     last_day_with_data,
@@ -245,7 +245,7 @@ def claims_completeness(engine: Engine, at: date, law: str | None = None) -> Com
     """Completeness of one law's claims (or all) on `at`."""
     profile = lag_profile(engine, at, law)
     first = add_months(lag_horizon(at, profile.months), -HISTORY_MONTHS).replace(day=1)
-    frame = allocations_frame(engine, law=law, active_from=first, active_to=at)
+    frame = allocation_costs_frame(engine, first, at, law)
     if _summarised(at):
         from sdesk.services.platform.summaries import realised_per_month
 

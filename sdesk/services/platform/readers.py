@@ -87,6 +87,37 @@ def allocations_frame(engine: Engine, law: str | None = None, team: str | None =
     return frame
 
 
+COST_COLUMNS = ("id", "law", "category", "delivery_form", "start_date", "end_date", "volume",
+                "unit", "frequency", "tariff_cents", "budget_cents")
+
+
+def allocation_costs_frame(engine: Engine, active_from: date, active_to: date,
+                           law: str | None = None) -> pd.DataFrame:
+    """What the cost arithmetic and a budget line's selection need of the live allocations
+    active somewhere in [active_from, active_to] (of one law, or all): COST_COLUMNS, dates as
+    datetime64 (end NaT when open-ended), law, category and delivery form as categoricals (a
+    line's selection compares them 44 times). Narrower than allocations_frame: no texts, no
+    joins (a third of the time at the large preset)."""
+    sql = (f"SELECT {', '.join('a.' + c for c in COST_COLUMNS)} FROM allocation a "
+           f"WHERE COALESCE(a.change_reason, '') <> '{REMOVED}' AND a.start_date <= ? "
+           "AND (a.end_date IS NULL OR a.end_date >= ?)")
+    params: list[object] = [active_to.isoformat(), active_from.isoformat()]
+    if law:
+        sql += " AND a.law = ?"
+        params.append(law)
+    frame = pd.DataFrame.from_records(fetch_rows(engine, sql, tuple(params)),
+                                      columns=list(COST_COLUMNS))
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    for column in ("volume", "tariff_cents", "budget_cents"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in ("unit", "frequency"):
+        frame[column] = frame[column].astype(object)
+    for column in ("law", "category", "delivery_form"):
+        frame[column] = frame[column].astype("category")
+    return frame
+
+
 # _LAW_LAST: with "a.law = ?" SQLite starts from every allocation of the law ever and looks up
 # its claims, so the cost grows with the history; "+a.law" (no index on the law) makes it read
 # the claims of the period by ix_claim_period and look each allocation up by its key: the
