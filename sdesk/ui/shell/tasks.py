@@ -44,6 +44,7 @@ class LatestTasks:
         self._running: set[Task] = set()
         self._latest: dict[str, Task] = {}
         self._generation: dict[str, int] = {}
+        self._closed = False  # shut down: the page is closing, nothing more is shown
 
     def start(self, op: Callable[[TaskState], R],
               on_success: Callable[[R], None] | None = None,
@@ -56,18 +57,20 @@ class LatestTasks:
         current = self._current(kind)
 
         def deliver(result: Any) -> None:
-            if current() and on_success is not None:
+            if current() and not self._closed and on_success is not None:
                 on_success(result)
 
         def fail(exc: BaseException) -> None:
-            if not current():
+            # A page that is closing shows no failure box (a task it cancelled, a database
+            # closed under it): nobody would see the page it belongs to.
+            if not current() or self._closed:
                 return
             if on_error is None:
                 raise exc
             on_error(exc)
 
         def progress(fraction: float, message: str) -> None:
-            if current() and on_progress is not None:
+            if current() and not self._closed and on_progress is not None:
                 on_progress(fraction, message)
 
         task = run_in_background(op, on_success=deliver, on_error=fail,
@@ -95,8 +98,9 @@ class LatestTasks:
         return task is not None and task.running
 
     def shut_down(self) -> None:
-        """Ask every task to cancel (the page closes); results still arriving are dropped only
-        if the page is gone by then."""
+        """Ask every task to cancel (the page closes); results, errors and progress still
+        arriving are dropped."""
+        self._closed = True
         for task in list(self._running):
             task.cancel()
 

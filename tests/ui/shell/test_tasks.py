@@ -95,3 +95,26 @@ def _deleted(widget: QWidget) -> bool:
     from shiboken6 import Shiboken
 
     return not Shiboken.isValid(widget)
+
+
+def test_after_shut_down_nothing_is_shown(qtbot: QtBot) -> None:
+    """A page that is closing pops up no failure box: an error (or result) of a task that
+    ends after `shut_down` is dropped, even while the page widget still exists."""
+    page = QWidget()
+    qtbot.addWidget(page)
+    tasks = LatestTasks(page)
+    seen: list[object] = []
+    release = threading.Event()
+
+    def fails(_state: TaskState) -> None:
+        release.wait(5)
+        raise ValueError("database gesloten")
+
+    task = tasks.start(fails, seen.append, seen.append, kind="rows")
+    other = tasks.start(_gated(release, "laat"), seen.append, seen.append)
+    tasks.shut_down()
+    assert task.state.is_cancelled() and other.state.is_cancelled()
+    release.set()
+    qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=5000)
+    qtbot.wait(50)  # queued deliveries
+    assert seen == []
