@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING
 from sdesk.services.platform.face import lazy_face
 
 if TYPE_CHECKING:
+    from sdesk.services.kpi.answers import (
+        compare_periods as compare_periods,
+    )
+    from sdesk.services.kpi.answers import (
+        period_kpis as period_kpis,
+    )
+    from sdesk.services.kpi.answers import (
+        prepare_working_set as prepare_working_set,
+    )
     from sdesk.services.kpi.breakdown import (
         DrillRow as DrillRow,
     )
@@ -20,31 +29,7 @@ if TYPE_CHECKING:
         drilldown as drilldown,
     )
     from sdesk.services.kpi.definitions import (
-        KPI_LABELS as KPI_LABELS,
-    )
-    from sdesk.services.kpi.definitions import (
-        MONEY as MONEY,
-    )
-    from sdesk.services.kpi.definitions import (
-        PERSON_COUNTS as PERSON_COUNTS,
-    )
-    from sdesk.services.kpi.definitions import (
-        SHARES as SHARES,
-    )
-    from sdesk.services.kpi.definitions import (
-        KpiComparison as KpiComparison,
-    )
-    from sdesk.services.kpi.definitions import (
-        Kpis as Kpis,
-    )
-    from sdesk.services.kpi.definitions import (
-        compare_periods as compare_periods,
-    )
-    from sdesk.services.kpi.definitions import (
         compute_kpis as compute_kpis,
-    )
-    from sdesk.services.kpi.definitions import (
-        kpis_json as kpis_json,
     )
     from sdesk.services.kpi.definitions import (
         merged_spells as merged_spells,
@@ -60,6 +45,27 @@ if TYPE_CHECKING:
     )
     from sdesk.services.kpi.lag import kpi_completeness as kpi_completeness
     from sdesk.services.kpi.lag import provisional_spans as provisional_spans
+    from sdesk.services.kpi.results import (
+        KPI_LABELS as KPI_LABELS,
+    )
+    from sdesk.services.kpi.results import (
+        MONEY as MONEY,
+    )
+    from sdesk.services.kpi.results import (
+        PERSON_COUNTS as PERSON_COUNTS,
+    )
+    from sdesk.services.kpi.results import (
+        SHARES as SHARES,
+    )
+    from sdesk.services.kpi.results import (
+        KpiComparison as KpiComparison,
+    )
+    from sdesk.services.kpi.results import (
+        Kpis as Kpis,
+    )
+    from sdesk.services.kpi.results import (
+        kpis_json as kpis_json,
+    )
     from sdesk.services.kpi.teams import (
         TeamRow as TeamRow,
     )
@@ -82,33 +88,31 @@ if TYPE_CHECKING:
         quarters as quarters,
     )
     from sdesk.services.kpi.trends import trend_window as trend_window
-    from sdesk.services.kpi.working_set import (
-        prepare_working_set as prepare_working_set,
-    )
 
 _LAZY = {
-    "prepare_working_set": "working_set",
+    "prepare_working_set": "answers",
     "category_text": "drilldown_workbook",
-    "compare_periods": "definitions",
+    "compare_periods": "answers",
+    "period_kpis": "answers",
     "compute_kpis": "definitions",
     "drilldown": "breakdown",
     "DrillRow": "breakdown",
     "history_bounds": "trends",
-    "KPI_LABELS": "definitions",
-    "KpiComparison": "definitions",
-    "Kpis": "definitions",
-    "kpis_json": "definitions",
+    "KPI_LABELS": "results",
+    "KpiComparison": "results",
+    "Kpis": "results",
+    "kpis_json": "results",
     "kpi_completeness": "lag",
     "kpis_text": "text_report",
     "provisional_spans": "lag",
     "merged_spells": "definitions",
-    "MONEY": "definitions",
+    "MONEY": "results",
     "monthly_trend": "trends",
-    "PERSON_COUNTS": "definitions",
+    "PERSON_COUNTS": "results",
     "quarterly_kpis": "trends",
     "quarters": "trends",
     "referrer_text": "drilldown_workbook",
-    "SHARES": "definitions",
+    "SHARES": "results",
     "team_kpis": "teams",
     "TeamRow": "teams",
     "write_drilldown_workbook": "drilldown_workbook",

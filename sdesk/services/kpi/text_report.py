@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sdesk.services.kpi.definitions import MONEY, SHARES, KpiComparison, Kpis
+from sdesk.services.kpi.results import MONEY, SHARES, KpiComparison, Kpis
 
 NOT_APPLICABLE = "n.v.t."
 _CENTS = {"realised_cost": "realised_cost_cents", "cost_per_client": "cost_per_client_cents",

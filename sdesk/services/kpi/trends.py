@@ -2,7 +2,8 @@
 
 Monthly: realised cost per law (nominal and at constant prices) and distinct clients.
 Quarterly: every KPI of DESIGN section 5 (inflow/outflow bars, cost per client, referrers,
-top-10 share) by calling compute_kpis per quarter, so there is still one definition per figure.
+top-10 share) by calling compute_kpis per quarter (kept per data version: answers.period_kpis),
+so there is still one definition per figure.
 Every month carries whether it is provisional (its claims are not all in yet, lag.py); a
 quarter is provisional when it ends after `complete_through` (`provisional_spans`).
 """
@@ -16,8 +17,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.kpi.definitions import Kpis, compute_kpis, deflators
+from sdesk.services.kpi.answers import period_kpis
+from sdesk.services.kpi.definitions import deflators
 from sdesk.services.kpi.lag import kpi_complete_through
+from sdesk.services.kpi.results import Kpis
 from sdesk.services.kpi.working_set import kpi_data
 from sdesk.services.platform.completeness import provisional_flags
 from sdesk.services.platform.periods import add_months
@@ -105,7 +108,7 @@ def quarters(start: date, end: date) -> list[tuple[date, date]]:
 def quarterly_kpis(engine: Engine, start: date, end: date, law: str | None = None,
                    team: str | None = None) -> list[Kpis]:
     """The KPIs of every full quarter within [start, end]."""
-    return [compute_kpis(engine, q0, q1, law, team) for q0, q1 in full_quarters(start, end)]
+    return [period_kpis(engine, q0, q1, law, team) for q0, q1 in full_quarters(start, end)]
 
 
 def full_quarters(start: date, end: date) -> list[tuple[date, date]]:

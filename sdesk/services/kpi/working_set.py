@@ -158,7 +158,7 @@ def kpi_data(engine: Engine) -> KpiData:
     return remember("kpi", engine, version, lambda: _load(engine, version[0]))
 
 
-def prepare_working_set(engine: Engine) -> None:
+def store_working_set(engine: Engine) -> None:
     """After an import or the demo: gather and store the working set the dashboard opens on
     (the allocations; per law the claims of the year the data end in and the year before:
     the last full year, its previous period and the running year), so the first figures

@@ -24,6 +24,12 @@ def last_twelve_months(at: date) -> tuple[date, date]:
     return add_months(at, -12) + timedelta(days=1), at
 
 
+def last_full_year(data_end: date) -> tuple[date, date]:
+    """The last calendar year the data cover whole: what the dashboard opens on."""
+    year = data_end.year if (data_end.month, data_end.day) == (12, 31) else data_end.year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 def month_end(year: int, month: int) -> date:
     """The last day of a month: (2024, 2) -> 2024-02-29."""
     return date(year, month, calendar.monthrange(year, month)[1])

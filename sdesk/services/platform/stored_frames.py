@@ -18,18 +18,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from sdesk.services.platform.sqlite import busy_timeout_ms
+from sdesk.services.platform import stored_values
 
 _HEADER = "__header__"
-_SAVE_WAIT_MS = 200
 
 
 def encode(frame: pd.DataFrame, extra: Any = None) -> bytes | None:
@@ -132,40 +129,16 @@ def save(engine: Engine, kind: str, key: str, frame: pd.DataFrame, extra: Any = 
     """Store the frame under (kind, key), keeping only the `keep` newest entries of the kind.
     False when it was not stored (unstorable values, the database busy or read-only)."""
     payload = encode(frame, extra)
-    if payload is None:
-        return False
-    with engine.connect() as conn:
-        # Another process importing holds the write lock for a while: a cache does not wait
-        # the usual busy timeout for it.
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {_SAVE_WAIT_MS}")
-        conn.commit()
-        try:
-            with conn.begin():
-                conn.exec_driver_sql(
-                    "INSERT OR REPLACE INTO stored_frame (kind, key, created_at, payload) "
-                    "VALUES (?, ?, ?, ?)",
-                    (kind, key, datetime.now().isoformat(sep=" "), payload))
-                conn.exec_driver_sql(
-                    "DELETE FROM stored_frame WHERE kind = ? AND key NOT IN (SELECT key FROM "
-                    "stored_frame WHERE kind = ? ORDER BY created_at DESC, rowid DESC "
-                    "LIMIT ?)", (kind, kind, keep))
-        except SQLAlchemyError:  # busy, read-only, full disk: a cache is not worth an error
-            return False
-        finally:
-            conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-            conn.commit()
-    return True
+    return payload is not None and stored_values.put(engine, kind, key, payload, keep)
 
 
 def load(engine: Engine, kind: str, key: str) -> tuple[pd.DataFrame, Any] | None:
     """The stored (frame, extra) under (kind, key), or None (absent or unreadable)."""
-    with engine.connect() as conn:
-        payload = conn.exec_driver_sql(
-            "SELECT payload FROM stored_frame WHERE kind = ? AND key = ?", (kind, key)).scalar()
+    payload = stored_values.get(engine, kind, key)
     if payload is None:
         return None
     try:
-        return decode(bytes(payload))
+        return decode(payload)
     except ValueError:
         return None
 

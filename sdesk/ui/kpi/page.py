@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.actor import Actor
-from sdesk.services.platform.periods import month_end, previous_period
+from sdesk.services.platform.periods import last_full_year, month_end, previous_period
 from sdesk.services.platform.text import LAW_NAMES, law_text, period_text, short_date
 from sdesk.ui.council.export import export_council_workbook, internal_checkbox
 from sdesk.ui.kpi.team_panel import TeamPanel
@@ -62,11 +62,6 @@ TAB_TRENDS, TAB_TEAMS = range(2)
 # None each time it returns it, and the interpreter aborts once None's count runs out.
 ALL = ""
 _DEBOUNCE_MS = 350
-
-
-def last_full_year(data_end: date) -> tuple[date, date]:
-    year = data_end.year if (data_end.month, data_end.day) == (12, 31) else data_end.year - 1
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 def last_full_quarter(data_end: date) -> tuple[date, date]:
@@ -353,7 +348,7 @@ class DashboardPage(QWidget):
         self._trend_key = (law, team)
 
         def op(state: TaskState) -> TrendResult | None:
-            from sdesk.services.kpi import compute_kpis, monthly_trend, trend_window
+            from sdesk.services.kpi import monthly_trend, period_kpis, trend_window
 
             window = trend_window(engine, law, team)
             if window is None:
@@ -366,7 +361,7 @@ class DashboardPage(QWidget):
                     return None
                 state.progress(n / max(len(spans), 1),
                                f"Trends berekenen ({n + 1}/{len(spans)})…")
-                out.append(compute_kpis(engine, q0, q1, law, team))
+                out.append(period_kpis(engine, q0, q1, law, team))
             return TrendResult(law, team, monthly.frame, monthly.base_year, out,
                                monthly.complete_through)
 

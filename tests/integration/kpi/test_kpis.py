@@ -33,7 +33,8 @@ from sqlalchemy import Engine
 
 from sdesk.cli import main
 from sdesk.services.exchange.importer import import_sources
-from sdesk.services.kpi.definitions import compare_periods, compute_kpis, kpis_json, merged_spells
+from sdesk.services.kpi import compare_periods, kpis_json
+from sdesk.services.kpi.definitions import compute_kpis, merged_spells
 from tests.integration.exchange_data import write_folder
 
 P0, P1 = date(2025, 1, 1), date(2025, 6, 30)

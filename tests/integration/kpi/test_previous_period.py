@@ -26,7 +26,8 @@ from sqlalchemy import Engine
 
 from sdesk.cli import main
 from sdesk.services.exchange.importer import import_sources
-from sdesk.services.kpi.definitions import compare_periods, compute_kpis, kpis_json
+from sdesk.services.kpi import compare_periods, kpis_json
+from sdesk.services.kpi.definitions import compute_kpis
 from sdesk.services.kpi.trends import monthly_trend
 from tests.integration.exchange_data import write_folder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sdesk.services.kpi.definitions import KpiComparison, Kpis, kpis_json
+from sdesk.services.kpi.results import KpiComparison, Kpis, kpis_json
 from sdesk.services.kpi.text_report import figure_text, kpis_text
 
 

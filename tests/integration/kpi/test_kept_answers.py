@@ -1,0 +1,109 @@
+"""#17: the KPI answers are kept per data version in the database file (kpi/answers.py). A
+new process reads the figures of a question asked before (or prepared by the import) back
+without computing them; a change to the data, a damaged entry or another question computes
+afresh, and what is read back always equals a computation from scratch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from sdesk.services.demo.generator import generate_demo
+from sdesk.services.kpi import compare_periods, kpis_json, period_kpis
+from sdesk.services.kpi import definitions as kpi_definitions
+from sdesk.services.kpi.answers import ANSWER_KIND
+from sdesk.services.kpi.results import kpis_record
+from sdesk.services.platform import cache
+from sdesk.services.platform.db import open_database
+
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def _answers(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [k for (k,) in conn.exec_driver_sql(
+            "SELECT key FROM stored_frame WHERE kind = ?", (ANSWER_KIND,)).all()]
+
+
+def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("computed, not read back")
+    monkeypatch.setattr(kpi_definitions, "compute_comparison", refuse)
+    monkeypatch.setattr(kpi_definitions, "compute_kpis", refuse)
+
+
+def test_the_demo_prepares_the_last_full_year_per_law(engine: Engine,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_demo(engine, size="tiny", seed=1)  # claims through 2026-10-31: 2025 is full
+    prepared = _answers(engine)
+    assert len(prepared) == 4  # all laws, jeugd, participatie, wmo
+    assert all("'comparison'" in k and "'2025-01-01', '2025-12-31'" in k for k in prepared)
+
+    cache.forget(engine, stored=False)  # a new process: nothing in memory
+    with monkeypatch.context() as m:
+        _no_computing(m)
+        kept = {law: kpis_json(compare_periods(engine, *YEAR, law))
+                for law in (None, "jeugd", "wmo", "participatie")}
+    cache.forget(engine)  # everything from scratch
+    assert kept == {law: kpis_json(compare_periods(engine, *YEAR, law))
+                    for law in (None, "jeugd", "wmo", "participatie")}
+
+
+def test_a_change_to_the_data_is_never_answered_from_a_kept_answer(engine: Engine) -> None:
+    generate_demo(engine, size="tiny", seed=1)
+    before = kpis_json(compare_periods(engine, *YEAR, "wmo"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 100000 WHERE id = "
+                             "(SELECT MIN(c.id) FROM claim c JOIN allocation a ON "
+                             "a.id = c.allocation_id WHERE a.law = 'wmo' AND "
+                             "c.period_start BETWEEN '2025-03-01' AND '2025-03-31' "
+                             "AND c.rejected = 0)")
+    cache.forget(engine, stored=False)
+    after = kpis_json(compare_periods(engine, *YEAR, "wmo"))
+    assert after["realised_cost"] == before["realised_cost"] + 1000  # EUR 1,000.00 more
+    assert len(_answers(engine)) == 5  # the four prepared ones and the new one
+
+
+def test_a_damaged_answer_is_computed_again(engine: Engine) -> None:
+    generate_demo(engine, size="tiny", seed=1)
+    expected = kpis_json(compare_periods(engine, *YEAR, "jeugd"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE stored_frame SET payload = ? WHERE kind = ?",
+                             (b"sdesk-json\n{\"current\": 1", ANSWER_KIND))
+    cache.forget(engine, stored=False)
+    assert kpis_json(compare_periods(engine, *YEAR, "jeugd")) == expected
+
+
+def test_a_quarter_is_kept_as_computed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_demo(engine, size="tiny", seed=1)
+    q2 = (date(2025, 4, 1), date(2025, 6, 30))
+    computed = kpi_definitions.compute_kpis(engine, *q2, "jeugd")
+    assert kpis_record(period_kpis(engine, *q2, "jeugd")) == kpis_record(computed)
+    cache.forget(engine, stored=False)
+    with monkeypatch.context() as m:
+        _no_computing(m)
+        assert period_kpis(engine, *q2, "jeugd") == computed
+
+
+def test_sdesk_kpi_reads_a_kept_answer_without_pandas(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    engine = open_database(db)
+    generate_demo(engine, size="tiny", seed=1)
+    expected = kpis_json(compare_periods(engine, *YEAR, "jeugd"))
+    engine.dispose()
+    script = ("import json, sys\nfrom sdesk.cli import main\n"
+              f"main(['--db', {str(db)!r}, 'kpi', '--law', 'jeugd', '--from', '2025-01-01', "
+              "'--to', '2025-12-31', '--json'])\n"
+              "print(json.dumps(sorted(m for m in ('pandas', 'numpy') if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env={"SDESK_HOME": str(tmp_path), "PATH": ""}).stdout
+    figures, loaded = out.strip().split("\n")
+    assert json.loads(loaded) == []
+    # The unknown user sees the same aggregate figures.
+    assert json.loads(figures) == json.loads(json.dumps(expected))
