@@ -146,7 +146,7 @@ def step_review(engine: Engine, db: Path, workdir: Path) -> list[Row]:
 
     from sdesk.services.afschaling import prepare_default_inputs, worklist, write_worklist_workbook
     from sdesk.services.platform.cache import forget
-    from sdesk.services.platform.readers import last_day_with_data
+    from sdesk.services.platform.peildatum import last_day_with_data
 
     default_at = last_day_with_data(engine)
     assert default_at is not None

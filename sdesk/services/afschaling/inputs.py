@@ -31,6 +31,7 @@ from sdesk.services.platform.cache import key as cache_key
 from sdesk.services.platform.cache import remember
 from sdesk.services.platform.completeness import claims_completeness
 from sdesk.services.platform.costs import daily_rates, overlap_days
+from sdesk.services.platform.peildatum import last_day_with_data
 from sdesk.services.platform.readers import (
     PERSON_COLUMNS,
     SPAN_COLUMNS,
@@ -39,7 +40,6 @@ from sdesk.services.platform.readers import (
     claim_sums_query,
     ended_allocations_query,
     fetch_rows,
-    last_day_with_data,
     persons_active_query,
     persons_by_id_query,
     persons_frame,

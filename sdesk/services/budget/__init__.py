@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from sdesk.services.platform.face import lazy_face
 
 if TYPE_CHECKING:
+    from sdesk.services.budget.realisation import (
+        cumulative_realisation as cumulative_realisation,
+    )
     from sdesk.services.budget.report import (
         BudgetReport as BudgetReport,
     )
@@ -24,9 +27,6 @@ if TYPE_CHECKING:
     )
     from sdesk.services.budget.report import (
         budget_report as budget_report,
-    )
-    from sdesk.services.budget.report import (
-        cumulative_realisation as cumulative_realisation,
     )
     from sdesk.services.budget.report import (
         report_peildatum as report_peildatum,
@@ -52,7 +52,7 @@ _LAZY = {
     "budget_report": "report",
     "BudgetReport": "report",
     "BudgetRow": "report",
-    "cumulative_realisation": "report",
+    "cumulative_realisation": "realisation",
     "set_explanation": "report",
     "find_overlaps": "selection",
     "LineSelection": "selection",

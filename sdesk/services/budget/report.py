@@ -34,37 +34,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.budget.forecast import lag_aware_forecast
-from sdesk.services.budget.selection import parse_categories, selects
-from sdesk.services.platform import audit
-from sdesk.services.platform.actor import Actor
-from sdesk.services.platform.completeness import (
-    HISTORY_MONTHS,
-    MAX_LAG_MONTHS,
-    LagProfile,
-    assess_totals,
-    claims_completeness,
-    lag_profile,
+from sdesk.services.budget.figures import (
+    BudgetFigures,
+    figures_from_json,
+    figures_json,
+    line_rows,
 )
-from sdesk.services.platform.costs import commitments_cents
+from sdesk.services.budget.selection import parse_categories
+from sdesk.services.platform import audit, stored_values
+from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.errors import NotFoundError, SdeskError
 from sdesk.services.platform.peildatum import default_peildatum
-from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.permissions import EDIT_BUDGET, require
-from sdesk.services.platform.readers import (
-    allocation_costs_frame,
-    claims_by_allocation,
-    claims_by_month,
-    fetch_rows,
-    last_day_with_data,
-)
-from sdesk.services.platform.summaries import ensure_summaries
 from sdesk.services.platform.text import euro, euros, short_date
 
+FIGURES_KIND = "budget_figures"
+KEEP_FIGURES = 24  # years, peildata and sets of selections
 DEFAULT_EXPLAIN_PCT = 5.0
 DEFAULT_EXPLAIN_CENTS = 1_500_000  # EUR 15,000
 NO_CLAIMS_NOTE = "geen declaraties en geen handmatige prognose: prognose = begroting"
@@ -178,13 +165,6 @@ class BudgetReport:
                 f"geschat nog te declareren: {euro(self.lag_estimate_cents)}.")
 
 
-def _lines(engine: Engine, year: int) -> list[tuple[Any, ...]]:
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.exec_driver_sql(
-            "SELECT name, law, categories, delivery_form, amount_cents, forecast_cents, "
-            "explanation, subtotal FROM budget_line WHERE year = ? ORDER BY id", (year,))]
-
-
 def report_peildatum(engine: Engine, year: int, at: date | None = None) -> date:
     """The peildatum a budget report of `year` uses: `at` or the default (the last day with
     data), clamped into the year (31 December of the year before when it lies earlier)."""
@@ -195,48 +175,29 @@ def report_peildatum(engine: Engine, year: int, at: date | None = None) -> date:
 def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetReport:
     """Budget, realisation and forecast per budget line of `year` on `at` (default: the last
     day with data)."""
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     at = report_peildatum(engine, year, at)
-    lines = _lines(engine, year)
+    lines = line_rows(engine, year)
     if not lines:
         raise NotFoundError(f"Er is geen begroting voor {year}.")
-    # Far enough back for the twelve complete months before the longest lag horizon.
-    first = add_months(at.replace(day=1), -(HISTORY_MONTHS + MAX_LAG_MONTHS + 1))
-    frame = allocation_costs_frame(engine, min(first, year_start), year_end)
-    # A peildatum at a month's end (the default) reads the lines' claims per month from the
-    # realisation_month summary; another day needs the claims themselves.
-    groups = _claim_groups(engine, first, at) if _summarised(at) else None
-    monthly = claims_by_month(engine, first, max(at, first)) if groups is None else None
-    ytd = claims_by_allocation(engine, year_start, at) if (
-        at >= year_start and groups is None) else None
-    realised_ytd = (frame["id"].map(ytd.set_index("allocation_id")["amount_cents"])
-                    .fillna(0).to_numpy() if ytd is not None and len(ytd)
-                    else np.zeros(len(frame)))
-    claimed_ids = set(monthly["allocation_id"]) if monthly is not None and len(monthly) else (
-        set())
-    committed_year = commitments_cents(frame, year_start, year_end) if len(frame) else (
-        np.zeros(0))
-    profiles: dict[str | None, LagProfile] = {}
-    # After the month the data end in nothing is complete, whatever the lag says (a
-    # peildatum after the data, which the CLI and the screen warn about).
-    until = last_day_with_data(engine) or at
-    data_end = month_end(until.year, until.month)
+    # What the data say about each selection is kept per data version (stored_values): a
+    # manual forecast or an explanation typed on the screen, and every later process,
+    # reuse it. Income lines (negative budget) never take claims.
+    selections = sorted({(law, cats, form, bool(subtotal))
+                         for _n, law, cats, form, amount, _m, _e, subtotal in lines
+                         if amount >= 0}, key=repr)
+    def compute() -> BudgetFigures:
+        from sdesk.services.budget.realisation import selection_figures
+
+        return selection_figures(engine, year, at, selections)
+    figures = stored_values.kept(engine, FIGURES_KIND, (year, at.isoformat(), selections),
+                                 compute, figures_json, figures_from_json, keep=KEEP_FIGURES)
 
     rows = []
     for name, law, cats, form, amount, manual, explanation, subtotal in lines:
         categories = parse_categories(cats)
-        mask = selects(frame, law, categories, form)
-        chosen = frame[mask]
-        if groups is not None:
-            per_month = _per_month(groups[selects(groups, law, categories, form)])
-            claimed = bool(per_month)
-        else:
-            ids = set(chosen["id"])
-            assert monthly is not None
-            per_month = _per_month(monthly[monthly["allocation_id"].isin(ids)])
-            claimed = bool(chosen["id"].isin(claimed_ids).any())
-        takes_claims = amount >= 0 and (claimed or committed_year[mask].sum() > 0)
-        if not takes_claims:  # income or nothing selected: the manual forecast or the budget
+        found = (figures.lines[selections.index((law, cats, form, bool(subtotal)))]
+                 if amount >= 0 else None)
+        if found is None:  # income or nothing selected: the manual forecast or the budget
             computed = int(amount)
             rows.append(BudgetRow(
                 post=name, law=law, categories=categories, delivery_form=form,
@@ -247,73 +208,18 @@ def budget_report(engine: Engine, year: int, at: date | None = None) -> BudgetRe
                 subtotal=bool(subtotal),
                 note=NO_CLAIMS_MANUAL_NOTE if manual is not None else NO_CLAIMS_NOTE))
             continue
-        if law not in profiles:
-            profiles[law] = lag_profile(engine, at, law)
-        profile = profiles[law]
-        state = assess_totals(chosen, per_month, at, profile.months, profile.source)
-        complete_through = min(state.complete_through, data_end)
-        forecast = lag_aware_forecast(chosen, per_month, year, at, complete_through)
-        computed = forecast.prognose_cents
-        realised = (sum(v for m, v in per_month.items() if m >= f"{year:04d}-01")
-                    if groups is not None else round(float(realised_ytd[mask].sum())))
         rows.append(BudgetRow(
             post=name, law=law, categories=categories, delivery_form=form,
             begroting_cents=int(amount),
-            realisatie_cents=realised,
-            prognose_cents=int(manual) if manual is not None else computed,
+            realisatie_cents=found.realised_cents,
+            prognose_cents=int(manual) if manual is not None else found.prognose_cents,
             prognose_source="manual" if manual is not None else "computed",
-            computed_prognose_cents=computed, uitnutting=forecast.uitnutting,
-            explanation=explanation, lag_estimate_cents=forecast.lag_estimate_cents,
-            complete_through=min(complete_through, at), subtotal=bool(subtotal)))
+            computed_prognose_cents=found.prognose_cents, uitnutting=found.uitnutting,
+            explanation=explanation, lag_estimate_cents=found.lag_estimate_cents,
+            complete_through=found.complete_through, subtotal=bool(subtotal)))
     ends = [r.complete_through for r in rows if r.complete_through and not r.subtotal]
-    complete = min(ends) if ends else min(claims_completeness(engine, at).complete_through,
-                                          data_end, at)
+    complete = min(ends) if ends else figures.complete_through
     return BudgetReport(year, at, rows, complete)
-
-
-def _summarised(at: date) -> bool:
-    """Whether the summary holds the claims up to `at` exactly: whole months."""
-    return at == month_end(at.year, at.month)
-
-
-def _claim_groups(engine: Engine, first: date, at: date) -> pd.DataFrame:
-    """Non-rejected claims of live allocations from `first` through the month of `at`, per
-    law, category, delivery form and month ("YYYY-MM"), from the realisation_month summary:
-    columns law, category, delivery_form, month, amount_cents."""
-    ensure_summaries(engine)
-    rows = fetch_rows(engine, (
-        "SELECT law, category, delivery_form, month, SUM(amount_cents) FROM realisation_month "
-        "WHERE month BETWEEN ? AND ? GROUP BY 1, 2, 3, 4"),
-        (first.year * 100 + first.month, at.year * 100 + at.month))
-    frame = pd.DataFrame.from_records(rows, columns=["law", "category", "delivery_form",
-                                                     "month", "amount_cents"])
-    frame["month"] = [f"{m // 100:04d}-{m % 100:02d}" for m in frame["month"].tolist()]
-    return frame
-
-
-def _per_month(claims: pd.DataFrame) -> dict[str, int]:
-    """Claims ("month", "amount_cents" columns) summed per month: "YYYY-MM" -> cents."""
-    if not len(claims):
-        return {}
-    return {str(k): int(v) for k, v in claims.groupby("month")["amount_cents"].sum().items()}
-
-
-def cumulative_realisation(engine: Engine, year: int) -> pd.DataFrame:
-    """Realisation per month of the year, cumulative, over all budget lines' selections:
-    columns month (1..12), realised_cents, cumulative_cents."""
-    # Whole months of the year: the lines' claims per month from the realisation_month
-    # summary (what budget_report reads at a month's end), selected as the lines select.
-    claims = _claim_groups(engine, date(year, 1, 1), date(year, 12, 31))
-    selected = np.zeros(len(claims), dtype=bool)
-    for _name, law, cats, form, *_ in _lines(engine, year):
-        categories = parse_categories(cats)
-        if law or categories or form:
-            selected |= selects(claims, law, categories, form)
-    claims = claims[selected]
-    months = claims.assign(month=claims["month"].str.slice(5, 7).astype(int)).groupby(
-        "month")["amount_cents"].sum().reindex(range(1, 13), fill_value=0)
-    return pd.DataFrame({"month": months.index, "realised_cents": months.to_numpy(),
-                         "cumulative_cents": months.cumsum().to_numpy()})
 
 
 def _line_id(engine: Engine, year: int, post: str) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # the editor and the report's assembly run without numpy and pandas
+    import numpy as np
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ def parse_categories(text: str | None) -> tuple[str, ...]:
 def selects(frame: pd.DataFrame, law: str | None, categories: Sequence[str],
             delivery_form: str | None) -> np.ndarray:
     """The allocations of `frame` (law, category, delivery_form columns) a line selects."""
+    import numpy as np
+
     mask = np.ones(len(frame), dtype=bool)
     if law:
         mask &= (frame["law"] == law).to_numpy()

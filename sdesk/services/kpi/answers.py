@@ -12,7 +12,6 @@ never one of older data. Reading an answer back needs neither pandas nor the wor
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -25,38 +24,11 @@ from sdesk.services.kpi.results import (
     kpis_record,
 )
 from sdesk.services.platform import stored_values
-from sdesk.services.platform.cache import key, remember
 
 ANSWER_KIND = "kpi_answer"
 # A dashboard session asks a few dozen questions (quarters of the trends, periods, laws,
 # teams); this many answers of about 2 kB each are kept, the oldest go first.
 KEEP_ANSWERS = 400
-
-
-def _question(engine: Engine, what: str, start: date, end: date, law: str | None,
-              team: str | None, base_year: int | None) -> tuple[str, tuple[int, int, int]]:
-    version = key(engine)
-    return repr((what, version, start.isoformat(), end.isoformat(), law, team,
-                 base_year)), version
-
-
-def _kept(engine: Engine, what: str, start: date, end: date, law: str | None,
-          team: str | None, base_year: int | None, compute: Any, to_record: Any,
-          from_record: Any) -> Any:
-    stored_key, version = _question(engine, what, start, end, law, team, base_year)
-
-    def build() -> Any:
-        found = stored_values.load_json(engine, ANSWER_KIND, stored_key)
-        if found is not None:
-            try:
-                return from_record(found)
-            except (KeyError, TypeError, ValueError):  # an older or damaged entry: compute
-                pass
-        value = compute()
-        stored_values.save_json(engine, ANSWER_KIND, stored_key, to_record(value),
-                                keep=KEEP_ANSWERS)
-        return value
-    return remember(f"{ANSWER_KIND}:{stored_key}", engine, version, build)
 
 
 def compare_periods(engine: Engine, start: date, end: date, law: str | None = None,
@@ -68,9 +40,9 @@ def compare_periods(engine: Engine, start: date, end: date, law: str | None = No
         from sdesk.services.kpi.definitions import compute_comparison
 
         return compute_comparison(engine, start, end, law, team, base_year)
-    result: KpiComparison = _kept(engine, "comparison", start, end, law, team, base_year,
-                                  compute, comparison_record, comparison_from_record)
-    return result
+    question = ("comparison", start.isoformat(), end.isoformat(), law, team, base_year)
+    return stored_values.kept(engine, ANSWER_KIND, question, compute, comparison_record,
+                              comparison_from_record, KEEP_ANSWERS)
 
 
 def period_kpis(engine: Engine, start: date, end: date, law: str | None = None,
@@ -80,9 +52,9 @@ def period_kpis(engine: Engine, start: date, end: date, law: str | None = None,
         from sdesk.services.kpi.definitions import compute_kpis
 
         return compute_kpis(engine, start, end, law, team, base_year)
-    result: Kpis = _kept(engine, "kpis", start, end, law, team, base_year, compute,
-                         kpis_record, kpis_from_record)
-    return result
+    question = ("kpis", start.isoformat(), end.isoformat(), law, team, base_year)
+    return stored_values.kept(engine, ANSWER_KIND, question, compute, kpis_record,
+                              kpis_from_record, KEEP_ANSWERS)
 
 
 def prepare_working_set(engine: Engine) -> None:
@@ -91,8 +63,8 @@ def prepare_working_set(engine: Engine) -> None:
     together and for each law. A cache: any failure leaves them to the first reader and never
     fails the import that has committed."""
     from sdesk.services.kpi.working_set import kpi_data, store_working_set
+    from sdesk.services.platform.peildatum import last_day_with_data
     from sdesk.services.platform.periods import last_full_year
-    from sdesk.services.platform.readers import last_day_with_data
 
     store_working_set(engine)
     try:

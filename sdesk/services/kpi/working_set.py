@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from sdesk.services.platform import stored_frames
 from sdesk.services.platform.cache import key, remember
-from sdesk.services.platform.readers import REMOVED, claims_by_month, fetch_rows, last_day_with_data
+from sdesk.services.platform.peildatum import last_day_with_data
+from sdesk.services.platform.readers import REMOVED, claims_by_month, fetch_rows
 
 _COLUMNS = ["id", "person_id", "household_id", "law", "category", "referrer", "start_date",
             "end_date", "volume", "unit", "frequency", "team_id", "employee_id", "end_reason"]

@@ -26,12 +26,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.platform.costs import daily_rates, overlap_days
+from sdesk.services.platform.peildatum import last_day_with_data
 from sdesk.services.platform.periods import add_months, month_end
 from sdesk.services.platform.readers import (
     allocation_costs_frame,
     claims_per_month,
     fetch_rows,
-    last_day_with_data,
 )
 
 THRESHOLD = 0.95

@@ -365,12 +365,3 @@ def _type_ids_and_dates(frame: pd.DataFrame) -> None:
     frame["start_date"] = _dates(frame["start_date"])
     frame["end_date"] = _dates(frame["end_date"])
 
-
-def last_day_with_data(engine: Engine) -> date | None:
-    """The end of the newest claim period (None without claims): the dashboard's data_until
-    and the worklist's default peildatum."""
-    # Claim periods lie within one month, so the newest starts carry the newest ends; this
-    # way the period_start index answers instead of a scan of every claim.
-    until = fetch_rows(engine, "SELECT max(period_end) FROM claim WHERE period_start >= "
-                               "(SELECT date(max(period_start), 'start of month') FROM claim)")
-    return date.fromisoformat(until[0][0]) if until and until[0][0] else None

@@ -11,13 +11,17 @@ kept".
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from sdesk.services.platform import cache
 from sdesk.services.platform.sqlite import busy_timeout_ms
+
+T = TypeVar("T")
 
 _SAVE_WAIT_MS = 200
 # Tells a JSON answer apart from a stored frame (numpy's .npz, a zip file, starts with "PK").
@@ -72,3 +76,25 @@ def load_json(engine: Engine, kind: str, key: str) -> Any:
         return json.loads(payload[len(_JSON_MARK):].decode("utf-8"))
     except ValueError:  # damaged: compute again
         return None
+
+
+def kept(engine: Engine, kind: str, question: Any, compute: Callable[[], T],
+         to_json: Callable[[T], Any], from_json: Callable[[Any], T], keep: int) -> T:
+    """The answer to `question` (a repr-able value) about the data as they are now: kept in
+    memory and in the database file against the one cache key (platform.cache), so the same
+    question about the same data is computed once, by whichever process asks first (or by
+    the import that prepares it). A stored answer `from_json` cannot read is computed again."""
+    version = cache.key(engine)
+    stored_key = repr((version, question))
+
+    def build() -> T:
+        found = load_json(engine, kind, stored_key)
+        if found is not None:
+            try:
+                return from_json(found)
+            except (KeyError, TypeError, ValueError):  # an older or damaged entry
+                pass
+        value = compute()
+        save_json(engine, kind, stored_key, to_json(value), keep)
+        return value
+    return cache.remember(f"{kind}:{stored_key}", engine, version, build)

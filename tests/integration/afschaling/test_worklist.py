@@ -432,7 +432,7 @@ def test_an_import_prepares_the_worklist_for_the_last_day_with_data(
         wl_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The newest claim period ends on 2025-06-30 (AT), the screen's default peildatum: the
     import stored the inputs for it, so a new session computes nothing."""
-    from sdesk.services.platform.readers import last_day_with_data
+    from sdesk.services.platform.peildatum import last_day_with_data
 
     assert last_day_with_data(wl_db) == AT
     keys = _stored_keys(wl_db)
@@ -477,7 +477,7 @@ def test_a_cancel_after_the_commit_skips_the_preparation(engine: Engine,
 
 def test_nothing_is_prepared_without_claims(engine: Engine, tmp_path: Path) -> None:
     from sdesk.services.afschaling import prepare_default_inputs
-    from sdesk.services.platform.readers import last_day_with_data
+    from sdesk.services.platform.peildatum import last_day_with_data
 
     data = {**DATA, "declaraties": DATA["declaraties"][:1]}
     assert import_sources(engine, [write_folder(tmp_path / "wl", data)]).ok

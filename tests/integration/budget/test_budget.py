@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.cli import main
+from sdesk.services.budget.realisation import cumulative_realisation
 from sdesk.services.budget.report import (
     budget_json,
     budget_report,
-    cumulative_realisation,
     set_explanation,
     set_manual_forecast,
 )

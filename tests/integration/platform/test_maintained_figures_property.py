@@ -1,7 +1,7 @@
 """#17 item 2, as a property: whatever claims come in, in whatever order -- new ones, changed
 amounts, rejections, a refused import, a backup put back, the same file again -- the figures
-sdesk keeps (the summary tables, the stored KPI working set, the complete months) equal a
-full recomputation from the claims themselves."""
+sdesk keeps (the summary tables, the stored KPI working set and answers, the complete months,
+the kept budget figures) equal a full recomputation from the claims themselves."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sdesk.services.platform.db import open_database
 from sdesk.services.platform.readers import claims_per_month
 from sdesk.services.platform.recovery import restore
 from sdesk.services.platform.summaries import realised_per_month
+from tests.integration.exact import from_the_claims
 from tests.integration.exchange_data import BASE, write_folder
 
 HEADER = BASE["declaraties"][0]
@@ -55,13 +56,6 @@ def _file(folder: Path, claims: list[Any], unknown: bool = False) -> Path:
     return write_folder(folder, {"declaraties": [HEADER, *rows]})
 
 
-def _exact(monkeypatch: pytest.MonkeyPatch, compute: Any) -> Any:
-    with monkeypatch.context() as m:
-        m.setattr(budget, "_summarised", lambda _at: False)
-        m.setattr(completeness, "_summarised", lambda _at: False)
-        return compute()
-
-
 def _budget_rows(engine: Engine, at: date) -> list[tuple[object, ...]]:
     report = budget.budget_report(engine, at.year, at)
     return [(r.post, r.realisatie_cents, r.computed_prognose_cents, r.complete_through)
@@ -74,13 +68,15 @@ def _check(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
             first = date(2023, 1, 1)
             assert realised_per_month(engine, first, at, law) == claims_per_month(
                 engine, first, at, law)
-            assert completeness.lag_profile(engine, at, law) == _exact(
-                monkeypatch, lambda at=at, law=law: completeness.lag_profile(engine, at, law))
-            assert completeness.claims_completeness(engine, at, law) == _exact(
-                monkeypatch,
+            assert completeness.lag_profile(engine, at, law) == from_the_claims(
+                engine, monkeypatch,
+                lambda at=at, law=law: completeness.lag_profile(engine, at, law))
+            assert completeness.claims_completeness(engine, at, law) == from_the_claims(
+                engine, monkeypatch,
                 lambda at=at, law=law: completeness.claims_completeness(engine, at, law))
-        assert _budget_rows(engine, at) == _exact(
-            monkeypatch, lambda at=at: _budget_rows(engine, at))
+        cache.forget(engine, stored=False)  # a new process: the kept budget figures
+        assert _budget_rows(engine, at) == from_the_claims(
+            engine, monkeypatch, lambda at=at: _budget_rows(engine, at))
     cache.forget(engine, stored=False)  # a new process: the stored working set
     kept = kpis_json(compare_periods(engine, date(2024, 1, 1), date(2024, 12, 31)))
     cache.forget(engine)  # gathered from the claims

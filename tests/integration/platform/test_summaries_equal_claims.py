@@ -12,18 +12,17 @@ from sqlalchemy import Engine
 
 from sdesk.services.budget import report as budget
 from sdesk.services.demo.generator import generate_demo
-from sdesk.services.platform import completeness
+from sdesk.services.platform import cache, completeness
+from tests.integration.exact import from_the_claims
 
 AT = [date(2025, 12, 31), date(2026, 8, 31), date(2026, 10, 31)]
 
 
-def _both(monkeypatch: pytest.MonkeyPatch, compute):  # type: ignore[no-untyped-def]
+def _both(engine: Engine, monkeypatch: pytest.MonkeyPatch,
+          compute):  # type: ignore[no-untyped-def]
+    cache.forget(engine, stored=False)  # a new process: what is kept in the file
     summarised = compute()
-    with monkeypatch.context() as m:  # the claims themselves
-        m.setattr(budget, "_summarised", lambda _at: False)
-        m.setattr(completeness, "_summarised", lambda _at: False)
-        exact = compute()
-    return summarised, exact
+    return summarised, from_the_claims(engine, monkeypatch, compute)
 
 
 def _rows(report: budget.BudgetReport) -> list[tuple[object, ...]]:
@@ -36,13 +35,13 @@ def test_the_summaries_give_the_claims_figures(engine: Engine,
     generate_demo(engine, size="tiny", seed=1)
     for at in AT:
         for law in (None, "jeugd", "wmo", "participatie"):
-            got, want = _both(monkeypatch, lambda at=at, law=law: completeness.lag_profile(
+            got, want = _both(engine, monkeypatch, lambda at=at, law=law: completeness.lag_profile(
                 engine, at, law))
             assert got == want, (at, law)
-            got, want = _both(monkeypatch, lambda at=at, law=law: (
+            got, want = _both(engine, monkeypatch, lambda at=at, law=law: (
                 completeness.claims_completeness(engine, at, law)))
             assert got == want, (at, law)
-        got, want = _both(monkeypatch, lambda at=at: budget.budget_report(engine, at.year,
+        got, want = _both(engine, monkeypatch, lambda at=at: budget.budget_report(engine, at.year,
                                                                           at))
         assert _rows(got) == _rows(want), at
         assert got.complete_through == want.complete_through
@@ -57,9 +56,9 @@ def test_the_summaries_give_the_claims_figures(engine: Engine,
             "'2026-10-01', '2026-10-31', 123456, 0, '2026-10-31' FROM claim "
             "WHERE period_start >= '2026-09-01' LIMIT 1")
     at = AT[-1]
-    got, want = _both(monkeypatch, lambda: budget.budget_report(engine, at.year, at))
+    got, want = _both(engine, monkeypatch, lambda: budget.budget_report(engine, at.year, at))
     assert _rows(got) == _rows(want)
-    got, want = _both(monkeypatch, lambda: completeness.lag_profile(engine, at, None))
+    got, want = _both(engine, monkeypatch, lambda: completeness.lag_profile(engine, at, None))
     assert got == want
 
 
