@@ -29,6 +29,9 @@ if TYPE_CHECKING:
         budget_report as budget_report,
     )
     from sdesk.services.budget.report import (
+        prepare_budget as prepare_budget,
+    )
+    from sdesk.services.budget.report import (
         report_peildatum as report_peildatum,
     )
     from sdesk.services.budget.report import (
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "budget_json": "report",
     "budget_report": "report",
+    "prepare_budget": "report",
     "BudgetReport": "report",
     "BudgetRow": "report",
     "cumulative_realisation": "realisation",

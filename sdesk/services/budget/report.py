@@ -281,3 +281,16 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
                   "lag_estimate": euros(report.lag_estimate_cents)},
         "complete_through": iso(report.complete_through),
     }
+
+
+def prepare_budget(engine: Engine) -> None:
+    """After an import or the demo: the budget figures of the year the data end in, on the
+    default peildatum, kept for the Begroting screen, `sdesk budget` and the council
+    workbook. A cache: any failure leaves them to the first reader and never fails the
+    import that has committed."""
+    try:
+        year = default_peildatum(engine).year
+        if line_rows(engine, year):
+            budget_report(engine, year)
+    except Exception:  # noqa: BLE001 (a cache: the import stands, the reader computes)
+        return

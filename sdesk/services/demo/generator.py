@@ -306,6 +306,9 @@ def generate_demo(engine: Engine, size: str = "small", seed: int = 1, until: dat
     from sdesk.services.kpi import prepare_working_set
 
     prepare_working_set(engine)
+    from sdesk.services.budget import prepare_budget
+
+    prepare_budget(engine)
     _report(progress, 1.0, "Werklijst afschaling voorbereiden")
     from sdesk.services.afschaling import prepare_default_inputs
 

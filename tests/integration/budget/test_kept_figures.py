@@ -61,3 +61,21 @@ def test_a_change_to_the_claims_is_computed_afresh(budget_engine: Engine) -> Non
                              "WHERE period_start = '2025-03-01'")
     cache.forget(budget_engine, stored=False)
     assert _line(budget_engine).realisatie_cents == 283_000  # EUR 100 more in March
+
+
+def test_the_demo_prepares_the_running_year(engine: Engine,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from sdesk.services.demo.generator import generate_demo
+
+    generate_demo(engine, size="tiny", seed=1)  # claims through 2026-10-31
+    with engine.connect() as conn:
+        keys = [k for (k,) in conn.exec_driver_sql(
+            "SELECT key FROM stored_frame WHERE kind = 'budget_figures'").all()]
+    assert len(keys) == 1 and "(2026, '2026-10-31'," in keys[0]
+    cache.forget(engine, stored=False)  # a new process
+    with monkeypatch.context() as m:
+        _refuse_computing(m)
+        kept = budget_report(engine, 2026)
+    cache.forget(engine)
+    assert kept == budget_report(engine, 2026)
+    assert kept.realisatie_cents > 0
