@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from sdesk.services.platform.text import LAW_NAMES, LAW_SHORT, euro, group_thousands, share
@@ -170,8 +169,9 @@ class CandidateTableModel(RowTableModel["Candidate"]):
         f = wl.frame
 
         def text(name: str) -> np.ndarray:
-            values = f[name].to_numpy(dtype=object)
-            return np.where(pd.notna(values), values, "")
+            # pandas' own isna: this module is loaded with the window, pandas with the list.
+            column = f[name]
+            return np.where(column.isna().to_numpy(), "", column.to_numpy(dtype=object))
 
         if column == cls.COL_COST:
             return f["annual_cost_cents"].tolist()
