@@ -22,6 +22,7 @@ from sdesk.services.kpi.definitions import deflators
 from sdesk.services.kpi.lag import kpi_complete_through
 from sdesk.services.kpi.results import Kpis
 from sdesk.services.kpi.working_set import kpi_data
+from sdesk.services.platform import stored_values
 from sdesk.services.platform.completeness import provisional_flags
 from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.readers import fetch_rows
@@ -40,13 +41,23 @@ class MonthlyTrend:
 
 
 def history_bounds(engine: Engine) -> tuple[date, date] | None:
-    """First and last day of the history worth a trend (at most five years); None when empty."""
-    data = kpi_data(engine)
-    if data.allocations.empty:
-        return None
-    first = data.allocations["start_date"].min()
-    last = data.data_until
-    return max(first, last - pd.DateOffset(years=5)).date().replace(day=1), last.date()
+    """First and last day of the history worth a trend (at most five years); None when empty.
+    Kept per data version: the dashboard's first figures need it before the working set."""
+    def compute() -> list[str] | None:
+        data = kpi_data(engine)
+        if data.allocations.empty:
+            return None
+        first = data.allocations["start_date"].min()
+        last = data.data_until
+        start = max(first, last - pd.DateOffset(years=5)).date().replace(day=1)
+        return [start.isoformat(), last.date().isoformat()]
+
+    def to_json(bounds: list[str] | None) -> list[str] | None:
+        return bounds
+    found = stored_values.kept(engine, "history_bounds", None, compute, to_json, to_json,
+                               keep=2)
+    return None if found is None else (date.fromisoformat(found[0]),
+                                       date.fromisoformat(found[1]))
 
 
 def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.services.demo.generator import generate_demo
-from sdesk.services.kpi import compare_periods, kpis_json, period_kpis
+from sdesk.services.kpi import compare_periods, history_bounds, kpis_json, period_kpis, trends
 from sdesk.services.kpi import definitions as kpi_definitions
 from sdesk.services.kpi.answers import ANSWER_KIND
 from sdesk.services.kpi.results import kpis_record
@@ -31,11 +31,13 @@ def _answers(engine: Engine) -> list[str]:
             "SELECT key FROM stored_frame WHERE kind = ?", (ANSWER_KIND,)).all()]
 
 
+def _refuse(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("computed, not read back")
+
+
 def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("computed, not read back")
-    monkeypatch.setattr(kpi_definitions, "compute_comparison", refuse)
-    monkeypatch.setattr(kpi_definitions, "compute_kpis", refuse)
+    monkeypatch.setattr(kpi_definitions, "compute_comparison", _refuse)
+    monkeypatch.setattr(kpi_definitions, "compute_kpis", _refuse)
 
 
 def test_the_demo_prepares_the_last_full_year_per_law(engine: Engine,
@@ -48,6 +50,10 @@ def test_the_demo_prepares_the_last_full_year_per_law(engine: Engine,
     cache.forget(engine, stored=False)  # a new process: nothing in memory
     with monkeypatch.context() as m:
         _no_computing(m)
+        # The dashboard's first figures: the bounds and the year, no working set loaded.
+        m.setattr(trends, "kpi_data", _refuse)
+        # five years before the last day with data, from the first of that month
+        assert history_bounds(engine) == (date(2021, 10, 1), date(2026, 10, 31))
         kept = {law: kpis_json(compare_periods(engine, *YEAR, law))
                 for law in (None, "jeugd", "wmo", "participatie")}
     cache.forget(engine)  # everything from scratch
