@@ -1,9 +1,9 @@
 """Composition root of the desktop application.
 
 Start-up order matters for the "usable within 1.5 s" target: Qt and the (empty) main window
-first; the database is opened, checked and migrated on a worker thread; pyqtgraph is configured
-after the window shows; pandas is loaded in the background. Nothing here imports a heavy module
-at module level.
+first; the database is opened, checked and migrated on a worker thread; pyqtgraph is set up
+with the first chart (ui.shell.charts); pandas is loaded in the background. Nothing here
+imports a heavy module at module level, nor does the main window (a test holds it).
 
 Who is working (DESIGN 8): the pages get the database only once the user is known, so no
 person data is on screen before that. The user is --user, else the employee whose `account`
@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
@@ -263,13 +263,6 @@ class Startup(QObject):
         self._identify_and_attach()
 
 
-def _configure_pyqtgraph() -> None:
-    # Before any chart exists; deferred because importing pyqtgraph costs ~0.5 s.
-    import pyqtgraph as pg
-
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
-
-
 def _install_excepthook() -> None:
     """Unexpected errors become a message box (with details), never a silent crash."""
     previous = sys.excepthook
@@ -316,7 +309,6 @@ def run_gui(db_path: Path, user: str | None = None) -> int:
     except SdeskError as exc:
         show_error(None, str(exc))
         return 1
-    QTimer.singleShot(200, _configure_pyqtgraph)
     try:
         return app.exec()
     finally:

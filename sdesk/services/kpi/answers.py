@@ -60,8 +60,8 @@ def period_kpis(engine: Engine, start: date, end: date, law: str | None = None,
 def prepare_working_set(engine: Engine) -> None:
     """After an import or the demo: store the KPI working set (working_set.store_working_set)
     and the answers the dashboard and `sdesk kpi` open on: the history's bounds and the last
-    full year, for all laws together and for each law. A cache: any failure leaves them to the first reader and never
-    fails the import that has committed."""
+    full year, for all laws together and for each law. A cache: any failure leaves them to
+    the first reader and never fails the import that has committed."""
     from sdesk.services.kpi.working_set import kpi_data, store_working_set
     from sdesk.services.platform.peildatum import last_day_with_data
     from sdesk.services.platform.periods import last_full_year

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
+import sdesk.ui.shell.charts  # noqa: F401 (sets pyqtgraph's options)
 from sdesk.services.platform.text import euro_whole
 
 _COLOURS = {"expected": "#9db7d5", "realised": "#2b6cb0", "count": "#2b6cb0"}

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from sdesk.services.platform.text import LAW_NAMES, LAW_SHORT, euro, group_thousands, share
 from sdesk.ui.shell.table_models import Column, RowTableModel
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sdesk.services.afschaling import (
         Candidate,
         GroupResult,
@@ -126,12 +127,16 @@ class CandidateTableModel(RowTableModel["Candidate"]):
 
     def set_worklist(self, wl: Worklist) -> None:
         """Show the worklist in its own order (expected saving, highest first)."""
+        import numpy as np  # with the worklist, not with the window
+
         self.beginResetModel()
         self._rows = CandidateRows(wl, np.arange(len(wl)))  # type: ignore[assignment]
         self.endResetModel()
 
     def find(self, toewijzingnummer: str, law: str | None = None) -> int | None:
         """The table row of the allocation, or None."""
+        import numpy as np  # with the worklist, not with the window
+
         rows = self._rows
         if not isinstance(rows, CandidateRows):
             return next((n for n, c in enumerate(rows) if c.toewijzingnummer == toewijzingnummer
@@ -143,6 +148,8 @@ class CandidateTableModel(RowTableModel["Candidate"]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort on keys computed from the worklist's columns, without building a Candidate
         per row; the same keys as the columns' sort_key (a test holds them together)."""
+        import numpy as np  # with the worklist, not with the window
+
         rows = self._rows
         if not isinstance(rows, CandidateRows) or not 0 <= column < len(self.columns):
             super().sort(column, order)
@@ -166,6 +173,8 @@ class CandidateTableModel(RowTableModel["Candidate"]):
     @classmethod
     def sort_keys(cls, wl: Worklist, column: int) -> list[Any]:
         """Per worklist row (frame order): the sort key of the column."""
+        import numpy as np  # with the worklist, not with the window
+
         f = wl.frame
 
         def text(name: str) -> np.ndarray:

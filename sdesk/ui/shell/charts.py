@@ -31,6 +31,10 @@ from PySide6.QtWidgets import (
 
 from sdesk.services.platform.text import decimal, euro_whole, group_thousands
 
+# Every chart module imports this one, so pyqtgraph is set up when the first chart is made
+# (not at start-up: importing pyqtgraph takes about half a second).
+pg.setConfigOptions(antialias=True, background="w", foreground="k")
+
 AXIS_PEN = "#555555"
 TEXT_COLOUR = "#222222"
 GRID_ALPHA = 0.25

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from sdesk.services.platform.errors import SdeskError
-from sdesk.services.platform.sqlite import explain
 
 if TYPE_CHECKING:
     from sdesk.services.platform.actor import Actor
@@ -87,6 +86,9 @@ def euro_spin(euros: int, maximum: int = 100_000_000, step: int = 10_000,
 
 def show_failure(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A service's own Dutch message as it is; anything else as a short unexpected-error note."""
+    # Imported here: the window shows before the database layer (SQLAlchemy) has loaded.
+    from sdesk.services.platform.sqlite import explain
+
     explained = str(exc) if isinstance(exc, SdeskError) else explain(exc)
     if explained:
         QMessageBox.warning(parent, title, explained)
