@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from sdesk.services.kpi.answers import (
         period_kpis as period_kpis,
     )
-    from sdesk.services.kpi.answers import (
-        prepare_working_set as prepare_working_set,
-    )
     from sdesk.services.kpi.breakdown import (
         DrillRow as DrillRow,
     )
@@ -45,6 +42,9 @@ if TYPE_CHECKING:
     )
     from sdesk.services.kpi.lag import kpi_completeness as kpi_completeness
     from sdesk.services.kpi.lag import provisional_spans as provisional_spans
+    from sdesk.services.kpi.preparation import (
+        prepare_working_set as prepare_working_set,
+    )
     from sdesk.services.kpi.results import (
         KPI_LABELS as KPI_LABELS,
     )
@@ -90,7 +90,7 @@ if TYPE_CHECKING:
     from sdesk.services.kpi.trends import trend_window as trend_window
 
 _LAZY = {
-    "prepare_working_set": "answers",
+    "prepare_working_set": "preparation",
     "category_text": "drilldown_workbook",
     "compare_periods": "answers",
     "period_kpis": "answers",

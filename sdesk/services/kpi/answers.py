@@ -55,27 +55,3 @@ def period_kpis(engine: Engine, start: date, end: date, law: str | None = None,
     question = ("kpis", start.isoformat(), end.isoformat(), law, team, base_year)
     return stored_values.kept(engine, ANSWER_KIND, question, compute, kpis_record,
                               kpis_from_record, KEEP_ANSWERS)
-
-
-def prepare_working_set(engine: Engine) -> None:
-    """After an import or the demo: store the KPI working set (working_set.store_working_set)
-    and the answers the dashboard and `sdesk kpi` open on: the history's bounds and the last
-    full year, for all laws together and for each law. A cache: any failure leaves them to
-    the first reader and never fails the import that has committed."""
-    from sdesk.services.kpi.working_set import kpi_data, store_working_set
-    from sdesk.services.platform.peildatum import last_day_with_data
-    from sdesk.services.platform.periods import last_full_year
-
-    store_working_set(engine)
-    try:
-        until = last_day_with_data(engine)
-        if until is None:
-            return
-        from sdesk.services.kpi.trends import history_bounds
-
-        history_bounds(engine)
-        laws = sorted(kpi_data(engine).allocations["law"].unique().tolist())
-        for law in (None, *laws):
-            compare_periods(engine, *last_full_year(until), law)
-    except Exception:  # noqa: BLE001 (a cache: the import stands, the reader computes)
-        return
