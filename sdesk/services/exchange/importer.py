@@ -21,8 +21,9 @@ from sdesk.services.exchange.importing.changes import compare
 from sdesk.services.exchange.importing.checks import CHECKS, Rows
 from sdesk.services.exchange.importing.existing import load_known
 from sdesk.services.exchange.importing.parsing import Columns
-from sdesk.services.exchange.importing.readers import RawTable, read_sources
+from sdesk.services.exchange.importing.readers import read_sources
 from sdesk.services.exchange.importing.report import ImportIssue, Report
+from sdesk.services.exchange.importing.table import RawTable
 from sdesk.services.exchange.importing.writer import WRITERS
 from sdesk.services.exchange.outcome import (
     CancelFn,

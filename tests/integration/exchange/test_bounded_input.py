@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sdesk.services.exchange.importer import import_sources
-from sdesk.services.exchange.importing import readers
+from sdesk.services.exchange.importing import workbook
 from sdesk.services.exchange.istandaarden import detect, import_messages
 from tests.integration.exchange.istandaarden_data import (
     TOEWIJZING_1001,
@@ -371,7 +371,7 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_it_is_opened(
 
 def test_a_workbook_with_too_many_parts_is_refused(loaded: Engine, db_path: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_XLSX_MEMBERS", 3)
+    monkeypatch.setattr(workbook, "MAX_XLSX_MEMBERS", 3)
     path = _workbook(tmp_path, BASE["huishoudens"])
     members = len(zipfile.ZipFile(path).infolist())
     issues = _refused(loaded, db_path, [path])

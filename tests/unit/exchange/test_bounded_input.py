@@ -22,8 +22,8 @@ from sdesk.services.exchange.importing.limits import (
     zip_problem,
 )
 from sdesk.services.exchange.importing.parsing import Columns
-from sdesk.services.exchange.importing.readers import RawTable
 from sdesk.services.exchange.importing.report import Report
+from sdesk.services.exchange.importing.table import RawTable
 from sdesk.services.platform.bounds import (
     MAX_CLAIM_ENV,
     clean_code,

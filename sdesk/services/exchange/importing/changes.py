@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from sdesk.services.exchange.importing.checks import Rows
-from sdesk.services.exchange.importing.readers import RawTable
+from sdesk.services.exchange.importing.table import RawTable
 from sdesk.services.exchange.outcome import ChangedRow, FileChanges
 
 MAX_EXAMPLES = 20  # changed or missing rows listed by key per file; the rest is counted
@@ -144,13 +144,20 @@ def _number_text(value: Any) -> str:
 
 def _key_part(values: Any) -> pd.Series:
     """One key column as text, the same for the file's values and the database's."""
-    series = pd.Series(values)
+    # Object dtype: pandas' str dtype would copy and check every key first.
+    series = pd.Series(np.asarray(values, dtype=object), dtype=object)
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):  # the common case, vectorised: a million claim keys
-        return series.where(series.notna(), "").astype(str).astype(object)
+        return series.where(series.notna(), "")
     # Years: 2024.0 from the file, 2024 (or NULL) from the database.
     return series.map(lambda v: "" if v is None else _number_text(v)
                       if isinstance(v, int | float) else str(v)).astype(object)
+
+
+def _column(values: Any) -> Any:
+    """Object arrays stay object: pandas' str dtype would copy and check every cell."""
+    array = np.asarray(values)
+    return pd.Series(array, dtype=object) if array.dtype == np.dtype(object) else array
 
 
 def _keys(columns: Sequence[Any]) -> pd.Series:
@@ -186,15 +193,19 @@ def compare(conn: Connection, name: str, table: RawTable, rows: Rows,
     try:
         cursor.execute(spec.sql)
         names = [d[0] for d in cursor.description]
-        old = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+        stored = cursor.fetchall()
     finally:
         cursor.close()
+    if not stored:  # a first import: every row is new, nothing to compare or miss
+        return FileChanges(file=table.label, name=name, new=len(table.lines), changed=0,
+                           unchanged=0, missing=0 if full_refresh else None)
+    old = pd.DataFrame.from_records(stored, columns=names)
     new_keys = _keys([rows[k] for k in spec.key])
     old_keys = _keys([old[k] for k in spec.key])
     old = old.assign(_key=old_keys.to_numpy()).drop_duplicates("_key")
     new = pd.DataFrame({"_key": new_keys.to_numpy(), "_line": table.lines})
     for column, _label in spec.columns:
-        new[column] = rows[column]
+        new[column] = _column(rows[column])
     merged = new.merge(old[["_key", *[c for c, _ in spec.columns]]], how="left", on="_key",
                        suffixes=("", "_old"), indicator=True, sort=False)
     matched = (merged["_merge"] == "both").to_numpy()

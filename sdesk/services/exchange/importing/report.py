@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,13 +36,16 @@ class Report:
         self.issues.append(ImportIssue(file, line, column, reason))
 
     def add_rows(self, file: str, lines: np.ndarray, mask: np.ndarray, column: str | None,
-                 reasons: str | Iterable[str]) -> None:
-        """One issue per row where mask is true; reasons is one text or one per row."""
+                 reasons: str | Iterable[str] | Callable[[int], str]) -> None:
+        """One issue per row where mask is true; reasons is one text, one per row, or a
+        function of the row index (worded only for the rows reported, not a million)."""
         idx = np.flatnonzero(mask)
         if idx.size == 0:
             return
         if isinstance(reasons, str):
             texts: list[str] = [reasons] * idx.size
+        elif callable(reasons):
+            texts = [reasons(i) for i in idx.tolist()]
         else:
             all_reasons = list(reasons)
             texts = [all_reasons[i] for i in idx]
