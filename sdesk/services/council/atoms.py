@@ -8,7 +8,12 @@ claims themselves). Every money figure is then a weighted sum of atoms: a period
 referrer, a category, a month of one law, a budget line.
 
 Persons: the allocations active in the workbook's periods, to count the persons behind a
-money figure (the group a cost per referrer or a budget line's realisation is about).
+money figure (the group a cost per referrer or a budget line's realisation is about); kept
+in the database file per data version, so making the workbook again reads them back.
+
+Issue 17 item 4 (the workbook within seconds at big-city size): whole months never touch the
+claims, text columns are compared as integer codes, and each figure's coefficients are
+computed once.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Engine
 
+from sdesk.services.platform import stored_frames
+from sdesk.services.platform.cache import key
 from sdesk.services.platform.periods import month_end
 from sdesk.services.platform.readers import REMOVED, fetch_rows
 from sdesk.services.platform.summaries import ensure_realisation_month
@@ -37,6 +44,26 @@ def _month_end(day: date) -> date:
     return month_end(day.year, day.month)
 
 
+class _Coded:
+    """A text column as integer codes: a workbook asks for hundreds of selections, and
+    comparing integers is many times cheaper than comparing Python strings."""
+
+    def __init__(self, values: npt.NDArray[Any]) -> None:
+        codes, uniques = pd.factorize(values)  # a missing value gets -1
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.index = {value: i for i, value in enumerate(uniques.tolist())}
+
+    def equals(self, value: object) -> Mask:
+        return np.asarray(self.codes == self.index.get(value, -2), dtype=bool)
+
+    def isin(self, values: Sequence[object]) -> Mask:
+        wanted = np.zeros(len(self.index) + 1, dtype=bool)  # the last one stands for -1
+        for value in values:
+            if value in self.index:
+                wanted[self.index[value]] = True
+        return np.asarray(wanted[self.codes], dtype=bool)
+
+
 class MoneyAtoms:
     """One row per atom: first, last (days), law, category, referrer, team_id, form."""
 
@@ -45,10 +72,10 @@ class MoneyAtoms:
         # Plain arrays: a workbook asks for a few hundred selections.
         self._first = frame["first"].to_numpy(dtype="datetime64[ns]")
         self._last = frame["last"].to_numpy(dtype="datetime64[ns]")
-        self._columns = {c: frame[c].to_numpy(dtype=object)
+        self._columns = {c: _Coded(frame[c].to_numpy(dtype=object))
                          for c in ("law", "category", "referrer", "form")}
         self._team = frame["team_id"].to_numpy(dtype=np.float64)
-        self.laws = self._columns["law"]
+        self.laws = frame["law"].to_numpy(dtype=object)
         self.years = np.asarray(frame["first"].dt.year.to_numpy(), dtype=np.int64)
 
     def __len__(self) -> int:
@@ -61,16 +88,16 @@ class MoneyAtoms:
         mask = ((self._first >= np.datetime64(span[0], "ns"))
                 & (self._last <= np.datetime64(span[1], "ns")))
         if law:
-            mask &= self._columns["law"] == law
+            mask &= self._columns["law"].equals(law)
         if team_id is not None:
             mask &= self._team == team_id
         if categories:
-            mask &= np.isin(self._columns["category"], list(categories))
+            mask &= self._columns["category"].isin(categories)
         if referrers:
-            mask &= np.isin(self._columns["referrer"], list(referrers))
+            mask &= self._columns["referrer"].isin(referrers)
         if form:
             # An atom without a form lies outside the months the budget lines cover.
-            mask &= self._columns["form"] == form
+            mask &= self._columns["form"].equals(form)
         return np.asarray(mask, dtype=bool)
 
 
@@ -89,16 +116,20 @@ def read_money_atoms(engine: Engine, spans: Iterable[Span],
     if form_span is not None:
         for period in pd.period_range(form_span[0], form_span[1], freq="M"):
             form_months.add((period.year, period.month))
-    detail |= form_months
     ensure_realisation_month(engine)
-    summary = [
-        (date(m // 100, m % 100, 1), _month_end(date(m // 100, m % 100, 1)), law, category,
-         referrer, team, None)
-        for m, law, category, referrer, team in fetch_rows(
-            engine, "SELECT DISTINCT month, law, category, referrer, team_id "
+    # Whole months come from the summary, split by delivery form where a budget line
+    # selects on it; only the months a period cuts need the claims themselves.
+    summary: list[tuple[object, ...]] = []
+    for m, law, category, referrer, team, form in fetch_rows(
+            engine, "SELECT DISTINCT month, law, category, referrer, team_id, delivery_form "
             "FROM realisation_month WHERE month BETWEEN ? AND ?",
-            (first.year * 100 + first.month, last.year * 100 + last.month))
-        if (m // 100, m % 100) not in detail]
+            (first.year * 100 + first.month, last.year * 100 + last.month)):
+        month = (m // 100, m % 100)
+        if month in detail:
+            continue
+        day = date(month[0], month[1], 1)
+        summary.append((day, _month_end(day), law, category, referrer, team,
+                        (form or "") if month in form_months else None))
     rows = summary + _detail_rows(engine, sorted(detail), cuts, form_months)
     frame = pd.DataFrame.from_records(rows, columns=_COLUMNS).drop_duplicates()
     frame["first"] = pd.to_datetime(frame["first"])
@@ -110,8 +141,17 @@ def read_money_atoms(engine: Engine, spans: Iterable[Span],
 
 def _detail_rows(engine: Engine, months: list[tuple[int, int]], cuts: list[date],
                  form_months: set[tuple[int, int]]) -> list[tuple[object, ...]]:
-    """Atoms of the months a period cuts or a budget line splits by form, from the claims."""
+    """Atoms of the months a period cuts, from the claims (split by form where a budget line
+    selects on it)."""
     rows: list[tuple[object, ...]] = []
+    stretches: dict[str, tuple[date, date, bool]] = {}  # per day: many rows share one
+
+    def stretch(text: str) -> tuple[date, date, bool]:
+        day = date.fromisoformat(text)
+        lower = max([day.replace(day=1), *(c for c in cuts if c <= day)])
+        upper = min([_month_end(day), *(c - timedelta(days=1) for c in cuts if c > day)])
+        return lower, upper, (day.year, day.month) in form_months
+
     for run in _runs(months):
         start = date(run[0][0], run[0][1], 1)
         end = _month_end(date(run[-1][0], run[-1][1], 1))
@@ -121,11 +161,11 @@ def _detail_rows(engine: Engine, months: list[tuple[int, int]], cuts: list[date]
                 "LEFT JOIN employee e ON e.id = a.employee_id WHERE c.rejected = 0 "
                 f"AND c.period_start BETWEEN ? AND ? AND COALESCE(a.change_reason, '') <> "
                 f"'{REMOVED}' GROUP BY 1, 2, 3, 4, 5, 6"), (start.isoformat(), end.isoformat())):
-            day = date.fromisoformat(str(day)[:10])
-            month_first = day.replace(day=1)
-            lower = max([month_first, *(c for c in cuts if c <= day)])
-            upper = min([_month_end(day), *(c - timedelta(days=1) for c in cuts if c > day)])
-            split = (day.year, day.month) in form_months
+            text = str(day)[:10]
+            found = stretches.get(text)
+            if found is None:
+                found = stretches[text] = stretch(text)
+            lower, upper, split = found
             rows.append((lower, upper, law, category, referrer, team,
                          (form or "") if split else None))
     return rows
@@ -148,21 +188,25 @@ def merge_atoms(figures: Sequence[Callable[[], Coefficients]], size: int
                 ) -> list[dict[int, float]]:
     """Each figure (a function giving its coefficient per atom row) as {atom id: coefficient}
     over merged atoms: rows that every figure weighs alike act as one unknown, which keeps
-    the protection's matrices small. Each function is called twice."""
+    the protection's matrices small. Each function is called once."""
     signature = np.zeros(size, dtype=np.uint64)
     prime = np.uint64(1_000_003)
+    sparse = []  # (rows, coefficients) of each figure: most figures weigh few rows
     for coefficients in figures:
-        bits = (np.asarray(coefficients(), dtype=np.float64) + 0.0).view(np.uint64)
-        signature = signature * prime + bits  # wraps around modulo 2**64, as meant
+        values = np.asarray(coefficients(), dtype=np.float64) + 0.0  # no -0.0
+        used = np.flatnonzero(values)
+        sparse.append((used, values[used]))
+        # signature * prime + bits, where a zero's bits are 0 (wraps modulo 2**64, as meant)
+        signature *= prime
+        signature[used] += values[used].view(np.uint64)
     _, merged = np.unique(signature, return_inverse=True)
     out = []
-    for coefficients in figures:
-        values = np.asarray(coefficients(), dtype=np.float64)
-        used = np.flatnonzero(values)
-        atoms: dict[int, float] = {}
-        for row in used:
-            atoms.setdefault(int(merged[row]), float(values[row]))
-        out.append(atoms)
+    for used, values in sparse:
+        # The first row of each merged atom, in the order the rows come: {atom: coefficient}.
+        ids = merged[used]
+        _, first = np.unique(ids, return_index=True)
+        first.sort()
+        out.append(dict(zip(ids[first].tolist(), values[first].tolist(), strict=True)))
     return out
 
 
@@ -172,11 +216,13 @@ class ActivePersons:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self._person = frame["person_id"].to_numpy()
+        person_codes, persons = pd.factorize(frame["person_id"])
+        self._person = np.asarray(person_codes, dtype=np.int64)
+        self._persons = len(persons)
         self._start = frame["start_date"].to_numpy(dtype="datetime64[ns]")
         self._end = frame["end_date"].fillna(pd.Timestamp("2262-01-01")).to_numpy(
             dtype="datetime64[ns]")
-        self._columns = {c: frame[c].to_numpy(dtype=object)
+        self._columns = {c: _Coded(frame[c].to_numpy(dtype=object))
                          for c in ("law", "category", "referrer", "delivery_form")}
         self._team = frame["team_id"].to_numpy(dtype=np.float64)
 
@@ -184,8 +230,7 @@ class ActivePersons:
               categories: Sequence[str] = (), referrers: Sequence[str] = (),
               form: str | None = None) -> int:
         """Distinct persons with a matching allocation active somewhere in the span."""
-        mask = self._mask(span, law, team_id, categories, referrers, form)
-        return int(np.unique(self._person[mask]).size)
+        return self._distinct(self._mask(span, law, team_id, categories, referrers, form))
 
     def count_any(self, span: Span, selections: Sequence[dict[str, Any]]) -> int:
         """Distinct persons matching any of the selections (keyword filters of `count`)."""
@@ -194,7 +239,7 @@ class ActivePersons:
             mask |= self._mask(span, selection.get("law"), selection.get("team_id"),
                                selection.get("categories", ()), selection.get("referrers", ()),
                                selection.get("form"))
-        return int(np.unique(self._person[mask]).size)
+        return self._distinct(mask)
 
     def by_referrer(self, span: Span, law: str | None, team_id: int | None) -> dict[str, int]:
         """Distinct persons per referrer code."""
@@ -202,27 +247,43 @@ class ActivePersons:
         return {str(k): int(v) for k, v in rows.groupby("referrer")["person_id"].nunique()
                 .items()}
 
+    def _distinct(self, mask: Mask) -> int:
+        """The number of distinct persons among the rows (a count per person: no sort)."""
+        seen = np.zeros(self._persons, dtype=bool)
+        seen[self._person[mask]] = True
+        return int(np.count_nonzero(seen))
+
     def _mask(self, span: Span, law: str | None, team_id: int | None,
               categories: Sequence[str], referrers: Sequence[str], form: str | None) -> Mask:
         mask = ((self._start <= np.datetime64(span[1], "ns"))
                 & (self._end >= np.datetime64(span[0], "ns")))
         if law:
-            mask &= self._columns["law"] == law
+            mask &= self._columns["law"].equals(law)
         if team_id is not None:
             mask &= self._team == team_id
         if categories:
-            mask &= np.isin(self._columns["category"], list(categories))
+            mask &= self._columns["category"].isin(categories)
         if referrers:
-            mask &= np.isin(self._columns["referrer"], list(referrers))
+            mask &= self._columns["referrer"].isin(referrers)
         if form:
-            mask &= self._columns["delivery_form"] == form
+            mask &= self._columns["delivery_form"].equals(form)
         return np.asarray(mask, dtype=bool)
 
 
+PERSONS_KIND = "council_persons"
+_KEEP_PERSONS = 2  # a workbook and the one before it (periods of another length)
+
+
 def read_active_persons(engine: Engine, spans: Iterable[Span]) -> ActivePersons:
-    """The allocations active somewhere in the spans (only the columns counting needs)."""
+    """The allocations active somewhere in the spans (only the columns counting needs). Kept
+    in the database file per data version (stored_frames, encrypted with it): a new process
+    making the workbook again reads them back instead of a few hundred thousand rows."""
     spans = list(spans)
     first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    stored_key = repr((key(engine), first.isoformat(), last.isoformat()))
+    found = stored_frames.load(engine, PERSONS_KIND, stored_key)
+    if found is not None:
+        return ActivePersons(found[0])
     rows = fetch_rows(engine, (
         "SELECT a.person_id, a.law, a.category, a.referrer, a.delivery_form, e.team_id, "
         "a.start_date, a.end_date FROM allocation a "
@@ -236,6 +297,7 @@ def read_active_persons(engine: Engine, spans: Iterable[Span]) -> ActivePersons:
     frame["team_id"] = pd.to_numeric(frame["team_id"], errors="coerce").astype("float64")
     for column in ("start_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    stored_frames.save(engine, PERSONS_KIND, stored_key, frame, keep=_KEEP_PERSONS)
     return ActivePersons(frame)
 
 

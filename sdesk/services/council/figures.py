@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Engine
 
 from sdesk.services.council.atoms import (
@@ -220,8 +221,11 @@ class _Builder:
         ratio of the monthly trend's two sums)."""
         periods = self._periods()
         first, last = min(k.start for k in periods), max(k.end for k in periods)
-        frame = monthly_trend(self.engine, first, last, self.law, self.content.request.team,
-                              base_year=periods[0].base_year).frame
+        frame = self._trend_months(first.replace(day=1), last, periods[0].base_year)
+        if frame is None:
+            frame = monthly_trend(self.engine, first, last, self.law,
+                                  self.content.request.team,
+                                  base_year=periods[0].base_year).frame
         if frame.empty:
             return {}
         frame = frame.assign(year=[m.year for m in frame["month"]])
@@ -229,6 +233,20 @@ class _Builder:
         return {(str(law), int(year)): float(c) / float(r)
                 for (law, year), r, c in zip(sums.index, sums["realised_cents"],
                                              sums["constant_cents"], strict=True) if r}
+
+    def _trend_months(self, first: date, last: date, base_year: int | None
+                      ) -> pd.DataFrame | None:
+        """The trend sheet's rows of the months first..last when it has them all at the same
+        base year: the same rows monthly_trend would give again (its rows of a month do not
+        depend on the range asked), without reading them again."""
+        trend = self.content.trend
+        if trend is None or trend.base_year != base_year or trend.frame.empty:
+            return None
+        months = trend.frame["month"]
+        wanted = {(p.year, p.month) for p in pd.period_range(first, last, freq="M")}
+        if not wanted <= {(m.year, m.month) for m in months}:
+            return None
+        return trend.frame[(months >= first) & (months <= last)]
 
     def _constant(self, span: Span, deflate: dict[tuple[str, int], float]
                   ) -> Callable[[], Coefficients]:

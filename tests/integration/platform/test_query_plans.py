@@ -259,8 +259,11 @@ def _trends(engine: Engine, _demo: Demo, _out: Path) -> object:
 
 
 def _council(engine: Engine, _demo: Demo, out: Path) -> object:
-    """`sdesk export kpi --year 2025 ...`: the council workbook's three sheets."""
-    request = CouncilRequest(start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), budget_year=YEAR)
+    """`sdesk export kpi --from 2025-01-01 --to <mid-month> ...`: the council workbook's three
+    sheets."""
+    # Mid-month: the only path on which the council reads claims itself (whole months come
+    # from the realisation_month summary).
+    request = CouncilRequest(start=date(YEAR, 1, 1), end=MID_MONTH, budget_year=YEAR)
     return export(engine, COORDINATOR, "council",
                   {"request": request, "sheets": ("kpi", "trends", "budget"),
                    "include_persons": False}, out / "raad.xlsx", "kwartaalrapportage raad")
