@@ -54,14 +54,28 @@ def step_import(engine: Engine, db: Path, workdir: Path) -> list[Row]:
              f"{counts.get('declaraties', 0):,} claim lines written")]
     import_db = workdir / "import.sqlite"
     target = open_database(import_db)
-    seconds, result = _timed(lambda: import_sources(target, [export_dir]))
+    # The import commits, then prepares the summaries and kept answers ("Overzichten
+    # bijwerken"): both are timed, apart.
+    committed: list[float] = []
+    begun = time.perf_counter()
+
+    def progress(_fraction: float, message: str | None = None) -> None:
+        if message == "Overzichten bijwerken" and not committed:
+            committed.append(time.perf_counter() - begun)
+
+    seconds, result = _timed(lambda: import_sources(target, [export_dir], progress=progress))
     target.dispose()
     if not result.ok:
         raise SystemExit("import refused: " + "; ".join(str(i) for i in result.issues[:5]))
     claims = result.counts.get("declaraties", 0)
-    fresh.record_import_rate(claims / seconds)
-    rows.append(("import (all files)", f"{seconds:.1f} s",
-                 f"{claims / seconds:,.0f} claim lines/s (target >= 250,000, issue 17)"))
+    checked = committed[0] if committed else seconds
+    fresh.record_import_rate(claims / checked, claims / seconds)
+    rows.append(("import (read, check, write, commit)", f"{checked:.1f} s",
+                 f"{claims / checked:,.0f} claim lines/s (target >= 250,000, issue 17)"))
+    rows.append(("preparations after the commit", f"{seconds - checked:.1f} s",
+                 "summaries, KPI working set and answers, budget, worklist inputs"))
+    rows.append(("import (all files), preparations included", f"{seconds:.1f} s",
+                 f"{claims / seconds:,.0f} claim lines/s"))
     rows.append(("database size (imported)", f"{import_db.stat().st_size / 2**20:.0f} MiB", ""))
     return rows
 

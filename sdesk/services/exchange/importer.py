@@ -45,8 +45,9 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
                    full_refresh: bool = False) -> ImportResult:
     """Import exchange-format sources (CSV folder, .csv files, .xlsx workbooks), or iJw/iWmo
     3.2 messages (.xml files, folders of them, .zip archives): the two cannot be mixed.
-    After a successful import the afschaling worklist is prepared for its default peildatum
-    (a second or two on a large municipality), so the screen opens on it at once.
+    After a successful import the summaries, the KPI working set and answers, the budget
+    figures and the afschaling worklist are prepared for the default peildatum (seconds on a
+    large municipality), so the screens and commands open on them at once.
 
     full_refresh: the file set is the whole truth (exchange format only); the result also
     lists, per file, the stored rows missing from it. Nothing is deleted."""
@@ -61,6 +62,9 @@ def import_sources(engine: Engine, sources: Sequence[Path], progress: ProgressFn
         from sdesk.services.kpi import prepare_working_set
 
         prepare_working_set(engine)
+        from sdesk.services.budget import prepare_budget
+
+        prepare_budget(engine)
         if progress is not None:
             progress(1.0, "Werklijst afschaling voorbereiden")
         from sdesk.services.afschaling import prepare_default_inputs

@@ -85,7 +85,9 @@ def test_an_import_rebuilds_the_summaries_and_never_fails_for_them(
     def fails(_engine: Engine) -> None:
         raise OSError("schijf vol")
 
-    monkeypatch.setattr(summaries, "ensure_summaries", fails)
+    # Every build of the summaries fails, whoever asks for it after the commit (the summary
+    # preparation itself, and the KPI and budget preparations that read them).
+    monkeypatch.setattr(summaries, "current", fails)
     with engine.begin() as conn:  # a change after the build
         conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 1")
     again = import_sources(engine, [write_folder(tmp_path / "b", BASE)])
