@@ -59,5 +59,21 @@ def test_the_window_shows_before_the_heavy_modules_load() -> None:
     the database layer, numpy, pandas or the chart library (1.3 s -> 0.33 s at start); they
     load on the worker thread that opens the database, or with the first chart."""
     assert _loaded_heavy("import sdesk.app, sdesk.ui.shell.main_window") == []
+    # Built and shown, every page constructed: still none of them.
+    assert _loaded_heavy(
+        "from pathlib import Path\nfrom PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\nfrom sdesk.ui.shell.main_window import MainWindow\n"
+        "from sdesk.services.platform.actor import ANONYMOUS\n"
+        "window = MainWindow(Path('niet-geopend.sqlite'), ANONYMOUS)\nwindow.show()\n"
+        "app.processEvents()") == []
     # and the check sees a heavy module when one is loaded
     assert _loaded_heavy("import sdesk.ui.shell.charts") == ["numpy", "pyqtgraph"]
+
+
+def test_the_decision_words_are_the_decision_codes() -> None:
+    """The decision panel's labels (services.afschaling.vocabulary, free of the models) name
+    exactly the decisions models.enums knows."""
+    from sdesk.models.enums import Decision
+    from sdesk.services.afschaling import DECISION_LABELS
+
+    assert set(DECISION_LABELS) == {d.value for d in Decision}

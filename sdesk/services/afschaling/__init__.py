@@ -21,13 +21,11 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.credit import CREDITED_EMPLOYEE as CREDITED_EMPLOYEE
     from sdesk.services.afschaling.credit import credited_reviews as credited_reviews
     from sdesk.services.afschaling.decisions import DECISION_ALIASES as DECISION_ALIASES
-    from sdesk.services.afschaling.decisions import DECISION_LABELS as DECISION_LABELS
     from sdesk.services.afschaling.decisions import DECISIONS as DECISIONS
     from sdesk.services.afschaling.decisions import ReviewRow as ReviewRow
     from sdesk.services.afschaling.decisions import WhatIf as WhatIf
     from sdesk.services.afschaling.decisions import decision_choices as decision_choices
     from sdesk.services.afschaling.decisions import decision_code as decision_code
-    from sdesk.services.afschaling.decisions import decision_label as decision_label
     from sdesk.services.afschaling.decisions import record_decision as record_decision
     from sdesk.services.afschaling.decisions import review_history as review_history
     from sdesk.services.afschaling.decisions import what_if as what_if
@@ -74,6 +72,8 @@ if TYPE_CHECKING:
     from sdesk.services.afschaling.rules import RULES_BY_ID as RULES_BY_ID
     from sdesk.services.afschaling.rules import ReviewError as ReviewError
     from sdesk.services.afschaling.rules import RuleParameters as RuleParameters
+    from sdesk.services.afschaling.vocabulary import DECISION_LABELS as DECISION_LABELS
+    from sdesk.services.afschaling.vocabulary import decision_label as decision_label
     from sdesk.services.afschaling.workbook import (
         write_business_case_workbook as write_business_case_workbook,
     )
@@ -91,9 +91,9 @@ _LAZY = {
     "Candidate": "listing",
     "decision_choices": "decisions",
     "decision_code": "decisions",
-    "decision_label": "decisions",
+    "decision_label": "vocabulary",
     "DECISION_ALIASES": "decisions",
-    "DECISION_LABELS": "decisions",
+    "DECISION_LABELS": "vocabulary",
     "DECISIONS": "decisions",
     "default_ladder": "ladder",
     "default_peildatum": "inputs",

@@ -50,6 +50,7 @@ from sqlalchemy import Connection, Engine
 from sdesk.models.enums import Decision
 from sdesk.services.afschaling.catalogue import check_rule_ids
 from sdesk.services.afschaling.rules import ReviewError
+from sdesk.services.afschaling.vocabulary import DECISION_LABELS, decision_label
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, allocation_pseudonym, is_pseudonym
 from sdesk.services.platform.bounds import (
@@ -69,13 +70,6 @@ from sdesk.services.platform.text import euro, law_name, short_date
 from sdesk.services.platform.vocabulary import LAWS
 
 DECISIONS: tuple[str, ...] = tuple(d.value for d in Decision)
-DECISION_LABELS = {
-    Decision.CONTINUE.value: "Ongewijzigd voortzetten",
-    Decision.SCALE_DOWN.value: "Afschalen",
-    Decision.STOP.value: "Beëindigen",
-    Decision.TO_GENERAL_PROVISION.value: "Naar voorliggend veld",
-    Decision.TO_OTHER_LAW.value: "Naar andere wet (Wlz, Zvw)",
-}
 # Decisions after which the municipality stops paying for the allocation.
 ENDING_DECISIONS = frozenset({Decision.STOP.value, Decision.TO_GENERAL_PROVISION.value,
                               Decision.TO_OTHER_LAW.value})
@@ -335,11 +329,6 @@ def share_inside(start: date, end: date, lo: date, hi: date) -> float:
 
 
 # -- decisions --------------------------------------------------------------------------------
-
-def decision_label(decision: str) -> str:
-    """The Dutch label of a decision; the code itself when unknown."""
-    return DECISION_LABELS.get(decision, decision)
-
 
 # Short Dutch words people write in a spreadsheet or on the command line, besides the labels.
 _DECISION_WORDS = {"voortzetten": Decision.CONTINUE.value,

@@ -54,11 +54,11 @@ from sdesk.services.afschaling.decisions import (
     COST_COLUMNS,
     DECISIONS,
     ENDING_DECISIONS,
-    decision_label,
     realised_daily_cost_cents,
     share_inside,
 )
 from sdesk.services.afschaling.rules import ReviewError
+from sdesk.services.afschaling.vocabulary import decision_label
 from sdesk.services.platform.actor import Actor, allocation_pseudonym
 from sdesk.services.platform.costs import annual_run_rates_cents
 from sdesk.services.platform.periods import add_months, last_twelve_months

@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from sdesk.services.afschaling.catalogue import rules_label
-from sdesk.services.afschaling.decisions import DECISIONS, decision_label
+from sdesk.services.afschaling.decisions import DECISIONS
 from sdesk.services.afschaling.listing import Worklist, chance_label
 from sdesk.services.afschaling.results import BusinessCase, GroupResult
 from sdesk.services.afschaling.rules import RULE_IDS, RULES_BY_ID, RuleParameters
+from sdesk.services.afschaling.vocabulary import decision_label
 from sdesk.services.platform.spreadsheet import guard
 from sdesk.services.platform.text import EXCEL_DATE as DATE_FORMAT
 from sdesk.services.platform.text import EXCEL_DATETIME as DATETIME_FORMAT

@@ -17,9 +17,6 @@ if TYPE_CHECKING:
         BUCKET_LABELS as BUCKET_LABELS,
     )
     from sdesk.services.household.coordination import (
-        STATUS_LABELS as STATUS_LABELS,
-    )
-    from sdesk.services.household.coordination import (
         CoordinationError as CoordinationError,
     )
     from sdesk.services.household.coordination import (
@@ -115,6 +112,9 @@ if TYPE_CHECKING:
     from sdesk.services.household.package import (
         PayerSaving as PayerSaving,
     )
+    from sdesk.services.household.vocabulary import (
+        STATUS_LABELS as STATUS_LABELS,
+    )
     from sdesk.services.household.workbook import (
         bucket_savings as bucket_savings,
     )
@@ -188,7 +188,7 @@ _LAZY = {
     "save_item": "cost_map",
     "search_households": "directory",
     "start_case": "coordination",
-    "STATUS_LABELS": "coordination",
+    "STATUS_LABELS": "vocabulary",
     "update_case": "coordination",
     "write_household_workbook": "workbook",
 }

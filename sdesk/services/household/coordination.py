@@ -24,6 +24,7 @@ from sdesk.services.household.package import (
     household_row,
     package_at,
 )
+from sdesk.services.household.vocabulary import STATUSES
 from sdesk.services.platform import audit
 from sdesk.services.platform.actor import Actor, household_pseudonym
 from sdesk.services.platform.errors import NotFoundError, SdeskError
@@ -31,8 +32,6 @@ from sdesk.services.platform.periods import add_months
 from sdesk.services.platform.permissions import CHANGE_CASES, require
 
 DEFAULT_EVALUATION_MONTHS = 6
-STATUSES = ("open", "evaluated", "closed")
-STATUS_LABELS = {"open": "Lopend", "evaluated": "Geëvalueerd", "closed": "Afgesloten"}
 BUCKETS = ("jeugd", "wmo", "participatie", "overig_gemeente", "maatschappelijk")
 BUCKET_LABELS = {"jeugd": "Jeugdhulp", "wmo": "Wmo", "participatie": "Participatiewet",
                  "overig_gemeente": "Overig gemeentelijk",

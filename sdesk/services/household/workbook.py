@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk.services.household.coordination import BUCKET_LABELS, BUCKETS, STATUS_LABELS
+from sdesk.services.household.coordination import BUCKET_LABELS, BUCKETS
 from sdesk.services.household.overview import HouseholdOverview
 from sdesk.services.household.package import (
     FLAG_LABELS,
@@ -24,6 +24,7 @@ from sdesk.services.household.package import (
     AllocationLine,
     PayerSaving,
 )
+from sdesk.services.household.vocabulary import STATUS_LABELS
 from sdesk.services.platform.spreadsheet import keep_text
 from sdesk.services.platform.text import (
     EXCEL_DATE,

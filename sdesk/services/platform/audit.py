@@ -16,12 +16,13 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from sdesk.services.platform import audit_anchor
 from sdesk.services.platform.actor import Actor
+
+if TYPE_CHECKING:  # the audit screen's labels load before the database layer
+    from sqlalchemy import Connection, Engine
 
 GENESIS = "0" * 64
 

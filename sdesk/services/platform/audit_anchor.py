@@ -17,11 +17,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, event
+from typing import TYPE_CHECKING, Any
 
 from sdesk.config import config_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 PENDING = "sdesk_audit_anchor"  # key in the connection's info: the anchor to write on checkin
 
@@ -105,4 +106,6 @@ def _on_checkin(dbapi_connection: Any, record: Any) -> None:
 
 def install(engine: Engine) -> None:
     """Let the engine's connections write the anchor after each committed audit event."""
+    from sqlalchemy import event
+
     event.listen(engine, "checkin", _on_checkin)

@@ -148,12 +148,11 @@ class CandidateTableModel(RowTableModel["Candidate"]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort on keys computed from the worklist's columns, without building a Candidate
         per row; the same keys as the columns' sort_key (a test holds them together)."""
-        import numpy as np  # with the worklist, not with the window
-
         rows = self._rows
         if not isinstance(rows, CandidateRows) or not 0 <= column < len(self.columns):
             super().sort(column, order)
             return
+        import numpy as np  # with the worklist, not with the window
         keys = self.sort_keys(rows.wl, column)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()

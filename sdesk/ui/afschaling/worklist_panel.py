@@ -118,7 +118,6 @@ class WorklistPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def _build_filters(self) -> QHBoxLayout:
-        from sdesk.services.afschaling import RULES
         from sdesk.services.platform.permissions import ALL_TEAMS
 
         self.team_combo = QComboBox()
@@ -134,9 +133,7 @@ class WorklistPanel(QWidget):
         for law, name in LAW_NAMES.items():
             self.law_combo.addItem(name, law)
         self.rule_combo = QComboBox()
-        self.rule_combo.addItem("Alle regels", None)
-        for rule in RULES:
-            self.rule_combo.addItem(rule.title, rule.id)
+        self.rule_combo.addItem("Alle regels", None)  # the rules: with the staff (fill_staff)
         # The default list holds what a klantmanager decides on; income support and the
         # youth measures a court orders are a list of their own.
         self.scope_combo = QComboBox()
@@ -182,7 +179,7 @@ class WorklistPanel(QWidget):
     def fill_staff(self, employees: list[EmployeeRow], teams: list[str],
                    own_team: str | None = None) -> None:
         """The team and employee pickers; a refill after an import keeps the choices. The
-        first fill selects `own_team` (the klantmanager's), when given."""
+        first fill selects `own_team` (the klantmanager's), when given, and lists the rules."""
         chosen = {combo: combo.currentData() for combo in (self.team_combo, self.employee_combo)}
         if own_team and self.team_combo.count() == 1:
             chosen[self.team_combo] = own_team
@@ -198,6 +195,15 @@ class WorklistPanel(QWidget):
         for combo, value in chosen.items():
             combo.setCurrentIndex(max(combo.findData(value), 0))
             combo.blockSignals(False)
+        if self.rule_combo.count() == 1:
+            # Here, not at construction: the rules' module brings pandas, which the window
+            # does not wait for.
+            from sdesk.services.afschaling import RULES
+
+            self.rule_combo.blockSignals(True)
+            for rule in RULES:
+                self.rule_combo.addItem(rule.title, rule.id)
+            self.rule_combo.blockSignals(False)
 
     # -- the table --------------------------------------------------------------------------
 
