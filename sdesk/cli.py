@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk import __version__
 from sdesk.config import default_db_path
 from sdesk.services.platform.errors import SdeskError
 
@@ -501,10 +500,22 @@ def _actor_of_file(args: argparse.Namespace) -> Actor:
         engine.dispose()
 
 
+class _Version(argparse.Action):
+    """`--version`: the package metadata is read only when asked (40 ms every command saves)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from sdesk import __version__
+
+        print(f"sdesk {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sdesk", description="sdesk: kosten en sturing in het sociaal domein.")
-    parser.add_argument("--version", action="version", version=f"sdesk {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="toon het versienummer en stop")
     parser.add_argument("--db", default=str(default_db_path()),
                         help="databasebestand (standaard in de gebruikersmap)")
     parser.add_argument("--user", help="medewerker-id; de rol bepaalt wat zichtbaar is (zonder "
