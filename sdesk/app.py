@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk import __version__
 from sdesk.services.platform.actor import ANONYMOUS, Actor
 from sdesk.services.platform.errors import SdeskError
 from sdesk.ui.shell.first_start_dialog import FirstStartDialog, StartChoice
@@ -294,6 +293,8 @@ def run_gui(db_path: Path, user: str | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("sdesk")
     app.setApplicationName("sdesk")
+    from sdesk import __version__
+
     app.setApplicationVersion(__version__)
     _install_excepthook()
 

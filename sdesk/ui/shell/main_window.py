@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdesk import __version__
 from sdesk.services.platform.actor import Actor
 from sdesk.services.platform.text import group_thousands
 from sdesk.ui.afschaling.page import ReviewPage
@@ -391,6 +390,8 @@ class MainWindow(QMainWindow):
             self.import_page.show_last_result("Laatste import niet opgeslagen.")
 
     def _on_about(self) -> None:
+        from sdesk import __version__
+
         QMessageBox.about(
             self, "Over sdesk",
             f"<h3>sdesk {__version__}</h3>"
