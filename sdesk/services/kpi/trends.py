@@ -85,27 +85,45 @@ def monthly_trend(engine: Engine, start: date, end: date, law: str | None = None
     deflate, base = deflators(data, laws, base_year)
 
     months = pd.period_range(first, end, freq="M")
+    clients = _clients_per_month(allocations, months, laws)
     rows = []
-    starts = allocations["start_date"].to_numpy()
-    ends = allocations["end_date"].fillna(pd.Timestamp("2262-01-01")).to_numpy()
-    persons = allocations["person_id"].to_numpy()
-    law_values = allocations["law"].astype(object).to_numpy()
     for period in months:
-        m0 = np.datetime64(period.start_time.normalize())
-        m1 = np.datetime64(period.end_time.normalize())
-        active = (starts <= m1) & (ends >= m0)
         key = period.year * 100 + period.month
-        for one in laws:
-            mask = active & (law_values == one)
+        for i, one in enumerate(laws):
             amount = int(realised.get((key, one), 0))
             factor = deflate.get((one, period.year), 1.0) or 1.0
             rows.append((period.start_time.date(), one, amount, round(amount / factor),
-                         int(pd.unique(persons[mask]).size)))
+                         int(clients[key][i])))
     frame = pd.DataFrame(rows, columns=["month", "law", "realised_cents", "constant_cents",
                                         "clients"])
     complete_through = kpi_complete_through(engine, law)
     frame["provisional"] = provisional_flags(list(frame["month"]), complete_through)
     return MonthlyTrend(frame, base, complete_through)
+
+
+def _clients_per_month(allocations: pd.DataFrame, months: pd.PeriodIndex,
+                       laws: list[str]) -> dict[int, np.ndarray]:
+    """Per month (YYYYMM) the distinct persons with an allocation of each law active in it:
+    a flag per person and law set afresh each month (helper-15's measurement at large: 0.72 s
+    with a unique() per month and law, 0.21 s this way)."""
+    starts = allocations["start_date"].to_numpy()
+    ends = allocations["end_date"].fillna(pd.Timestamp("2262-01-01")).to_numpy()
+    person = pd.factorize(allocations["person_id"])[0].astype(np.int64)
+    law = pd.Categorical(allocations["law"].astype(object),
+                         categories=laws).codes.astype(np.int64)
+    keep = law >= 0
+    starts, ends, person, law = starts[keep], ends[keep], person[keep], law[keep]
+    width = max(len(laws), 1)
+    flags = np.zeros((int(person.max()) + 1 if len(person) else 0) * width, dtype=bool)
+    key = person * width + law
+    out: dict[int, np.ndarray] = {}
+    for period in months:
+        m0 = np.datetime64(period.start_time.normalize())
+        m1 = np.datetime64(period.end_time.normalize())
+        flags[:] = False
+        flags[key[(starts <= m1) & (ends >= m0)]] = True
+        out[period.year * 100 + period.month] = flags.reshape(-1, width).sum(axis=0)
+    return out
 
 
 def quarters(start: date, end: date) -> list[tuple[date, date]]:
