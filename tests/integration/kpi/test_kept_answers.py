@@ -5,6 +5,7 @@ afresh, and what is read back always equals a computation from scratch."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -44,8 +45,18 @@ def test_the_demo_prepares_the_last_full_year_per_law(engine: Engine,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     generate_demo(engine, size="tiny", seed=1)  # claims through 2026-10-31: 2025 is full
     prepared = _answers(engine)
-    assert len(prepared) == 4  # all laws, jeugd, participatie, wmo
-    assert all("'comparison'" in k and "'2025-01-01', '2025-12-31'" in k for k in prepared)
+    comparisons = [k for k in prepared if "'comparison'" in k]
+    assert len(comparisons) == 4  # all laws, jeugd, participatie, wmo
+    assert all("'2025-01-01', '2025-12-31'" in k for k in comparisons)
+    # and the trend's whole quarters, all laws: the claims start on 2021-11-01, so the first
+    # whole quarter is 2022 Q1; the last whole one before 2026-10-31 is 2026 Q3
+    with engine.connect() as conn:
+        first = str(conn.exec_driver_sql("SELECT MIN(period_start) FROM claim").scalar())
+    assert first.startswith("2021-11-01")
+    quarters = sorted(ast.literal_eval(k)[1][1:3] for k in prepared if "'kpis'" in k)
+    ends = {1: "03-31", 4: "06-30", 7: "09-30", 10: "12-31"}
+    assert quarters == [(f"{y}-{m:02d}-01", f"{y}-{ends[m]}") for y in range(2022, 2027)
+                        for m in (1, 4, 7, 10) if (y, m) <= (2026, 7)]
 
     cache.forget(engine, stored=False)  # a new process: nothing in memory
     with monkeypatch.context() as m:
@@ -73,7 +84,8 @@ def test_a_change_to_the_data_is_never_answered_from_a_kept_answer(engine: Engin
     cache.forget(engine, stored=False)
     after = kpis_json(compare_periods(engine, *YEAR, "wmo"))
     assert after["realised_cost"] == before["realised_cost"] + 1000  # EUR 1,000.00 more
-    assert len(_answers(engine)) == 5  # the four prepared ones and the new one
+    # the 4 prepared comparisons and 19 quarters, and the new comparison
+    assert len(_answers(engine)) == 4 + 19 + 1
 
 
 def test_a_damaged_answer_is_computed_again(engine: Engine) -> None:

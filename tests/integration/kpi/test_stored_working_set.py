@@ -49,16 +49,17 @@ def test_a_new_process_reads_the_same_figures_back(engine: Engine) -> None:
 
 
 def test_the_demo_prepares_what_the_dashboard_opens_on(engine: Engine) -> None:
-    """The last full year, the year before it (its previous period, asked by the prepared
-    answers) and the running one per law, and the allocations: stored by the demo (as by
-    every import), read back by the first figures of a new process."""
+    """Every year of the trend's quarters (the claims start in November 2021: 2022 to the
+    running year 2026, which holds the last full year and its previous period) per law, and
+    the allocations: stored by the demo (as by every import), read back by the first figures
+    of a new process."""
     generate_demo(engine, size="tiny", seed=1)  # claims through 2026-10-31
     with engine.connect() as conn:
         keys = [k for (k,) in conn.exec_driver_sql(
             "SELECT key FROM stored_frame WHERE kind = 'kpi_claims'").all()]
     laws_years = {tuple(ast.literal_eval(k)[2:]) for k in keys}
     assert laws_years == {(law, year) for law in ("jeugd", "participatie", "wmo")
-                          for year in (2024, 2025, 2026)}
+                          for year in range(2022, 2027)}
     assert _stored_kinds(engine)["kpi_allocations"] == 1
 
 
