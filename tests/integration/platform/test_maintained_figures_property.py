@@ -36,10 +36,18 @@ PEILDATA = [date(2024, 6, 30), date(2024, 12, 31)]
 
 claim = st.sampled_from(ALLOCATIONS).flatmap(lambda a: st.tuples(
     st.just(a[:2]), st.integers(1, a[2]), st.integers(-5_000, 200_000), st.integers(0, 5)))
+
+
+def _claim_key(c: Any) -> tuple[Any, ...]:
+    """One file never holds a claim key twice (the importer refuses that file)."""
+    (number, _law), month, _cents, key = c
+    return (number, month, key)
+
+
 step = st.one_of(
-    st.tuples(st.just("claims"), st.lists(claim, min_size=1, max_size=6)),
-    st.tuples(st.just("refused"), st.lists(claim, min_size=1, max_size=3)),
-    st.tuples(st.just("restore"), st.lists(claim, min_size=1, max_size=3)),
+    st.tuples(st.just("claims"), st.lists(claim, min_size=1, max_size=6, unique_by=_claim_key)),
+    st.tuples(st.just("refused"), st.lists(claim, min_size=1, max_size=3, unique_by=_claim_key)),
+    st.tuples(st.just("restore"), st.lists(claim, min_size=1, max_size=3, unique_by=_claim_key)),
     st.tuples(st.just("again"), st.just([])),
 )
 
