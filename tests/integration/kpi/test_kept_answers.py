@@ -22,6 +22,7 @@ from sdesk.services.kpi.answers import ANSWER_KIND
 from sdesk.services.kpi.results import kpis_record
 from sdesk.services.platform import cache
 from sdesk.services.platform.db import open_database
+from tests.integration.kpi.test_stored_working_set import add_euros_to_a_wmo_claim
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 
@@ -75,12 +76,7 @@ def test_the_demo_prepares_the_last_full_year_per_law(engine: Engine,
 def test_a_change_to_the_data_is_never_answered_from_a_kept_answer(engine: Engine) -> None:
     generate_demo(engine, size="tiny", seed=1)
     before = kpis_json(compare_periods(engine, *YEAR, "wmo"))
-    with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 100000 WHERE id = "
-                             "(SELECT MIN(c.id) FROM claim c JOIN allocation a ON "
-                             "a.id = c.allocation_id WHERE a.law = 'wmo' AND "
-                             "c.period_start BETWEEN '2025-03-01' AND '2025-03-31' "
-                             "AND c.rejected = 0)")
+    add_euros_to_a_wmo_claim(engine)
     cache.forget(engine, stored=False)
     after = kpis_json(compare_periods(engine, *YEAR, "wmo"))
     assert after["realised_cost"] == before["realised_cost"] + 1000  # EUR 1,000.00 more

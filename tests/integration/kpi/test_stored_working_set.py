@@ -14,6 +14,17 @@ from sdesk.services.kpi import compare_periods, kpis_json
 from sdesk.services.platform import cache
 
 
+def add_euros_to_a_wmo_claim(engine: Engine) -> None:
+    """EUR 1,000.00 more on one accepted Wmo claim of March 2025 (a write to a source table:
+    the data version moves)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 100000 WHERE id = "
+                             "(SELECT MIN(c.id) FROM claim c JOIN allocation a ON "
+                             "a.id = c.allocation_id WHERE a.law = 'wmo' AND "
+                             "c.period_start BETWEEN '2025-03-01' AND '2025-03-31' "
+                             "AND c.rejected = 0)")
+
+
 def _stored_kinds(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return dict(conn.exec_driver_sql(
@@ -35,12 +46,7 @@ def test_a_new_process_reads_the_same_figures_back(engine: Engine) -> None:
     cache.forget(engine, stored=False)  # as a new process: nothing in memory
     assert {law: _figures(engine, law) for law in (None, "jeugd", "wmo")} == gathered
 
-    with engine.begin() as conn:  # a change: the stored working set is not used for it
-        conn.exec_driver_sql("UPDATE claim SET amount_cents = amount_cents + 100000 WHERE id = "
-                             "(SELECT MIN(c.id) FROM claim c JOIN allocation a ON "
-                             "a.id = c.allocation_id WHERE a.law = 'wmo' AND "
-                             "c.period_start BETWEEN '2025-03-01' AND '2025-03-31' "
-                             "AND c.rejected = 0)")
+    add_euros_to_a_wmo_claim(engine)  # a change: the stored working set is not used for it
     cache.forget(engine, stored=False)
     changed = _figures(engine, "wmo")
     assert changed["realised_cost"] == gathered["wmo"]["realised_cost"] + 1000  # type: ignore[operator]
