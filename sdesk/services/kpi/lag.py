@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import Engine
 
-from sdesk.services.platform import stored_frames
+from sdesk.services.platform import stored_values
 from sdesk.services.platform.cache import key, remember
 from sdesk.services.platform.completeness import Completeness, claims_completeness
 from sdesk.services.platform.peildatum import default_peildatum
@@ -37,20 +36,11 @@ THROUGH_KIND = "kpi_complete_through"
 
 def kpi_complete_through(engine: Engine, law: str | None = None) -> date:
     """`kpi_completeness(...).complete_through`, also kept in the database file per data
-    version and law (stored_frames), so a new process reads the date back instead of judging
-    the months again (a second per law at the large preset)."""
-    version = key(engine)
-    stored_key = repr((version, law))
-
-    def build() -> date:
-        found = stored_frames.load(engine, THROUGH_KIND, stored_key)
-        if found is not None:
-            return date.fromisoformat(found[1]["through"])
-        through = kpi_completeness(engine, law).complete_through
-        stored_frames.save(engine, THROUGH_KIND, stored_key, pd.DataFrame(),
-                           {"through": through.isoformat()}, keep=8)
-        return through
-    return remember(f"kpi_complete_through:{law or ''}", engine, version, build)
+    version and law (stored_values.kept), so a new process reads the date back instead of
+    judging the months again (a second per law at the large preset)."""
+    return stored_values.kept(
+        engine, THROUGH_KIND, law, lambda: kpi_completeness(engine, law).complete_through,
+        date.isoformat, date.fromisoformat, keep=8)
 
 
 def provisional_spans(spans: Sequence[tuple[date, date]], complete_through: date) -> list[bool]:
